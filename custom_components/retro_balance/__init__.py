@@ -1,0 +1,1 @@
+"""Retro Balance: home balance checks and retro-walking coaching from a load-cell pad."""
