@@ -1,0 +1,290 @@
+"""What the pad is doing, judged from its frames alone: occupancy, weight, sample rate, calibration.
+
+`PadMonitor` is fed every accepted frame (after `protocol.FrameSequencer`). It keeps only small
+rolling windows, so the per-frame cost stays flat. The integration combines its `occupied` flag with
+the MQTT status topic and the test runner through `pad_state()` into the `PadState` shown to users.
+
+Times are the pad's device clock (`Frame.t_first_s` plus the sample index over `rate_hz`); a clock
+that jumps backwards (pad reboot) resets every window.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+if TYPE_CHECKING:
+    from .protocol import Frame
+
+OCCUPIED_MIN_KG = 10.0
+"""Total load at or above which someone is on the pad (the firmware's idle threshold too)."""
+
+WEIGHT_WINDOW_S = 1.0
+"""Live weight and occupancy are the median total load over this much of the latest samples."""
+
+RATE_WINDOW_S = 2.0
+"""The measured sample rate counts the samples received over about this long."""
+
+IDLE_FRAME_GAP_S = 0.5
+"""A single-sample frame arriving this long after the previous one is an idle-mode frame."""
+
+EMPTY_OFFSET_LIMIT_KG = 3.0
+"""An empty pad reading more than this (either sign) in total has drifted from its tare."""
+
+EMPTY_OFFSET_DURATION_S = 60.0
+"""How long the empty pad must read off-zero before it is reported (not a bag set down briefly)."""
+
+DEAD_CORNER_ZERO_KG = 0.5
+"""A corner carrying less than this while a person stands on the pad reads as 'no load'."""
+
+FROZEN_CORNER_TOLERANCE_KG = 0.0005
+"""Readings within this of each other are 'unchanged' (live cells show 10-30 g noise, 1 g steps)."""
+
+DEAD_CORNER_DURATION_S = 5.0
+"""How long a corner must stay dead (zero, missing or frozen) under load before it is reported."""
+
+
+class PadState(StrEnum):
+    """What the pad is doing, as shown to users."""
+
+    OFFLINE = "offline"
+    IDLE = "idle"
+    OCCUPIED = "occupied"
+    TESTING = "testing"
+
+
+class CalibrationIssueCode(StrEnum):
+    """Stable codes for calibration problems (used as repair issue ids)."""
+
+    EMPTY_NOT_ZERO = "empty_not_zero"
+    DEAD_CORNER = "dead_corner"
+
+
+CORNER_NAMES = ("tl", "tr", "bl", "br")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CalibrationIssue:
+    """A suspected calibration problem, with a stable code and a sentence for the user."""
+
+    code: CalibrationIssueCode
+    message: str
+    corner: str | None = None
+
+
+def pad_state(*, online: bool, occupied: bool, testing: bool) -> PadState:
+    """Combine the status topic, the monitor and the test runner into the state shown to users."""
+    if not online:
+        return PadState.OFFLINE
+    if testing:
+        return PadState.TESTING
+    return PadState.OCCUPIED if occupied else PadState.IDLE
+
+
+class _CornerWatch:
+    """Tracks how long one corner has looked dead (no load, missing, or a frozen reading)."""
+
+    __slots__ = ("dead_since_s", "frozen_since_s", "frozen_value_kg", "reason")
+
+    def __init__(self) -> None:
+        self.dead_since_s: float | None = None
+        self.frozen_since_s: float | None = None
+        self.frozen_value_kg: float | None = None
+        self.reason = ""
+
+    def reset(self) -> None:
+        self.dead_since_s = None
+        self.frozen_since_s = None
+        self.frozen_value_kg = None
+
+    def update(self, readings_kg: npt.NDArray[np.float64], start_s: float, end_s: float) -> float:
+        """Take one frame's readings of this corner; return how long it has looked dead (s)."""
+        finite = readings_kg[np.isfinite(readings_kg)]
+        if finite.size == 0 or abs(float(np.median(finite))) < DEAD_CORNER_ZERO_KG:
+            if self.dead_since_s is None:
+                self.dead_since_s = start_s
+            self.reason = "reads no load" if finite.size else "sends no readings"
+        else:
+            self.dead_since_s = None
+        if finite.size and self._unchanged(finite):
+            if self.frozen_since_s is None:
+                self.frozen_since_s = start_s
+                self.frozen_value_kg = float(finite[0])
+        else:
+            self.frozen_since_s = None
+            self.frozen_value_kg = float(finite[-1]) if finite.size else None
+        dead_s = end_s - self.dead_since_s if self.dead_since_s is not None else 0.0
+        frozen_s = end_s - self.frozen_since_s if self.frozen_since_s is not None else 0.0
+        if frozen_s > dead_s:
+            self.reason = "is stuck at one reading"
+        return max(dead_s, frozen_s)
+
+    def _unchanged(self, finite_kg: npt.NDArray[np.float64]) -> bool:
+        reference = self.frozen_value_kg
+        if reference is None:
+            reference = float(finite_kg[0])
+        return bool(np.all(np.abs(finite_kg - reference) <= FROZEN_CORNER_TOLERANCE_KG))
+
+
+class PadMonitor:
+    """Occupancy, live weight, measured sample rate and calibration checks from the frame stream.
+
+    Feed it every accepted frame. All decisions use the pad's own clock, never wall time, so a
+    burst of delayed frames is judged by when the samples were taken.
+    """
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget everything (the pad rebooted, or its clock jumped back)."""
+        self._totals: deque[tuple[float, float]] = deque()
+        self._rate_frames: deque[tuple[float, int]] = deque()
+        self._last_end_s: float | None = None
+        self._weight_kg: float | None = None
+        self._rate_hz: float | None = None
+        self._idle = False
+        self._offset_since_s: float | None = None
+        self._offset_issue: CalibrationIssue | None = None
+        self._corner_watches = tuple(_CornerWatch() for _ in CORNER_NAMES)
+        self._corner_issue: CalibrationIssue | None = None
+
+    @property
+    def weight_kg(self) -> float | None:
+        """Median total load over the last second (kg), or None before any complete sample."""
+        return self._weight_kg
+
+    @property
+    def occupied(self) -> bool:
+        """True while the median total load over the last second is at least `OCCUPIED_MIN_KG`."""
+        return self._weight_kg is not None and self._weight_kg >= OCCUPIED_MIN_KG
+
+    @property
+    def idle_mode(self) -> bool:
+        """True while the pad sends idle-mode frames (one single-sample frame per second)."""
+        return self._idle
+
+    @property
+    def measured_rate_hz(self) -> float | None:
+        """Samples received per second of device time while streaming at full rate.
+
+        Idle-mode frames neither count nor reset the last value, so the sensor keeps showing the
+        streaming rate while nobody stands on the pad. Lost frames lower the figure, as they should.
+        """
+        return self._rate_hz
+
+    @property
+    def calibration_issue(self) -> CalibrationIssue | None:
+        """The most serious current calibration issue (a dead corner first), or None."""
+        return self._corner_issue or self._offset_issue
+
+    @property
+    def calibration_issues(self) -> tuple[CalibrationIssue, ...]:
+        """Every current calibration issue."""
+        return tuple(issue for issue in (self._corner_issue, self._offset_issue) if issue)
+
+    def feed(self, frame: Frame) -> None:
+        """Take one accepted frame."""
+        cells_kg = frame.cells_kg
+        if cells_kg.ndim != 2 or cells_kg.shape[1] != 4 or cells_kg.shape[0] == 0:
+            raise ValueError(f"cells_kg must have shape (n, 4) with n >= 1, got {cells_kg.shape}")
+        if not frame.rate_hz > 0:
+            raise ValueError(f"rate_hz must be positive, got {frame.rate_hz}")
+        n = cells_kg.shape[0]
+        start_s = frame.t_first_s
+        times_s = start_s + np.arange(n) / frame.rate_hz
+        end_s = float(times_s[-1])
+        if self._last_end_s is not None and start_s < self._last_end_s:
+            self.reset()
+        gap_s = None if self._last_end_s is None else start_s - self._last_end_s
+        self._last_end_s = end_s
+
+        self._idle = n == 1 and gap_s is not None and gap_s >= IDLE_FRAME_GAP_S
+        self._update_rate(start_s, n)
+        self._update_weight(cells_kg, times_s)
+        self._check_empty_offset(start_s, end_s)
+        self._check_corners(cells_kg, start_s, end_s)
+
+    def _update_rate(self, start_s: float, n: int) -> None:
+        if self._idle:
+            self._rate_frames.clear()
+            return
+        frames = self._rate_frames
+        frames.append((start_s, n))
+        while frames and start_s - frames[0][0] > RATE_WINDOW_S:
+            frames.popleft()
+        span_s = start_s - frames[0][0]
+        if len(frames) >= 2 and span_s > 0:
+            # The samples from the oldest frame up to (not including) the newest one span span_s.
+            self._rate_hz = sum(count for _, count in list(frames)[:-1]) / span_s
+
+    def _update_weight(
+        self, cells_kg: npt.NDArray[np.float64], times_s: npt.NDArray[np.float64]
+    ) -> None:
+        totals_kg = cells_kg.sum(axis=1)
+        for index in np.flatnonzero(np.isfinite(totals_kg)):
+            self._totals.append((float(times_s[index]), float(totals_kg[index])))
+        newest_s = float(times_s[-1])
+        while self._totals and newest_s - self._totals[0][0] >= WEIGHT_WINDOW_S:
+            self._totals.popleft()
+        self._weight_kg = float(np.median([t for _, t in self._totals])) if self._totals else None
+
+    def _check_empty_offset(self, start_s: float, end_s: float) -> None:
+        weight_kg = self._weight_kg
+        if weight_kg is None or self.occupied:
+            self._offset_since_s = None
+            return
+        if abs(weight_kg) <= EMPTY_OFFSET_LIMIT_KG:
+            self._offset_since_s = None
+            self._offset_issue = None
+            return
+        if self._offset_since_s is None:
+            self._offset_since_s = start_s
+        if end_s - self._offset_since_s > EMPTY_OFFSET_DURATION_S:
+            self._offset_issue = CalibrationIssue(
+                code=CalibrationIssueCode.EMPTY_NOT_ZERO,
+                message=(
+                    f"The empty pad reads {weight_kg:+.1f} kg instead of about 0 kg for over "
+                    f"{EMPTY_OFFSET_DURATION_S:.0f} s: clear the pad and tare it."
+                ),
+            )
+
+    def _check_corners(
+        self, cells_kg: npt.NDArray[np.float64], start_s: float, end_s: float
+    ) -> None:
+        medians_kg = [
+            float(np.median(column[np.isfinite(column)])) if np.isfinite(column).any() else 0.0
+            for column in cells_kg.T
+        ]
+        worst: tuple[float, int] | None = None
+        for index, watch in enumerate(self._corner_watches):
+            others_kg = sum(medians_kg) - medians_kg[index]
+            if others_kg < OCCUPIED_MIN_KG:
+                # Nobody on the pad: an empty corner reading 0 is normal; judge it next time.
+                watch.reset()
+                continue
+            dead_s = watch.update(cells_kg[:, index], start_s, end_s)
+            if dead_s > DEAD_CORNER_DURATION_S and (worst is None or dead_s > worst[0]):
+                worst = (dead_s, index)
+            elif (
+                dead_s == 0.0
+                and self._corner_issue
+                and self._corner_issue.corner == CORNER_NAMES[index]
+            ):
+                self._corner_issue = None
+        if worst is not None:
+            corner = CORNER_NAMES[worst[1]]
+            reason = self._corner_watches[worst[1]].reason
+            self._corner_issue = CalibrationIssue(
+                code=CalibrationIssueCode.DEAD_CORNER,
+                corner=corner,
+                message=(
+                    f"The {corner} load cell {reason} while the others "
+                    f"carry a person's weight: check its wiring and calibration."
+                ),
+            )
