@@ -113,3 +113,19 @@ def _average_duplicates(times: FloatArray, data: FloatArray) -> tuple[FloatArray
         return times, data
     sums = np.add.reduceat(data, first_index, axis=0)
     return unique_times, sums / counts[:, None]
+
+
+def longest_complete_stretch(values: npt.ArrayLike) -> slice:
+    """Slice of the longest run of consecutive rows whose values are all finite.
+
+    ``values`` is ``(M,)`` or ``(M, k)``, e.g. :attr:`UniformSeries.values`; the earliest run
+    wins a tie, and an input without any finite row gives an empty slice ``slice(0, 0)``.
+    """
+    data = np.asarray(values, dtype=np.float64)
+    complete = np.isfinite(data) if data.ndim == 1 else np.isfinite(data).all(axis=1)
+    edges = np.diff(np.concatenate(([0], complete.astype(np.int8), [0])))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    if starts.size == 0:
+        return slice(0, 0)
+    longest = int(np.argmax(ends - starts))
+    return slice(int(starts[longest]), int(ends[longest]))

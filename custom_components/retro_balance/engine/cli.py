@@ -1,0 +1,249 @@
+"""Command line: ``python -m custom_components.retro_balance.engine analyze FILE... --fs HZ ...``.
+
+Prints one JSON object per analysed file on stdout. A file that cannot be analysed gets exactly
+one line on stderr naming it and the problem; the other files are still analysed, and the exit
+status is 1 if any file failed (2 for bad command-line arguments, as argparse does).
+
+Two kinds of recording:
+
+- COP columns (``--ap``/``--ml``, lengths in ``--units``) sampled uniformly at ``--fs``; with
+  ``--time`` they are resampled onto a uniform ``--fs`` grid first.
+- four corner loads (``--cells TL,TR,BL,BR`` with ``--time``): COP comes from the pad geometry,
+  samples below ``--min-load-kg`` are dropped (stepping on or off), and the irregular timestamps
+  are resampled to ``--fs``.
+
+After resampling, the longest stretch without a gap longer than ``--max-gap-s`` is analysed and
+its ``start_s``/``end_s`` and the number of ``gaps`` are reported. ``--lowpass-hz`` applies the
+zero-phase 4th-order Butterworth low-pass before the measures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+import numpy as np
+import numpy.typing as npt
+
+from .cop import DEFAULT_MIN_TOTAL_KG, WII_BALANCE_BOARD, PadGeometry, centre_of_pressure
+from .filtering import lowpass_zero_phase
+from .measures import MIN_SAMPLES, sway_measures
+from .resample import DEFAULT_MAX_GAP_S, longest_complete_stretch, resample_uniform
+from .tabular import Table, read_table
+
+FloatArray = npt.NDArray[np.float64]
+
+CM_PER_UNIT = {"cm": 1.0, "mm": 0.1, "m": 100.0}
+KG_PER_LOAD_UNIT = {"kg": 1.0, "N": 1.0 / 9.80665, "lb": 0.45359237}
+PROG = "python -m custom_components.retro_balance.engine"
+
+
+class AnalysisError(ValueError):
+    """A recording that cannot be analysed, with a message for the user."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Trace:
+    """A uniformly sampled COP trace ready for the measures."""
+
+    ap_cm: FloatArray
+    ml_cm: FloatArray
+    extra: dict[str, Any]
+
+
+_ANALYZE_HELP = "print the sway measures of each file as one JSON line"
+_ANALYZE_DESCRIPTION = (
+    "Read delimited text files with a header row (tab, comma or whitespace separated; "
+    "gzip-compressed too) and print one JSON object per file with the sway measures. "
+    "Give either --ap and --ml (COP columns) or --cells with --time (corner loads)."
+)
+_ANALYZE_EPILOG = (
+    f"example: {PROG} analyze BDS00001.txt.gz --fs 100 --ap 'COPx[cm]' --ml 'COPy[cm]'"
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the top-level parser (its only command is ``analyze``)."""
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Sway measures (Prieto 1996; Santos & Duarte 2016) of COP recordings.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    _add_analyze_arguments(
+        commands.add_parser(
+            "analyze", help=_ANALYZE_HELP, description=_ANALYZE_DESCRIPTION, epilog=_ANALYZE_EPILOG
+        )
+    )
+    return parser
+
+
+def _add_analyze_arguments(analyze: argparse.ArgumentParser) -> None:
+    """Declare the options of the ``analyze`` command on ``analyze``."""
+    analyze.add_argument("files", nargs="+", metavar="FILE", help="recordings to analyse")
+    analyze.add_argument(
+        "--fs", type=float, required=True, metavar="HZ",
+        help="sampling rate of the file, or the target rate when --time is given",
+    )  # fmt: skip
+    cop = analyze.add_argument_group("COP columns")
+    cop.add_argument("--ap", metavar="COLUMN", help="anterior-posterior COP column")
+    cop.add_argument("--ml", metavar="COLUMN", help="medio-lateral COP column")
+    cop.add_argument(
+        "--units", choices=tuple(CM_PER_UNIT), default="cm", help="unit of --ap/--ml (default cm)"
+    )
+    cells = analyze.add_argument_group("four-corner loads")
+    cells.add_argument(
+        "--cells", metavar="TL,TR,BL,BR",
+        help="corner load columns: top-left, top-right, bottom-left, bottom-right (top = toes)",
+    )  # fmt: skip
+    cells.add_argument(
+        "--width-mm", type=float, default=WII_BALANCE_BOARD.width_mm,
+        help="left-right distance between cell centres (default: Wii Balance Board, 433)",
+    )  # fmt: skip
+    cells.add_argument(
+        "--depth-mm", type=float, default=WII_BALANCE_BOARD.depth_mm,
+        help="front-back distance between cell centres (default: Wii Balance Board, 238)",
+    )  # fmt: skip
+    cells.add_argument(
+        "--load-units", choices=tuple(KG_PER_LOAD_UNIT), default="kg",
+        help="unit of the corner loads, for --min-load-kg only (COP is a ratio; default kg)",
+    )  # fmt: skip
+    cells.add_argument(
+        "--min-load-kg", type=float, default=DEFAULT_MIN_TOTAL_KG,
+        help="ignore samples with less total load (default 20 kg)",
+    )  # fmt: skip
+    timing = analyze.add_argument_group("timing and filtering")
+    timing.add_argument(
+        "--time", metavar="COLUMN", help="timestamp column (s): resample to --fs (irregular data)"
+    )
+    timing.add_argument(
+        "--max-gap-s", type=float, default=DEFAULT_MAX_GAP_S,
+        help="longest gap bridged by interpolation when resampling (default 0.25 s)",
+    )  # fmt: skip
+    timing.add_argument(
+        "--lowpass-hz", type=float, metavar="HZ",
+        help="zero-phase 4th-order Butterworth low-pass before the measures",
+    )  # fmt: skip
+
+
+def main(
+    argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None
+) -> int:
+    """Run the command line; return the exit status (0 ok, 1 a file failed, 2 bad arguments)."""
+    out, err = stdout or sys.stdout, stderr or sys.stderr
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] != ["analyze"]:
+        build_parser().parse_args(arguments)  # prints help or a usage error and exits
+    # Parsed on its own so that files and options may be intermixed (subparsers cannot be).
+    analyze = argparse.ArgumentParser(
+        prog=f"{PROG} analyze", description=_ANALYZE_DESCRIPTION, epilog=_ANALYZE_EPILOG,
+    )  # fmt: skip
+    _add_analyze_arguments(analyze)
+    args = analyze.parse_intermixed_args(arguments[1:])
+    problem = _argument_problem(args)
+    if problem:
+        err.write(f"{PROG} analyze: error: {problem}\n")
+        return 2
+    failed = False
+    for path in args.files:
+        try:
+            result = analyze_file(path, args)
+        except ValueError as error:
+            failed = True
+            err.write(f"{path}: {error}\n")
+            continue
+        except Exception as error:  # a file must never end the run with a traceback
+            failed = True
+            err.write(f"{path}: unexpected {type(error).__name__}: {error}\n")
+            continue
+        out.write(json.dumps(result) + "\n")
+    return 1 if failed else 0
+
+
+def analyze_file(path: str, args: argparse.Namespace) -> dict[str, Any]:
+    """Sway measures of one file as a JSON-ready dict (``ValueError`` with a user message)."""
+    trace = _corner_trace(path, args) if args.cells else _cop_trace(path, args)
+    ap_cm, ml_cm = trace.ap_cm, trace.ml_cm
+    if ap_cm.size < MIN_SAMPLES:
+        raise AnalysisError(f"only {ap_cm.size} usable samples; at least {MIN_SAMPLES} are needed")
+    if args.lowpass_hz is not None:
+        ap_cm = lowpass_zero_phase(ap_cm, args.fs, cutoff_hz=args.lowpass_hz)
+        ml_cm = lowpass_zero_phase(ml_cm, args.fs, cutoff_hz=args.lowpass_hz)
+    measures = sway_measures(ap_cm, ml_cm, args.fs)
+    return {"file": path, **measures.as_dict(), **trace.extra}
+
+
+def _argument_problem(args: argparse.Namespace) -> str | None:
+    """Describe what is wrong with the combination of arguments, if anything."""
+    if not np.isfinite(args.fs) or args.fs <= 0:
+        return f"--fs must be a positive rate in Hz, got {args.fs:g}"
+    if args.cells:
+        if args.ap or args.ml:
+            return "give either --cells or --ap/--ml, not both"
+        if len(args.cells.split(",")) != 4:
+            return "--cells needs four comma-separated column names: TL,TR,BL,BR"
+        if not args.time:
+            return "--cells needs --time (corner recordings are resampled from their timestamps)"
+    elif not (args.ap and args.ml):
+        return "give --ap and --ml (COP columns) or --cells (corner loads)"
+    if args.lowpass_hz is not None and not 0 < args.lowpass_hz < args.fs / 2:
+        return f"--lowpass-hz must lie between 0 and half of --fs ({args.fs / 2:g} Hz)"
+    return None
+
+
+def _cop_trace(path: str, args: argparse.Namespace) -> _Trace:
+    """AP/ML columns in cm, resampled when a time column is given."""
+    columns = [args.ap, args.ml] + ([args.time] if args.time else [])
+    table = read_table(path, columns)
+    scale = CM_PER_UNIT[args.units]
+    ap_cm, ml_cm = table.columns[args.ap] * scale, table.columns[args.ml] * scale
+    if args.time:
+        return _resampled(table.columns[args.time], np.column_stack((ap_cm, ml_cm)), args)
+    for name, values in ((args.ap, ap_cm), (args.ml, ml_cm)):
+        _reject_missing(table, name, values)
+    return _Trace(ap_cm=ap_cm, ml_cm=ml_cm, extra={})
+
+
+def _corner_trace(path: str, args: argparse.Namespace) -> _Trace:
+    """COP from four corner columns, below-threshold samples dropped, resampled to ``--fs``."""
+    names = [name.strip() for name in args.cells.split(",")]
+    table = read_table(path, [*names, args.time])
+    loads_kg = np.column_stack([table.columns[name] for name in names])
+    loads_kg *= KG_PER_LOAD_UNIT[args.load_units]
+    geometry = PadGeometry(width_mm=args.width_mm, depth_mm=args.depth_mm)
+    cop = centre_of_pressure(loads_kg, geometry, min_total_kg=args.min_load_kg)
+    if not np.isfinite(cop.ap_cm).any():
+        raise AnalysisError(
+            f"no sample has at least {args.min_load_kg:g} kg total load "
+            f"(are --load-units {args.load_units} right?)"
+        )
+    return _resampled(table.columns[args.time], np.column_stack((cop.ap_cm, cop.ml_cm)), args)
+
+
+def _resampled(time_s: FloatArray, cop_cm: FloatArray, args: argparse.Namespace) -> _Trace:
+    """Resample (AP, ML) to ``--fs`` and keep the longest stretch without a long gap."""
+    series = resample_uniform(time_s, cop_cm, args.fs, max_gap_s=args.max_gap_s)
+    stretch = longest_complete_stretch(series.values)
+    kept = series.values[stretch]
+    return _Trace(
+        ap_cm=kept[:, 0],
+        ml_cm=kept[:, 1],
+        extra={
+            "start_s": float(series.time_s[stretch.start]),
+            "end_s": float(series.time_s[stretch.stop - 1]),
+            "gaps": len(series.gaps),
+        },
+    )
+
+
+def _reject_missing(table: Table, column: str, values: FloatArray) -> None:
+    """``AnalysisError`` naming the first line where ``column`` is NaN, empty or infinite."""
+    bad = np.flatnonzero(~np.isfinite(values))
+    if bad.size:
+        raise AnalysisError(
+            f"column {column!r} has {bad.size} missing or non-finite value(s), first on line "
+            f"{table.line_numbers[bad[0]]}; give --time to resample over them"
+        )
