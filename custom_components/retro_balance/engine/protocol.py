@@ -486,8 +486,12 @@ def _dump(data: dict[str, Any]) -> bytes:
     return json.dumps(data, separators=(",", ":"), allow_nan=False).encode("utf-8")
 
 
-def encode_frame(frame: Frame, *, decimals: int = 3) -> bytes:
-    """Encode a `Frame` (loads rounded to `decimals`, NaN as null); validates every limit."""
+def encode_frame(frame: Frame, *, decimals: int | None = 3) -> bytes:
+    """Encode a `Frame` (loads rounded to `decimals`, NaN as null); validates every limit.
+
+    Three decimals (1 g) is far below the cells' noise and keeps a 10-sample frame near 350
+    bytes; `decimals=None` sends the full float precision (for exact round trips in tests).
+    """
     cells = np.asarray(frame.cells_kg, dtype=np.float64)
     if cells.ndim != 2 or cells.shape[1] != 4:
         raise ProtocolError("bad_field", f"cells_kg must have shape (n, 4), got {cells.shape}")
@@ -507,7 +511,9 @@ def encode_frame(frame: Frame, *, decimals: int = 3) -> bytes:
         raise ProtocolError(
             "out_of_range", f"cells_kg holds a load beyond ±{MAX_ABS_LOAD_KG:g} kg", field="cells"
         )
-    rounded = cast(list[list[float]], (np.round(cells, decimals) + 0.0).tolist())  # no -0.0
+    if decimals is not None:
+        cells = np.round(cells, decimals)
+    rounded = cast(list[list[float]], (cells + 0.0).tolist())  # + 0.0 turns -0.0 into 0.0
     samples = [[None if math.isnan(load) else load for load in sample] for sample in rounded]
     encoded = _dump({**data, "cells": samples})
     if len(encoded) > MAX_FRAME_BYTES:

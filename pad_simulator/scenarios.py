@@ -1,0 +1,432 @@
+"""Scenarios: scripted timelines of a person on the pad, turned into the pad's MQTT messages.
+
+`generate(scenario_name, seed=…)` is the network-free entry point other tests use: it yields
+`(device_time_s, topic_kind, payload_bytes)` tuples exactly as the pad would publish them
+(retained status and info first, then frames and button presses). `Simulation` is the same thing
+with the device exposed, so the MQTT runner can apply `cmd` messages (tare) while it plays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Final
+
+import numpy as np
+
+from .body import (
+    LEFT_FOOT_ONLY,
+    LEFT_LEG,
+    QUIET_EC,
+    QUIET_EO,
+    RIGHT_LEG,
+    TANDEM,
+    Phase,
+    Pose,
+    ReplayTrace,
+    corner_loads,
+    state_at,
+)
+from .device import DeviceConfig, Message, PadDevice
+from .replay import load_replay
+from .sway import SwayGenerator
+
+SCENARIOS: Final = (
+    "idle",
+    "step",
+    "quiet-eo",
+    "quiet-ec",
+    "sls-left",
+    "sls-right",
+    "tandem",
+    "daily-check",
+    "household",
+    "replay",
+)
+DEFAULT_WEIGHT_KG: Final = 70.0
+DEFAULT_CAP_S: Final = 30.0
+HOUSEHOLD_WEIGHTS_KG: Final = (84.0, 62.0, 38.0)
+STEP_S: Final = 1.0
+LIFT_S: Final = 0.25
+REACTION_S: Final = 1.0
+"""How long past the cap a person holds a stance before putting the foot down."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScenarioOptions:
+    """What a scenario is about: who stands, how long, when balance is lost."""
+
+    weight_kg: float = DEFAULT_WEIGHT_KG
+    cap_s: float = DEFAULT_CAP_S
+    lose_balance_at_s: float | None = None
+    duration_s: float | None = None
+    household_weights_kg: tuple[float, ...] = HOUSEHOLD_WEIGHTS_KG
+    sls_trials: int = 1
+    replay: ReplayTrace | None = None
+
+    def __post_init__(self) -> None:
+        """Refuse impossible options with a message naming the option."""
+        if not 20.0 <= self.weight_kg <= 250.0:
+            raise ValueError(f"weight must be 20–250 kg, got {self.weight_kg}")
+        if not self.cap_s > 0:
+            raise ValueError(f"cap must be positive, got {self.cap_s}")
+        if self.lose_balance_at_s is not None and not self.lose_balance_at_s > 0:
+            raise ValueError(f"lose-balance-at must be positive, got {self.lose_balance_at_s}")
+        if self.duration_s is not None and not self.duration_s > 0:
+            raise ValueError(f"duration must be positive, got {self.duration_s}")
+        if not self.household_weights_kg or not all(
+            20.0 <= weight <= 250.0 for weight in self.household_weights_kg
+        ):
+            raise ValueError("household weights must be 20–250 kg each")
+        if self.sls_trials < 1:
+            raise ValueError("sls_trials must be at least 1")
+
+    @property
+    def hold_s(self) -> float:
+        """How long a timed stance is held: until balance is lost, or just past the cap."""
+        if self.lose_balance_at_s is not None:
+            return self.lose_balance_at_s
+        return self.cap_s + REACTION_S
+
+
+# --- timeline building blocks ------------------------------------------------------------
+
+
+def _empty(duration_s: float, *, press: str | None = None) -> Phase:
+    return Phase(
+        label="empty",
+        duration_s=duration_s,
+        load_from_kg=0.0,
+        load_to_kg=0.0,
+        pose_from=QUIET_EO,
+        pose_to=QUIET_EO,
+        press="short" if press else None,
+    )
+
+
+def _step_on(weight_kg: float, pose: Pose) -> Phase:
+    return Phase(
+        label="step_on",
+        duration_s=STEP_S,
+        load_from_kg=0.0,
+        load_to_kg=weight_kg,
+        pose_from=LEFT_FOOT_ONLY,
+        pose_to=pose,
+        overshoot=0.05,
+    )
+
+
+def _step_off(weight_kg: float, pose: Pose) -> Phase:
+    return Phase(
+        label="step_off",
+        duration_s=STEP_S,
+        load_from_kg=weight_kg,
+        load_to_kg=0.0,
+        pose_from=pose,
+        pose_to=LEFT_FOOT_ONLY,
+        overshoot=0.05,
+    )
+
+
+def _hold(label: str, weight_kg: float, pose: Pose, duration_s: float) -> Phase:
+    return Phase(
+        label=label,
+        duration_s=duration_s,
+        load_from_kg=weight_kg,
+        load_to_kg=weight_kg,
+        pose_from=pose,
+        pose_to=pose,
+    )
+
+
+def _move(label: str, weight_kg: float, start: Pose, end: Pose, duration_s: float) -> Phase:
+    return Phase(
+        label=label,
+        duration_s=duration_s,
+        load_from_kg=weight_kg,
+        load_to_kg=weight_kg,
+        pose_from=start,
+        pose_to=end,
+    )
+
+
+def _single_leg(label: str, weight_kg: float, leg: Pose, hold_s: float) -> list[Phase]:
+    """Lift one foot (COP moves over the stance foot), hold, touch down (COP back to centre)."""
+    return [
+        _move("lift", weight_kg, QUIET_EO, leg, LIFT_S),
+        _hold(label, weight_kg, leg, hold_s),
+        _move("touch_down", weight_kg, leg, QUIET_EO, LIFT_S),
+    ]
+
+
+def _tandem(weight_kg: float, hold_s: float) -> list[Phase]:
+    """Step one foot in front of the other (briefly on the left leg), hold, step back out."""
+    half_step = Pose(ml_cm=-FOOT_SHIFT_CM, condition="still")
+    return [
+        _move("to_tandem", weight_kg, QUIET_EO, half_step, 0.4),
+        _move("to_tandem", weight_kg, half_step, TANDEM, 0.5),
+        _hold("tandem", weight_kg, TANDEM, hold_s),
+        _move("step_out", weight_kg, TANDEM, QUIET_EO, LIFT_S),
+    ]
+
+
+FOOT_SHIFT_CM: Final = 6.0
+
+
+def build_timeline(name: str, options: ScenarioOptions) -> list[Phase]:
+    """Build the phases of scenario `name` (see `SCENARIOS` and docs/simulator.md)."""
+    weight = options.weight_kg
+    hold = options.hold_s
+    if name == "idle":
+        return [_empty(options.duration_s or 30.0)]
+    if name == "step":
+        return [
+            _empty(5.0),
+            _step_on(weight, QUIET_EO),
+            _hold("quiet_eyes_open", weight, QUIET_EO, options.duration_s or 10.0),
+            _step_off(weight, QUIET_EO),
+            _empty(5.0),
+        ]
+    if name in ("quiet-eo", "quiet-ec"):
+        pose = QUIET_EO if name == "quiet-eo" else QUIET_EC
+        return [
+            _empty(3.0),
+            _step_on(weight, QUIET_EO),
+            _hold("settle", weight, QUIET_EO, 2.0),
+            _move("settle", weight, QUIET_EO, pose, 0.5),
+            _hold(pose.condition, weight, pose, options.duration_s or options.cap_s + REACTION_S),
+            _step_off(weight, pose),
+            _empty(4.0),
+        ]
+    if name in ("sls-left", "sls-right"):
+        leg, label = (
+            (LEFT_LEG, "single_leg_left") if name == "sls-left" else (RIGHT_LEG, "single_leg_right")
+        )
+        return [
+            _empty(3.0),
+            _step_on(weight, QUIET_EO),
+            _hold("settle", weight, QUIET_EO, 3.0),
+            *_single_leg(label, weight, leg, hold),
+            _hold("after", weight, QUIET_EO, 2.0),
+            _step_off(weight, QUIET_EO),
+            _empty(4.0),
+        ]
+    if name == "tandem":
+        return [
+            _empty(3.0),
+            _step_on(weight, QUIET_EO),
+            _hold("settle", weight, QUIET_EO, 3.0),
+            *_tandem(weight, hold),
+            _hold("after", weight, QUIET_EO, 2.0),
+            _step_off(weight, QUIET_EO),
+            _empty(4.0),
+        ]
+    if name == "daily-check":
+        return _daily_check(options)
+    if name == "household":
+        phases: list[Phase] = []
+        for person_kg in options.household_weights_kg:
+            phases += [
+                _empty(8.0),
+                _step_on(person_kg, QUIET_EO),
+                _hold("quiet_eyes_open", person_kg, QUIET_EO, options.duration_s or 15.0),
+                _step_off(person_kg, QUIET_EO),
+            ]
+        return [*phases, _empty(5.0)]
+    if name == "replay":
+        if options.replay is None:
+            raise ValueError("the replay scenario needs a trial file (--replay FILE)")
+        trace = options.replay
+        start = Pose(ap_cm=float(trace.ap_cm[0]), ml_cm=float(trace.ml_cm[0]), condition="still")
+        end = Pose(ap_cm=float(trace.ap_cm[-1]), ml_cm=float(trace.ml_cm[-1]), condition="still")
+        replay_phase = replace(
+            _hold("replay", weight, start, trace.duration_s), replay=trace, pose_to=end
+        )
+        return [
+            _empty(2.0),
+            _step_on(weight, start),
+            replay_phase,
+            _step_off(weight, end),
+            _empty(3.0),
+        ]
+    raise ValueError(f"unknown scenario {name!r}; choose one of {', '.join(SCENARIOS)}")
+
+
+def _daily_check(options: ScenarioOptions) -> list[Phase]:
+    """Button to start, step on, quiet EC, tandem, SLS left, SLS right, step off."""
+    weight = options.weight_kg
+    quiet_s = options.cap_s + REACTION_S
+    phases = [
+        _empty(2.0),
+        _empty(3.0, press="short"),
+        _step_on(weight, QUIET_EO),
+        _hold("settle", weight, QUIET_EO, 3.0),
+        _move("close_eyes", weight, QUIET_EO, QUIET_EC, 0.5),
+        _hold("quiet_eyes_closed", weight, QUIET_EC, quiet_s),
+        _move("open_eyes", weight, QUIET_EC, QUIET_EO, 0.5),
+        _hold("pause", weight, QUIET_EO, 5.0),
+        *_tandem(weight, options.hold_s),
+        _hold("pause", weight, QUIET_EO, 5.0),
+    ]
+    for leg, label in ((LEFT_LEG, "single_leg_left"), (RIGHT_LEG, "single_leg_right")):
+        for _ in range(options.sls_trials):
+            phases += [
+                *_single_leg(label, weight, leg, options.hold_s),
+                _hold("pause", weight, QUIET_EO, 5.0),
+            ]
+    return [*phases, _step_off(weight, QUIET_EO), _empty(5.0)]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Where a labelled phase lies on the simulation clock (seconds since start)."""
+
+    label: str
+    start_s: float
+    end_s: float
+
+
+def timeline_spans(phases: Sequence[Phase]) -> list[Span]:
+    """Start and end time of every phase (for tests that compare with the detector)."""
+    spans: list[Span] = []
+    start_s = 0.0
+    for phase in phases:
+        spans.append(Span(phase.label, start_s, start_s + phase.duration_s))
+        start_s += phase.duration_s
+    return spans
+
+
+class Simulation:
+    """A scenario played through a simulated pad; iterate `messages()` for what it publishes."""
+
+    def __init__(
+        self,
+        phases: Sequence[Phase],
+        device_config: DeviceConfig,
+        *,
+        seed: int = 0,
+        loop: bool = False,
+    ) -> None:
+        """Prepare the body (sway) and the device, each with its own random stream."""
+        if not phases:
+            raise ValueError("a simulation needs at least one phase")
+        self.phases = list(phases)
+        self.config = device_config
+        self.loop = loop
+        self.device = PadDevice(device_config, np.random.default_rng([seed, 1]))
+        self._sway = SwayGenerator(device_config.rate_hz, np.random.default_rng([seed, 2]))
+
+    def messages(self) -> Iterator[Message]:
+        """Everything the pad publishes, in send order, on the simulation clock."""
+        config = self.config
+        yield from self.device.announce(0.0)
+        sample = 0
+        phase_start_s = 0.0
+        time_s = 0.0
+        while True:
+            for phase in self.phases:
+                phase_end_s = phase_start_s + phase.duration_s
+                if phase.press is not None:
+                    yield from self.device.button(phase_start_s, phase.press)
+                while (time_s := sample / config.rate_hz) < phase_end_s - 1e-9:
+                    state = state_at(phase, time_s - phase_start_s)
+                    sway_ap_cm, sway_ml_cm = self._sway.step(state.sway_gains)
+                    loads = corner_loads(
+                        state.load_kg,
+                        state.ap_cm + sway_ap_cm,
+                        state.ml_cm + sway_ml_cm,
+                        width_mm=config.width_mm,
+                        depth_mm=config.depth_mm,
+                    )
+                    yield from self.device.feed(time_s, loads)
+                    sample += 1
+                phase_start_s = phase_end_s
+            if not self.loop:
+                break
+        yield from self.device.flush(time_s)
+
+
+def device_config(
+    *,
+    rate_hz: float = 80.0,
+    samples_per_frame: int = 10,
+    width_mm: float = 433.0,
+    depth_mm: float = 238.0,
+    noise: bool = True,
+    decimals: int | None = 3,
+    drop_rate: float = 0.0,
+    dup_rate: float = 0.0,
+    t0_ms: int = 2000,
+) -> DeviceConfig:
+    """Build a `DeviceConfig`; `noise=False`: no cell noise, drift, missed readings or delay."""
+    return DeviceConfig(
+        rate_hz=float(rate_hz),
+        samples_per_frame=samples_per_frame,
+        width_mm=width_mm,
+        depth_mm=depth_mm,
+        decimals=decimals,
+        drop_rate=drop_rate,
+        dup_rate=dup_rate,
+        t0_ms=t0_ms,
+        noise_kg=0.02 if noise else 0.0,
+        drift_kg_per_h=0.1 if noise else 0.0,
+        null_rate=0.0005 if noise else 0.0,
+        max_delay_s=0.02 if noise else 0.0,
+    )
+
+
+def generate(
+    scenario_name: str,
+    *,
+    seed: int = 0,
+    rate_hz: float = 80.0,
+    samples_per_frame: int = 10,
+    weight_kg: float = DEFAULT_WEIGHT_KG,
+    cap_s: float = DEFAULT_CAP_S,
+    lose_balance_at_s: float | None = None,
+    duration_s: float | None = None,
+    width_mm: float = 433.0,
+    depth_mm: float = 238.0,
+    noise: bool = True,
+    decimals: int | None = 3,
+    drop_rate: float = 0.0,
+    dup_rate: float = 0.0,
+    t0_ms: int = 2000,
+    replay: Path | str | None = None,
+    household_weights_kg: Sequence[float] = HOUSEHOLD_WEIGHTS_KG,
+    sls_trials: int = 1,
+    loop: bool = False,
+) -> Iterator[tuple[float, str, bytes]]:
+    """Yield `(device_time_s, topic_kind, payload_bytes)` for one scenario, without a network.
+
+    `device_time_s` is the send time in seconds since the simulated pad started (the pad's
+    `t_ms` clock is `t0_ms` plus that). The first two messages are the retained `status`
+    (`online`) and `info`. The same seed gives the same messages.
+    """
+    options = ScenarioOptions(
+        weight_kg=weight_kg,
+        cap_s=cap_s,
+        lose_balance_at_s=lose_balance_at_s,
+        duration_s=duration_s,
+        household_weights_kg=tuple(household_weights_kg),
+        sls_trials=sls_trials,
+        replay=load_replay(replay) if replay is not None else None,
+    )
+    if replay is not None and scenario_name != "replay":
+        raise ValueError("a replay file needs the 'replay' scenario")
+    config = device_config(
+        rate_hz=rate_hz,
+        samples_per_frame=samples_per_frame,
+        width_mm=width_mm,
+        depth_mm=depth_mm,
+        noise=noise,
+        decimals=decimals,
+        drop_rate=drop_rate,
+        dup_rate=dup_rate,
+        t0_ms=t0_ms,
+    )
+    simulation = Simulation(build_timeline(scenario_name, options), config, seed=seed, loop=loop)
+    return (
+        (message.time_s, str(message.kind), message.payload) for message in simulation.messages()
+    )
