@@ -287,9 +287,12 @@ def link_integration(config_dir: Path) -> None:
     link.parent.mkdir(parents=True, exist_ok=True)
     if link.is_symlink() and link.resolve() == target.resolve():
         return
-    if link.is_symlink() or link.exists():
+    if link.is_symlink() and not link.exists():  # dangling: the repository moved
+        link.unlink()
+    elif link.is_symlink() or link.exists():
         raise HarnessError(f"{link} exists and is not a link to {target}; remove it and retry")
-    link.symlink_to(target, target_is_directory=True)
+    # Relative, so that a moved or re-cloned repository keeps a working link.
+    link.symlink_to(os.path.relpath(target, link.parent), target_is_directory=True)
 
 
 def prepare_config_copy(dest: Path) -> Path:
@@ -545,6 +548,46 @@ class HomeAssistantClient:
             interval_s=0.5,
             details=details,
         )
+
+    def wait_for_state(
+        self,
+        entity_id: str,
+        accept: Callable[[dict[str, Any]], bool],
+        *,
+        what: str,
+        timeout_s: float = 60.0,
+        details: Callable[[], str] | None = None,
+    ) -> dict[str, Any]:
+        """Poll an entity until `accept(state object)` holds; return that state object."""
+        seen: list[str] = []
+
+        def check() -> dict[str, Any] | None:
+            state = self.state(entity_id)
+            summary = "missing" if state is None else repr(state["state"])
+            if not seen or seen[-1] != summary:
+                seen.append(summary)
+            return state if state is not None and accept(state) else None
+
+        def explain() -> str:
+            text = f"states of {entity_id} seen, in order: {', '.join(seen[-12:])}"
+            return text + ("\n" + details() if details else "")
+
+        return wait_until(
+            check, what=f"{entity_id}: {what}", timeout_s=timeout_s, interval_s=0.5, details=explain
+        )
+
+    def registry_entities(self, platform: str) -> dict[str, str]:
+        """unique_id → entity_id of one integration's entities (from the entity registry)."""
+        entities = self.ws({"type": "config/entity_registry/list"})[0]
+        return {e["unique_id"]: e["entity_id"] for e in entities if e["platform"] == platform}
+
+    def call_service_for_response(
+        self, domain: str, service: str, data: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Call a service that returns data and return its response."""
+        result = self.post(f"/api/services/{domain}/{service}?return_response", data)
+        response: dict[str, Any] = result["service_response"]
+        return response
 
     def config_entries(self, domain: str | None = None) -> list[dict[str, Any]]:
         """Config entries, optionally of one domain."""
