@@ -10,7 +10,6 @@ comes from the generator it is given, so a seed reproduces a run.
 from __future__ import annotations
 
 import math
-from collections import deque
 from dataclasses import dataclass
 from typing import Final, NamedTuple
 
@@ -24,7 +23,14 @@ FloatArray = npt.NDArray[np.float64]
 IDLE_THRESHOLD_KG: Final = 10.0
 IDLE_AFTER_S: Final = 3.0
 IDLE_INTERVAL_S: Final = 1.0
-TARE_SAMPLES: Final = 8
+# Tare rules of the firmware (esphome/components/balance_pad/tare.h).
+BLOCK_SAMPLES: Final = 10
+MANUAL_MAX_RANGE_KG: Final = 0.5
+MANUAL_WINDOW_S: Final = 1.0
+MANUAL_TIMEOUT_S: Final = 5.0
+AUTO_ZERO_BAND_KG: Final = 2.0
+AUTO_MAX_RANGE_KG: Final = 0.1
+AUTO_WINDOW_S: Final = 10.0
 SIMULATOR_VERSION: Final = "0.1.0"
 
 
@@ -88,23 +94,27 @@ class DeviceConfig:
 
 
 class PadDevice:
-    """One pad's firmware state: offsets, idle mode, the frame buffer and the sequence counter."""
+    """One pad's firmware state: zero offsets, tare, idle mode, frame buffer, sequence counter."""
 
     def __init__(self, config: DeviceConfig, rng: np.random.Generator) -> None:
-        """Boot: tared to zero, not idle yet, seq 0."""
+        """Boot: zeroed, at full rate (someone may already stand on the pad), seq 0."""
         self.config = config
         self._rng = rng
         self._drift_kg_per_s = rng.uniform(-1, 1, 4) * config.drift_kg_per_h / 3600.0
-        self._tare_kg: FloatArray = np.zeros(4)
-        self._recent: deque[FloatArray] = deque(maxlen=TARE_SAMPLES)
+        self._zero_kg: FloatArray = np.zeros(4)
+        self._tare_requested = False
+        self._tare_since_s: float | None = None
+        self._manual = _StabilityWindow(MANUAL_MAX_RANGE_KG)
+        self._auto = _StabilityWindow(AUTO_MAX_RANGE_KG)
         self._buffer: list[FloatArray] = []
         self._buffer_t_ms = 0
         self._seq = 0
         self._idle = False
         self._below_since: float | None = None
-        self._next_idle_s = 0.0
+        self._idle_sent_s: float | None = None
         self._last_send_s = 0.0
         self.cues: list[str] = []
+        self.tare_events: list[str] = []
 
     @property
     def idle(self) -> bool:
@@ -128,11 +138,14 @@ class PadDevice:
         return [self._send(time_s, protocol.TopicKind.BUTTON, protocol.encode_button(press))]
 
     def tare(self) -> None:
-        """Zero every corner at its current reading (mean of the last few samples)."""
-        if self._recent:
-            self._tare_kg = self._tare_kg + np.nanmean(np.array(self._recent), axis=0)
-            self._tare_kg = np.nan_to_num(self._tare_kg)
-            self._recent.clear()
+        """Ask for a tare, as the `tare` command does: zero once the pad has been still for 1 s.
+
+        The firmware's rule: each corner's range of 10-sample block means below 0.5 kg for 1 s,
+        within 5 s of the request, or the request fails (recorded in `tare_events`).
+        """
+        self._tare_requested = True
+        self._tare_since_s = None
+        self._manual = _StabilityWindow(MANUAL_MAX_RANGE_KG)
 
     def handle_command(self, payload: bytes | str) -> protocol.Command:
         """Act on a `cmd` payload (tare, or remember a cue); raises `ProtocolError` if malformed."""
@@ -146,44 +159,22 @@ class PadDevice:
     def feed(self, time_s: float, true_loads_kg: FloatArray) -> list[Message]:
         """Take one sample at device time `time_s`; return the messages it completes."""
         config = self.config
-        reading = true_loads_kg + self._drift_kg_per_s * time_s - self._tare_kg
+        reading = true_loads_kg + self._drift_kg_per_s * time_s - self._zero_kg
         if config.noise_kg > 0:
             reading = reading + self._rng.normal(0.0, config.noise_kg, 4)
         if config.null_rate > 0:
             reading = np.where(self._rng.random(4) < config.null_rate, np.nan, reading)
-        self._recent.append(reading)
-        total_kg = float(np.nansum(reading))
+        self._update_tare(time_s, reading)
         t_ms = (config.t0_ms + round(time_s * 1000.0)) % protocol.T_MS_MODULUS
-        if total_kg < IDLE_THRESHOLD_KG:
-            if self._below_since is None:
-                self._below_since = time_s
-        else:
-            self._below_since = None
-        if self._idle:
+        if self._update_idle(time_s, reading):
             return self._feed_idle(time_s, t_ms, reading)
-        return self._feed_full_rate(time_s, t_ms, reading)
-
-    def _feed_idle(self, time_s: float, t_ms: int, reading: FloatArray) -> list[Message]:
-        if self._below_since is None:
-            self._idle = False
-            return self._feed_full_rate(time_s, t_ms, reading)
-        if time_s + 1e-9 >= self._next_idle_s:
-            self._next_idle_s += IDLE_INTERVAL_S
-            return self._frame(time_s, t_ms, [reading])
-        return []
-
-    def _feed_full_rate(self, time_s: float, t_ms: int, reading: FloatArray) -> list[Message]:
+        self._idle_sent_s = None
         if not self._buffer:
             self._buffer_t_ms = t_ms
         self._buffer.append(reading)
-        messages: list[Message] = []
-        if len(self._buffer) >= self.config.samples_per_frame:
-            messages = self.flush(time_s)
-        if self._below_since is not None and time_s - self._below_since >= IDLE_AFTER_S - 1e-9:
-            messages += self.flush(time_s)
-            self._idle = True
-            self._next_idle_s = time_s + IDLE_INTERVAL_S
-        return messages
+        if len(self._buffer) >= config.samples_per_frame:
+            return self.flush(time_s)
+        return []
 
     def flush(self, time_s: float) -> list[Message]:
         """Send the samples buffered so far as a (possibly short) frame."""
@@ -191,6 +182,46 @@ class PadDevice:
             return []
         samples, self._buffer = self._buffer, []
         return self._frame(time_s, self._buffer_t_ms, samples)
+
+    def _update_idle(self, time_s: float, reading: FloatArray) -> bool:
+        """Idle once the total stayed below 10 kg for 3 s; a sample with a null decides nothing."""
+        if float(np.nansum(reading)) >= IDLE_THRESHOLD_KG:
+            self._idle = False
+            self._below_since = None
+        elif not np.isnan(reading).any():
+            if self._below_since is None:
+                self._below_since = time_s
+            if time_s - self._below_since >= IDLE_AFTER_S - 1e-9:
+                self._idle = True
+        return self._idle
+
+    def _feed_idle(self, time_s: float, t_ms: int, reading: FloatArray) -> list[Message]:
+        messages = self.flush(time_s)
+        if self._idle_sent_s is None or time_s - self._idle_sent_s >= IDLE_INTERVAL_S - 1e-9:
+            self._idle_sent_s = time_s
+            messages += self._frame(time_s, t_ms, [reading])
+        return messages
+
+    def _update_tare(self, time_s: float, reading: FloatArray) -> None:
+        """Manual tare when requested, else automatic re-zeroing of an empty, still pad."""
+        if self._tare_requested:
+            if self._tare_since_s is None:
+                self._tare_since_s = time_s
+            if time_s - self._tare_since_s > MANUAL_TIMEOUT_S:
+                self._tare_requested = False
+                self.tare_events.append("tare_failed")
+            elif self._manual.steady_for(time_s, reading) >= MANUAL_WINDOW_S:
+                self._zero_kg = self._zero_kg + self._manual.mean_kg()
+                self._tare_requested = False
+                self._auto = _StabilityWindow(AUTO_MAX_RANGE_KG)
+                self.tare_events.append("tared")
+            return
+        if np.isnan(reading).any() or (np.abs(reading) > AUTO_ZERO_BAND_KG).any():
+            self._auto = _StabilityWindow(AUTO_MAX_RANGE_KG)
+        elif self._auto.steady_for(time_s, reading) >= AUTO_WINDOW_S:
+            self._zero_kg = self._zero_kg + self._auto.mean_kg()
+            self._auto = _StabilityWindow(AUTO_MAX_RANGE_KG)
+            self.tare_events.append("auto_tared")
 
     def _frame(self, time_s: float, t_ms: int, samples: list[FloatArray]) -> list[Message]:
         frame = protocol.Frame(
@@ -210,3 +241,37 @@ class PadDevice:
         delay_s = self._rng.uniform(0.0, self.config.max_delay_s)
         self._last_send_s = max(self._last_send_s, time_s + delay_s)
         return Message(self._last_send_s, kind, payload)
+
+
+class _StabilityWindow:
+    """A run of samples whose 10-sample block means stay within `max_range_kg` per corner."""
+
+    def __init__(self, max_range_kg: float) -> None:
+        self.max_range_kg = max_range_kg
+        self._start_s: float | None = None
+        self._block: list[FloatArray] = []
+        self._means: list[FloatArray] = []
+
+    def steady_for(self, time_s: float, reading: FloatArray) -> float:
+        """Add a sample; return how long (s) the pad has been steady, 0 after any disturbance."""
+        if np.isnan(reading).any():
+            self._start_s = None
+            return 0.0
+        if self._start_s is None:
+            self._start_s, self._block, self._means = time_s, [], []
+        self._block.append(reading)
+        if len(self._block) == BLOCK_SAMPLES:
+            self._means.append(np.mean(self._block, axis=0))
+            self._block = []
+            means = np.array(self._means)
+            if (means.max(axis=0) - means.min(axis=0) >= self.max_range_kg).any():
+                self._start_s, self._block, self._means = time_s, [reading], []
+                return 0.0
+        if len(self._means) < 2:
+            return 0.0
+        return time_s - self._start_s
+
+    def mean_kg(self) -> FloatArray:
+        """Mean reading per corner over the steady run."""
+        mean: FloatArray = np.mean(self._means, axis=0)
+        return mean

@@ -43,6 +43,7 @@ __all__ = [
     "encode_info",
     "encode_status",
     "encode_tare_command",
+    "format_number",
     "is_valid_pad_id",
     "parse_button",
     "parse_command",
@@ -486,36 +487,60 @@ def _dump(data: dict[str, Any]) -> bytes:
     return json.dumps(data, separators=(",", ":"), allow_nan=False).encode("utf-8")
 
 
-def encode_frame(frame: Frame, *, decimals: int | None = 3) -> bytes:
-    """Encode a `Frame` (loads rounded to `decimals`, NaN as null); validates every limit.
+def format_number(value: float, max_decimals: int) -> str:
+    """Write a number as the firmware does: rounded to `max_decimals`, trailing zeros dropped."""
+    scale = 10.0**max_decimals
+    rounded = math.copysign(math.floor(abs(value) * scale + 0.5), value) / scale + 0.0
+    text = f"{rounded:.{max_decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
-    Three decimals (1 g) is far below the cells' noise and keeps a 10-sample frame near 350
-    bytes; `decimals=None` sends the full float precision (for exact round trips in tests).
+
+def _round_half_away(values: npt.NDArray[np.float64], decimals: int) -> npt.NDArray[np.float64]:
+    """Round halves away from zero, as C's llround in the firmware does (not to even)."""
+    scale = 10.0**decimals
+    rounded: npt.NDArray[np.float64] = np.copysign(np.floor(np.abs(values) * scale + 0.5), values)
+    return rounded / scale + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+def encode_frame(frame: Frame, *, decimals: int | None = 3) -> bytes:
+    """Encode a `Frame` byte for byte as the firmware does; validates every limit.
+
+    Loads are written with exactly `decimals` decimals (3: 1 g, far below the cells' noise;
+    a 10-sample frame is about 350 bytes), NaN as null; `decimals=None` writes the shortest
+    exact float (for lossless round trips in tests). `rate_hz` gets at most 2 decimals.
     """
     cells = np.asarray(frame.cells_kg, dtype=np.float64)
     if cells.ndim != 2 or cells.shape[1] != 4:
         raise ProtocolError("bad_field", f"cells_kg must have shape (n, 4), got {cells.shape}")
     _check_sample_count(cells.shape[0])
-    data = {
-        "v": PROTOCOL_VERSION,
-        "seq": frame.seq,
-        "t_ms": frame.t_ms,
-        "rate_hz": frame.rate_hz,
-    }
-    _int_field(data, "seq", SEQ_MODULUS)
-    _int_field(data, "t_ms", T_MS_MODULUS)
-    _ranged_number(data, "rate_hz", MIN_RATE_HZ, MAX_RATE_HZ)
+    header = {"seq": frame.seq, "t_ms": frame.t_ms, "rate_hz": frame.rate_hz}
+    _int_field(header, "seq", SEQ_MODULUS)
+    _int_field(header, "t_ms", T_MS_MODULUS)
+    _ranged_number(header, "rate_hz", MIN_RATE_HZ, MAX_RATE_HZ)
     if np.isinf(cells).any():
         raise ProtocolError("non_finite", "cells_kg holds an infinite load", field="cells")
     if (np.abs(cells) > MAX_ABS_LOAD_KG).any():
         raise ProtocolError(
             "out_of_range", f"cells_kg holds a load beyond ±{MAX_ABS_LOAD_KG:g} kg", field="cells"
         )
-    if decimals is not None:
-        cells = np.round(cells, decimals)
-    rounded = cast(list[list[float]], (cells + 0.0).tolist())  # + 0.0 turns -0.0 into 0.0
-    samples = [[None if math.isnan(load) else load for load in sample] for sample in rounded]
-    encoded = _dump({**data, "cells": samples})
+    if decimals is None:
+        loads = [repr(load) for load in (cells + 0.0).ravel().tolist()]
+    else:
+        pattern = f"{{:.{decimals}f}}"
+        loads = [
+            pattern.format(load) for load in _round_half_away(cells, decimals).ravel().tolist()
+        ]
+    loads = ["null" if load == "nan" else load for load in loads]
+    samples = ",".join(
+        f"[{loads[i]},{loads[i + 1]},{loads[i + 2]},{loads[i + 3]}]"
+        for i in range(0, len(loads), 4)
+    )
+    encoded = (
+        f'{{"v":{PROTOCOL_VERSION},"seq":{frame.seq},"t_ms":{frame.t_ms},'
+        f'"rate_hz":{format_number(frame.rate_hz, 2)},"cells":[{samples}]}}'
+    ).encode("ascii")
     if len(encoded) > MAX_FRAME_BYTES:
         raise ProtocolError(
             "oversized", f"encoded frame of {len(encoded)} bytes exceeds {MAX_FRAME_BYTES}"
@@ -524,18 +549,15 @@ def encode_frame(frame: Frame, *, decimals: int | None = 3) -> bytes:
 
 
 def encode_info(info: PadInfo) -> bytes:
-    """Encode a `PadInfo` for the retained `info` topic; validates it by parsing it back."""
-    data = {
-        "v": PROTOCOL_VERSION,
-        "model": info.model,
-        "fw": info.firmware,
-        "rate_hz": info.rate_hz,
-        "width_mm": info.width_mm,
-        "depth_mm": info.depth_mm,
-        "cells": list(info.cells),
-        "unit": info.unit,
-    }
-    encoded = _dump(data)
+    """Encode a `PadInfo` as the firmware does; validates it by parsing it back."""
+    encoded = (
+        f'{{"v":{PROTOCOL_VERSION},"model":{json.dumps(info.model)},'
+        f'"fw":{json.dumps(info.firmware)},"rate_hz":{format_number(info.rate_hz, 2)},'
+        f'"width_mm":{format_number(info.width_mm, 1)},'
+        f'"depth_mm":{format_number(info.depth_mm, 1)},'
+        f'"cells":{json.dumps(list(info.cells), separators=(",", ":"))},'
+        f'"unit":{json.dumps(info.unit)}}}'
+    ).encode()
     parse_info(encoded)
     return encoded
 
