@@ -1,0 +1,109 @@
+"""Compare the firmware's C++ encoder and command parser with the protocol's golden fixtures.
+
+Usage: check_fixtures.py ENCODE_TOOL FIXTURES_DIR. For every fixture under FIXTURES_DIR/valid
+the firmware must produce an equal JSON document (byte for byte when the fixture is canonical)
+and accept every valid command; it must reject every command under FIXTURES_DIR/invalid.
+Prints one summary line; exits 1 on any mismatch.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+FRAME_KEYS = ("v", "seq", "t_ms", "rate_hz", "cells")
+INFO_KEYS = ("v", "model", "fw", "rate_hz", "width_mm", "depth_mm", "cells", "unit")
+
+
+def _load(value: float | None) -> str:
+    return "null" if value is None else repr(float(value))
+
+
+def request_for(fixture: dict[str, Any]) -> str | None:
+    """Build the encode_tool request line that should reproduce a fixture (None: not ours)."""
+    kind = fixture["topic_kind"]
+    payload = fixture.get("payload")
+    if kind == "frames":
+        loads = " ".join(_load(value) for sample in payload["cells"] for value in sample)
+        return (
+            f"frame {payload['seq']} {payload['t_ms']} {payload['rate_hz']} "
+            f"{len(payload['cells'])} {loads}"
+        )
+    if kind == "info":
+        fields = [payload["model"], payload["fw"]] + [
+            str(payload[key]) for key in ("rate_hz", "width_mm", "depth_mm")
+        ]
+        return "info " + "\t".join(fields)
+    if kind == "button":
+        return f"button {payload['press']}"
+    if kind == "cmd":
+        text = fixture.get("payload_text") or json.dumps(payload, separators=(",", ":"))
+        return f"cmd {text}"
+    return None
+
+
+def expected_answer(fixture: dict[str, Any]) -> Any:
+    """Return what the firmware must answer for a valid fixture (JSON document or command)."""
+    kind = fixture["topic_kind"]
+    payload = fixture["payload"]
+    if kind == "frames":
+        return {key: payload[key] for key in FRAME_KEYS}
+    if kind == "info":
+        return {key: payload[key] for key in INFO_KEYS}
+    if kind == "button":
+        return {"v": 1, "press": payload["press"]}
+    expected = fixture["expected"]
+    return "tare" if expected["cmd"] == "tare" else f"cue {expected['cue']}"
+
+
+def main() -> int:
+    """Run every fixture through the tool; report mismatches."""
+    tool, fixtures_dir = sys.argv[1], Path(sys.argv[2])
+    cases: list[tuple[Path, dict[str, Any], str, bool]] = []
+    for valid in (True, False):
+        folder = fixtures_dir / ("valid" if valid else "invalid")
+        for path in sorted(folder.glob("*.json")):
+            fixture = json.loads(path.read_text(encoding="utf-8"))
+            if not valid and fixture["topic_kind"] != "cmd":
+                continue  # the firmware only parses commands
+            request = request_for(fixture)
+            if request is not None:
+                cases.append((path, fixture, request, valid))
+    answers = subprocess.run(
+        [tool],
+        input="".join(request + "\n" for _, _, request, _ in cases),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    failures = []
+    for (path, fixture, _, valid), answer in zip(cases, answers, strict=True):
+        if not valid:
+            if not answer.startswith("invalid "):
+                failures.append(f"{path.name}: accepted an invalid command ({answer})")
+            continue
+        expected = expected_answer(fixture)
+        if fixture["topic_kind"] == "cmd":
+            if answer != expected:
+                failures.append(f"{path.name}: got {answer!r}, want {expected!r}")
+            continue
+        if json.loads(answer) != expected:
+            failures.append(f"{path.name}: JSON differs:\n  got  {answer}\n  want {expected}")
+        elif fixture.get("canonical") and answer != fixture["payload_text"]:
+            failures.append(
+                f"{path.name}: bytes differ:\n  got  {answer}\n  want {fixture['payload_text']}"
+            )
+    for failure in failures:
+        print(failure, file=sys.stderr)
+    print(
+        f"firmware: {len(cases) - len(failures)} of {len(cases)} protocol fixtures match "
+        "the C++ encoder/parser"
+    )
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
