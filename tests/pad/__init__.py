@@ -1,0 +1,1 @@
+"""Tests of the pad protocol and the pad simulator."""
