@@ -1,0 +1,124 @@
+"""Timing of the engine's hot paths; prints figures, never asserts them.
+
+Run from the repository root: ``.venv/bin/python benchmarks/engine.py``.
+
+1. ``sway_measures`` on a 60 s, 100 Hz trial (6,000 samples), against a straightforward
+   SciPy-based reference (scipy.signal.welch per axis, scipy.stats.f.ppf, np.cov and
+   eigenvalues) run in the same process on the same data. Target: ratio <= 1.0.
+2. Preprocessing, for information: the zero-phase low-pass (a pure-Python recursion) against
+   scipy.signal.filtfilt, and resampling 60 s of jittered 45 Hz pad data to 100 Hz.
+3. Reserved for the live stance detector.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+import sys
+import timeit
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from scipy import signal, stats
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from custom_components.retro_balance.engine.filtering import lowpass_zero_phase
+from custom_components.retro_balance.engine.measures import sway_measures
+from custom_components.retro_balance.engine.resample import resample_uniform
+
+REPEATS = 15
+FS_HZ = 100.0
+DURATION_S = 60.0
+
+
+def quiet_stance_trial(seed: int = 2016) -> tuple[np.ndarray, np.ndarray]:
+    """A 60 s, 100 Hz random-walk COP trace of quiet-stance size (cm)."""
+    rng = np.random.default_rng(seed)
+    n = int(DURATION_S * FS_HZ)
+    ap, ml = np.cumsum(rng.normal(0.0, 0.01, size=(2, n)), axis=1)
+    return ap, ml
+
+
+def reference_sway(ap: np.ndarray, ml: np.ndarray, fs_hz: float) -> dict[str, float]:
+    """The same measures written the obvious way with SciPy."""
+    n = ap.size
+    duration_s = n / fs_hz
+    steps = np.diff(np.column_stack((ap, ml)), axis=0)
+    path_cm = float(np.sum(np.linalg.norm(steps, axis=1)))
+    eigenvalues = np.linalg.eigvals(np.cov(ap, ml, ddof=1))
+    k = stats.f.ppf(0.95, 2, n - 2) * 2 * (n - 1) * (n + 1) / (n * (n - 2))
+    mean_hz, weights = [], []
+    for axis in (ap, ml):
+        f, p = signal.welch(axis - axis.mean(), fs_hz, nperseg=n // 2, noverlap=n // 4, nfft=n // 2)
+        mean_hz.append(np.trapezoid(f * p, f) / np.trapezoid(p, f))
+        weights.append(p.sum())
+    return {
+        "path_length_cm": path_cm,
+        "mean_velocity_cm_s": path_cm / duration_s,
+        "mean_velocity_ap_cm_s": float(np.sum(np.abs(np.diff(ap)))) / duration_s,
+        "mean_velocity_ml_cm_s": float(np.sum(np.abs(np.diff(ml)))) / duration_s,
+        "rms_ap_cm": float(np.std(ap)),
+        "rms_ml_cm": float(np.std(ml)),
+        "range_ap_cm": float(np.ptp(ap)),
+        "range_ml_cm": float(np.ptp(ml)),
+        "ellipse_area95_cm2": float(math.pi * k * np.sqrt(np.prod(eigenvalues.real))),
+        "mean_frequency_hz": float(np.dot(mean_hz, weights) / np.sum(weights)),
+    }
+
+
+def median_seconds(call: Callable[[], object], number: int) -> float:
+    """Median over REPEATS runs of the time per call, each run timing ``number`` calls."""
+    runs = timeit.repeat(call, number=number, repeat=REPEATS)
+    return statistics.median(runs) / number
+
+
+def bench_sway_measures() -> None:
+    """Section 1: sway_measures against the SciPy reference."""
+    ap, ml = quiet_stance_trial()
+    ours = sway_measures(ap, ml, FS_HZ).as_dict()
+    reference = reference_sway(ap, ml, FS_HZ)
+    worst = max(abs(ours[key] / value - 1) for key, value in reference.items())
+    number = 50
+    ours_s = median_seconds(lambda: sway_measures(ap, ml, FS_HZ), number)
+    reference_s = median_seconds(lambda: reference_sway(ap, ml, FS_HZ), number)
+    print(f"sway_measures, {ap.size} samples ({DURATION_S:g} s at {FS_HZ:g} Hz)")
+    print(f"  engine (NumPy only):     {ours_s * 1e3:8.3f} ms  (median of {REPEATS} x {number})")
+    print(f"  SciPy-based reference:   {reference_s * 1e3:8.3f} ms")
+    print(f"  ratio engine/reference:  {ours_s / reference_s:8.3f}  (target <= 1.0)")
+    print(f"  largest relative difference between the two: {worst:.1e}")
+
+
+def bench_preprocessing() -> None:
+    """Section 2: low-pass filter and resampling of one trial."""
+    ap, _ = quiet_stance_trial()
+    number = 5
+    ours_s = median_seconds(lambda: lowpass_zero_phase(ap, FS_HZ), number)
+    b, a = signal.butter(4, 10.0, fs=FS_HZ)
+    scipy_s = median_seconds(lambda: signal.filtfilt(b, a, ap), number)
+    print("lowpass_zero_phase, 10 Hz 4th order, 6000 samples")
+    print(f"  engine: {ours_s * 1e3:8.3f} ms   scipy filtfilt: {scipy_s * 1e3:8.3f} ms")
+
+    rng = np.random.default_rng(1)
+    time_s = np.arange(int(DURATION_S * 45)) / 45 + rng.uniform(-0.005, 0.005, int(DURATION_S * 45))
+    values = rng.normal(size=(time_s.size, 2))
+    resample_s = median_seconds(lambda: resample_uniform(time_s, values, FS_HZ), number)
+    print(f"resample_uniform, {time_s.size} jittered samples -> 100 Hz: {resample_s * 1e3:8.3f} ms")
+
+
+# ---------------------------------------------------------------------------------------------
+# Section 3 (reserved): live stance detector (`engine/stance.py`), added by its owner.
+# Add a `bench_stance_detector()` function here and call it from `main()` below.
+# ---------------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    """Run every benchmark section."""
+    bench_sway_measures()
+    bench_preprocessing()
+    # Section 3 call goes here.
+
+
+if __name__ == "__main__":
+    main()
