@@ -1,0 +1,356 @@
+"""Config flow: one entry per pad (MQTT discovery or by hand), people as subentries, options."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+import voluptuous as vol
+from homeassistant.config_entries import (
+    ConfigEntry,
+    ConfigFlow,
+    ConfigFlowResult,
+    ConfigSubentryFlow,
+    OptionsFlow,
+    SubentryFlowResult,
+)
+from homeassistant.core import callback
+from homeassistant.helpers.selector import (
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+    TextSelector,
+)
+from homeassistant.helpers.service_info.mqtt import MqttServiceInfo
+
+from .const import (
+    CONF_BIRTH_YEAR,
+    CONF_CAP_S,
+    CONF_DAILY_TESTS,
+    CONF_NAME,
+    CONF_PAD_ID,
+    CONF_PREFIX,
+    CONF_SEX,
+    CONF_TRIALS,
+    CONF_WEIGHT_MAX_KG,
+    CONF_WEIGHT_MIN_KG,
+    DEFAULT_CAP_S,
+    DEFAULT_TRIALS,
+    DOMAIN,
+    LOGGER,
+    MAX_CAP_S,
+    MAX_TRIALS,
+    MIN_CAP_S,
+    MIN_TRIALS,
+    SUBENTRY_PERSON,
+)
+from .engine.norms import Sex
+from .engine.people import PersonProfile
+from .engine.protocol import (
+    DEFAULT_PREFIX,
+    PadInfo,
+    ProtocolError,
+    TopicKind,
+    is_valid_pad_id,
+    parse_info,
+    parse_topic,
+)
+from .settings import DEFAULT_DAILY_TESTS, STANCE_TEST_KEYS, valid_prefix
+
+DISCOVERY_TOPIC = f"{DEFAULT_PREFIX}/+/{TopicKind.INFO.value}"
+SEX_OPTIONS = ["female", "male", "unspecified"]
+MIN_BIRTH_YEAR = 1900
+
+
+def pad_unique_id(prefix: str, pad_id: str) -> str:
+    """Return the config entry's unique id: the topic prefix and the pad id."""
+    return f"{prefix}/{pad_id}"
+
+
+def _pad_schema(defaults: Mapping[str, Any]) -> vol.Schema:
+    return vol.Schema(
+        {
+            vol.Required(CONF_PAD_ID, default=defaults.get(CONF_PAD_ID, vol.UNDEFINED)): str,
+            vol.Required(CONF_PREFIX, default=defaults.get(CONF_PREFIX, DEFAULT_PREFIX)): str,
+        }
+    )
+
+
+def _validate_pad(user_input: Mapping[str, Any]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not is_valid_pad_id(user_input[CONF_PAD_ID]):
+        errors[CONF_PAD_ID] = "invalid_pad_id"
+    if not valid_prefix(user_input[CONF_PREFIX]):
+        errors[CONF_PREFIX] = "invalid_prefix"
+    return errors
+
+
+class RetroBalanceConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Add a balance pad: discovered from its retained info message or entered by hand."""
+
+    VERSION = 1
+
+    def __init__(self) -> None:
+        """Start without a discovered pad."""
+        self._pad_id: str | None = None
+        self._info: PadInfo | None = None
+
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: ConfigEntry) -> RetroBalanceOptionsFlow:
+        """Return the options flow: test cap and the daily-check sequence."""
+        return RetroBalanceOptionsFlow()
+
+    @classmethod
+    @callback
+    def async_get_supported_subentry_types(
+        cls, config_entry: ConfigEntry
+    ) -> dict[str, type[ConfigSubentryFlow]]:
+        """People who use the pad are subentries of it."""
+        return {SUBENTRY_PERSON: PersonSubentryFlow}
+
+    async def async_step_mqtt(self, discovery_info: MqttServiceInfo) -> ConfigFlowResult:
+        """Handle a pad that announced itself with its retained info message."""
+        if discovery_info.subscribed_topic != DISCOVERY_TOPIC:
+            return self.async_abort(reason="invalid_discovery_info")
+        parsed = parse_topic(discovery_info.topic, DEFAULT_PREFIX)
+        if parsed is None or parsed[1] is not TopicKind.INFO:
+            return self.async_abort(reason="invalid_discovery_info")
+        try:
+            info = parse_info(discovery_info.payload)
+        except ProtocolError as err:
+            if err.reason == "wrong_version":
+                return self.async_abort(reason="unsupported_version")
+            return self.async_abort(reason="invalid_discovery_info")
+        self._pad_id, self._info = parsed[0], info
+        await self.async_set_unique_id(pad_unique_id(DEFAULT_PREFIX, self._pad_id))
+        self._abort_if_unique_id_configured()
+        self.context["title_placeholders"] = {"name": self._pad_id}
+        return await self.async_step_confirm()
+
+    async def async_step_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask before adding a discovered pad."""
+        assert self._pad_id is not None
+        assert self._info is not None
+        if user_input is not None:
+            return self.async_create_entry(
+                title=self._pad_id,
+                data={CONF_PREFIX: DEFAULT_PREFIX, CONF_PAD_ID: self._pad_id},
+            )
+        self._set_confirm_only()
+        return self.async_show_form(
+            step_id="confirm",
+            description_placeholders={
+                "pad_id": self._pad_id,
+                "model": self._info.model,
+                "firmware": self._info.firmware,
+            },
+        )
+
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Add a pad by its id and topic prefix."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            errors = _validate_pad(user_input)
+            if not errors:
+                prefix, pad_id = user_input[CONF_PREFIX], user_input[CONF_PAD_ID]
+                await self.async_set_unique_id(pad_unique_id(prefix, pad_id))
+                self._abort_if_unique_id_configured()
+                return self.async_create_entry(
+                    title=pad_id, data={CONF_PREFIX: prefix, CONF_PAD_ID: pad_id}
+                )
+        return self.async_show_form(
+            step_id="user", data_schema=_pad_schema(user_input or {}), errors=errors
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change the pad id or topic prefix of an existing pad (e.g. after reflashing it)."""
+        entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            errors = _validate_pad(user_input)
+            if not errors:
+                prefix, pad_id = user_input[CONF_PREFIX], user_input[CONF_PAD_ID]
+                unique_id = pad_unique_id(prefix, pad_id)
+                if unique_id != entry.unique_id:
+                    await self.async_set_unique_id(unique_id)
+                    self._abort_if_unique_id_configured()
+                return self.async_update_reload_and_abort(
+                    entry,
+                    unique_id=unique_id,
+                    title=pad_id,
+                    data_updates={CONF_PREFIX: prefix, CONF_PAD_ID: pad_id},
+                )
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=_pad_schema(user_input or entry.data),
+            errors=errors,
+        )
+
+
+class RetroBalanceOptionsFlow(OptionsFlow):
+    """Test cap and the daily-check sequence."""
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """One form with every option."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            tests = list(dict.fromkeys(user_input[CONF_DAILY_TESTS]))
+            if not tests:
+                errors[CONF_DAILY_TESTS] = "no_tests"
+            else:
+                return self.async_create_entry(
+                    data={
+                        CONF_CAP_S: int(user_input[CONF_CAP_S]),
+                        CONF_DAILY_TESTS: tests,
+                        CONF_TRIALS: int(user_input[CONF_TRIALS]),
+                    }
+                )
+        current = user_input or self.config_entry.options
+        schema = vol.Schema(
+            {
+                vol.Required(CONF_CAP_S, default=current.get(CONF_CAP_S, DEFAULT_CAP_S)): (
+                    NumberSelector(
+                        NumberSelectorConfig(
+                            min=MIN_CAP_S,
+                            max=MAX_CAP_S,
+                            step=1,
+                            unit_of_measurement="s",
+                            mode=NumberSelectorMode.SLIDER,
+                        )
+                    )
+                ),
+                vol.Required(
+                    CONF_DAILY_TESTS,
+                    default=list(current.get(CONF_DAILY_TESTS, DEFAULT_DAILY_TESTS)),
+                ): SelectSelector(
+                    SelectSelectorConfig(
+                        options=list(STANCE_TEST_KEYS),
+                        multiple=True,
+                        translation_key=CONF_DAILY_TESTS,
+                        mode=SelectSelectorMode.LIST,
+                    )
+                ),
+                vol.Required(CONF_TRIALS, default=current.get(CONF_TRIALS, DEFAULT_TRIALS)): (
+                    NumberSelector(
+                        NumberSelectorConfig(
+                            min=MIN_TRIALS, max=MAX_TRIALS, step=1, mode=NumberSelectorMode.BOX
+                        )
+                    )
+                ),
+            }
+        )
+        return self.async_show_form(step_id="init", data_schema=schema, errors=errors)
+
+
+def _person_schema(defaults: Mapping[str, Any]) -> vol.Schema:
+    this_year = date.today().year
+
+    def optional_weight(key: str) -> vol.Optional:
+        if defaults.get(key) is None:
+            return vol.Optional(key)
+        return vol.Optional(key, description={"suggested_value": defaults[key]})
+
+    weight = NumberSelector(
+        NumberSelectorConfig(
+            min=10, max=300, step=0.5, unit_of_measurement="kg", mode=NumberSelectorMode.BOX
+        )
+    )
+    return vol.Schema(
+        {
+            vol.Required(CONF_NAME, default=defaults.get(CONF_NAME, vol.UNDEFINED)): TextSelector(),
+            vol.Required(CONF_BIRTH_YEAR, default=defaults.get(CONF_BIRTH_YEAR, vol.UNDEFINED)): (
+                NumberSelector(
+                    NumberSelectorConfig(
+                        min=MIN_BIRTH_YEAR, max=this_year, step=1, mode=NumberSelectorMode.BOX
+                    )
+                )
+            ),
+            vol.Required(CONF_SEX, default=defaults.get(CONF_SEX, "unspecified")): SelectSelector(
+                SelectSelectorConfig(options=SEX_OPTIONS, translation_key=CONF_SEX)
+            ),
+            optional_weight(CONF_WEIGHT_MIN_KG): weight,
+            optional_weight(CONF_WEIGHT_MAX_KG): weight,
+        }
+    )
+
+
+class PersonSubentryFlow(ConfigSubentryFlow):
+    """Add or change a person who uses the pad."""
+
+    def _validate(
+        self, user_input: dict[str, Any], own_subentry_id: str | None
+    ) -> tuple[dict[str, Any], dict[str, str]]:
+        name = str(user_input[CONF_NAME]).strip()
+        data: dict[str, Any] = {
+            CONF_NAME: name,
+            CONF_BIRTH_YEAR: int(user_input[CONF_BIRTH_YEAR]),
+            CONF_SEX: user_input[CONF_SEX],
+            CONF_WEIGHT_MIN_KG: user_input.get(CONF_WEIGHT_MIN_KG),
+            CONF_WEIGHT_MAX_KG: user_input.get(CONF_WEIGHT_MAX_KG),
+        }
+        errors: dict[str, str] = {}
+        if not name:
+            errors[CONF_NAME] = "invalid_name"
+        elif any(
+            subentry.title.casefold() == name.casefold()
+            for subentry in self._get_entry().subentries.values()
+            if subentry.subentry_type == SUBENTRY_PERSON and subentry.subentry_id != own_subentry_id
+        ):
+            errors[CONF_NAME] = "name_exists"
+        low, high = data[CONF_WEIGHT_MIN_KG], data[CONF_WEIGHT_MAX_KG]
+        if (low is None) != (high is None):
+            errors["base"] = "weight_range_incomplete"
+        elif low is not None and high is not None and low >= high:
+            errors[CONF_WEIGHT_MAX_KG] = "invalid_weight_range"
+        if not errors:
+            try:
+                PersonProfile(
+                    person_id="new",
+                    name=name,
+                    birth_year=data[CONF_BIRTH_YEAR],
+                    sex=Sex(data[CONF_SEX]),
+                    weight_min_kg=low,
+                    weight_max_kg=high,
+                )
+            except ValueError as err:
+                LOGGER.debug("Person refused by the engine: %s", err)
+                errors["base"] = "invalid_person"
+        return data, errors
+
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
+        """Add a person."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data, errors = self._validate(user_input, None)
+            if not errors:
+                return self.async_create_entry(title=data[CONF_NAME], data=data)
+        return self.async_show_form(
+            step_id="user", data_schema=_person_schema(user_input or {}), errors=errors
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Change a person's details."""
+        subentry = self._get_reconfigure_subentry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data, errors = self._validate(user_input, subentry.subentry_id)
+            if not errors:
+                return self.async_update_and_abort(
+                    self._get_entry(), subentry, title=data[CONF_NAME], data=data
+                )
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=_person_schema(user_input or subentry.data),
+            errors=errors,
+        )

@@ -1,0 +1,64 @@
+"""Constants of the Retro Balance integration."""
+
+from __future__ import annotations
+
+import logging
+from typing import Final
+
+DOMAIN: Final = "retro_balance"
+LOGGER = logging.getLogger(__package__)
+
+# Config entry data (one entry per pad).
+CONF_PREFIX: Final = "prefix"
+CONF_PAD_ID: Final = "pad_id"
+
+# Options.
+CONF_CAP_S: Final = "cap_s"
+CONF_DAILY_TESTS: Final = "daily_check_tests"
+CONF_TRIALS: Final = "trials"
+DEFAULT_CAP_S: Final = 30
+MIN_CAP_S: Final = 10
+MAX_CAP_S: Final = 60
+DEFAULT_TRIALS: Final = 3
+MIN_TRIALS: Final = 1
+MAX_TRIALS: Final = 3
+
+# Person subentries.
+SUBENTRY_PERSON: Final = "person"
+CONF_NAME: Final = "name"
+CONF_BIRTH_YEAR: Final = "birth_year"
+CONF_SEX: Final = "sex"
+CONF_WEIGHT_MIN_KG: Final = "weight_min_kg"
+CONF_WEIGHT_MAX_KG: Final = "weight_max_kg"
+
+# What the "next test" select offers besides the single stance tests.
+DAILY_CHECK: Final = "daily_check"
+# What the "who is on the pad" select offers besides the people's names.
+PERSON_AUTOMATIC: Final = "automatic"
+
+# Services.
+SERVICE_START_TEST: Final = "start_test"
+SERVICE_CANCEL_TEST: Final = "cancel_test"
+SERVICE_ASSIGN_SESSION: Final = "assign_session"
+SERVICE_DELETE_SESSION: Final = "delete_session"
+SERVICE_EXPORT_HISTORY: Final = "export_history"
+ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
+ATTR_TEST: Final = "test"
+ATTR_PERSON: Final = "person"
+ATTR_SESSION_ID: Final = "session_id"
+ATTR_INCLUDE_RAW_COP: Final = "include_raw_cop"
+
+# The event entity's event type.
+EVENT_TEST_COMPLETED: Final = "test_completed"
+EVENT_SESSION_UNASSIGNED: Final = "session_unassigned"
+
+# Live values reach entities at most this often (the pad sends ~8 frames per second).
+LIVE_UPDATE_INTERVAL_S: Final = 1.0
+# A malformed or rejected frame is logged at most once per this interval, per pad and reason.
+LOG_INTERVAL_S: Final = 60.0
+# The pad counts as gone for good (repair issue) after this long offline.
+OFFLINE_ISSUE_AFTER_S: Final = 24 * 3600.0
+
+ISSUE_PAD_OFFLINE: Final = "pad_offline"
+ISSUE_UNSUPPORTED_VERSION: Final = "unsupported_version"
+ISSUE_CALIBRATION: Final = "calibration"

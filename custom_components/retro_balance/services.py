@@ -1,0 +1,159 @@
+"""Actions: start/cancel a test, assign/delete a stored session, export a person's history."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+import voluptuous as vol
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import (
+    HomeAssistant,
+    ServiceCall,
+    ServiceResponse,
+    SupportsResponse,
+    callback,
+)
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import config_validation as cv
+
+from .const import (
+    ATTR_CONFIG_ENTRY_ID,
+    ATTR_INCLUDE_RAW_COP,
+    ATTR_PERSON,
+    ATTR_SESSION_ID,
+    ATTR_TEST,
+    DAILY_CHECK,
+    DOMAIN,
+    SERVICE_ASSIGN_SESSION,
+    SERVICE_CANCEL_TEST,
+    SERVICE_DELETE_SESSION,
+    SERVICE_EXPORT_HISTORY,
+    SERVICE_START_TEST,
+)
+from .engine.session import SessionRecord, assign_session, export_session
+from .engine.stance import StanceTest
+
+if TYPE_CHECKING:
+    from . import RetroBalanceData
+
+TEST_OPTIONS = [DAILY_CHECK, *(test.value for test in StanceTest)]
+
+_PAD: dict[vol.Marker, Any] = {vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string}
+START_TEST_SCHEMA = vol.Schema(
+    {
+        **_PAD,
+        vol.Optional(ATTR_TEST, default=DAILY_CHECK): vol.In(TEST_OPTIONS),
+        vol.Optional(ATTR_PERSON): cv.string,
+    }
+)
+CANCEL_TEST_SCHEMA = vol.Schema(_PAD)
+ASSIGN_SESSION_SCHEMA = vol.Schema(
+    {**_PAD, vol.Required(ATTR_SESSION_ID): cv.string, vol.Required(ATTR_PERSON): cv.string}
+)
+DELETE_SESSION_SCHEMA = vol.Schema({**_PAD, vol.Required(ATTR_SESSION_ID): cv.string})
+EXPORT_HISTORY_SCHEMA = vol.Schema(
+    {
+        **_PAD,
+        vol.Optional(ATTR_PERSON): cv.string,
+        vol.Optional(ATTR_INCLUDE_RAW_COP, default=False): cv.boolean,
+    }
+)
+
+
+def _error(key: str, **placeholders: str) -> ServiceValidationError:
+    return ServiceValidationError(
+        translation_domain=DOMAIN, translation_key=key, translation_placeholders=placeholders
+    )
+
+
+def _pad(call: ServiceCall) -> RetroBalanceData:
+    entry_id: str = call.data[ATTR_CONFIG_ENTRY_ID]
+    entry = call.hass.config_entries.async_get_entry(entry_id)
+    if entry is None or entry.domain != DOMAIN:
+        raise _error("entry_not_found", entry_id=entry_id)
+    if entry.state is not ConfigEntryState.LOADED:
+        raise _error("entry_not_loaded", entry_id=entry_id)
+    data: RetroBalanceData = entry.runtime_data
+    return data
+
+
+def _person_id(pad: RetroBalanceData, person: str) -> str:
+    """Find a person by subentry id or (case-insensitive) name."""
+    wanted = person.strip().casefold()
+    for person_id, profile in pad.link.people.items():
+        if person == person_id or profile.name.casefold() == wanted:
+            return person_id
+    raise _error("unknown_person", person=person)
+
+
+async def _async_start_test(call: ServiceCall) -> None:
+    pad = _pad(call)
+    person = call.data.get(ATTR_PERSON)
+    pad.link.async_start(call.data[ATTR_TEST], None if person is None else _person_id(pad, person))
+
+
+async def _async_cancel_test(call: ServiceCall) -> None:
+    _pad(call).link.async_cancel()
+
+
+def _session(pad: RetroBalanceData, session_id: str) -> SessionRecord:
+    record = pad.history.get(session_id)
+    if record is None:
+        raise _error("unknown_session", session_id=session_id)
+    return record
+
+
+async def _async_assign_session(call: ServiceCall) -> None:
+    pad = _pad(call)
+    record = _session(pad, call.data[ATTR_SESSION_ID])
+    person_id = _person_id(pad, call.data[ATTR_PERSON])
+    assigned = assign_session(record, pad.link.people[person_id])
+    await pad.history.async_replace(assigned)
+    pad.link.announce(assigned)
+
+
+async def _async_delete_session(call: ServiceCall) -> None:
+    pad = _pad(call)
+    record = _session(pad, call.data[ATTR_SESSION_ID])
+    await pad.history.async_delete(record.session_id)
+    pad.link.announce(record)
+
+
+async def _async_export_history(call: ServiceCall) -> ServiceResponse:
+    pad = _pad(call)
+    person = call.data.get(ATTR_PERSON)
+    person_id = None if person is None else _person_id(pad, person)
+    raw_cop = pad.history if call.data[ATTR_INCLUDE_RAW_COP] else None
+    sessions = [
+        export_session(record, raw_cop=raw_cop) for record in pad.history.for_person(person_id)
+    ]
+    return {
+        "pad_id": pad.link.pad_id,
+        "person_id": person_id,
+        "person": None if person_id is None else pad.link.people[person_id].name,
+        "sessions": cast(list[Any], sessions),
+    }
+
+
+@callback
+def async_setup_services(hass: HomeAssistant) -> None:
+    """Register the actions (they name the pad by its config entry)."""
+    hass.services.async_register(
+        DOMAIN, SERVICE_START_TEST, _async_start_test, schema=START_TEST_SCHEMA
+    )
+    hass.services.async_register(
+        DOMAIN, SERVICE_CANCEL_TEST, _async_cancel_test, schema=CANCEL_TEST_SCHEMA
+    )
+    hass.services.async_register(
+        DOMAIN, SERVICE_ASSIGN_SESSION, _async_assign_session, schema=ASSIGN_SESSION_SCHEMA
+    )
+    hass.services.async_register(
+        DOMAIN, SERVICE_DELETE_SESSION, _async_delete_session, schema=DELETE_SESSION_SCHEMA
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_EXPORT_HISTORY,
+        _async_export_history,
+        schema=EXPORT_HISTORY_SCHEMA,
+        supports_response=SupportsResponse.ONLY,
+    )

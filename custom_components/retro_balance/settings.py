@@ -1,0 +1,76 @@
+"""Turn a pad's config entry (options, person subentries) into the engine's types."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry, ConfigSubentry
+
+from .const import (
+    CONF_BIRTH_YEAR,
+    CONF_CAP_S,
+    CONF_DAILY_TESTS,
+    CONF_NAME,
+    CONF_SEX,
+    CONF_TRIALS,
+    CONF_WEIGHT_MAX_KG,
+    CONF_WEIGHT_MIN_KG,
+    DEFAULT_CAP_S,
+    DEFAULT_TRIALS,
+    SUBENTRY_PERSON,
+)
+from .engine.daily_check import DEFAULT_DAILY_CHECK, CheckPlan
+from .engine.norms import Sex
+from .engine.people import PersonProfile
+from .engine.protocol import TopicKind, topic
+from .engine.stance import StanceTest
+
+STANCE_TEST_KEYS: tuple[str, ...] = tuple(test.value for test in StanceTest)
+DEFAULT_DAILY_TESTS: tuple[str, ...] = tuple(test.value for test in DEFAULT_DAILY_CHECK)
+
+
+def valid_prefix(prefix: str) -> bool:
+    """Whether `prefix` can head the pad's topics (the protocol module's rule)."""
+    try:
+        topic(prefix, "pad", TopicKind.INFO)
+    except ValueError:
+        return False
+    return True
+
+
+def daily_check_plan(options: Mapping[str, Any]) -> CheckPlan:
+    """Return the configured daily-check sequence."""
+    tests = tuple(StanceTest(key) for key in options.get(CONF_DAILY_TESTS, DEFAULT_DAILY_TESTS))
+    return CheckPlan(
+        tests=tests,
+        trials=int(options.get(CONF_TRIALS, DEFAULT_TRIALS)),
+        cap_s=float(options.get(CONF_CAP_S, DEFAULT_CAP_S)),
+    )
+
+
+def single_test_plan(options: Mapping[str, Any], test: StanceTest) -> CheckPlan:
+    """One trial of one stance test, with the configured cap."""
+    return CheckPlan(tests=(test,), trials=1, cap_s=float(options.get(CONF_CAP_S, DEFAULT_CAP_S)))
+
+
+def person_profile(subentry: ConfigSubentry) -> PersonProfile:
+    """Return the engine's view of a person subentry."""
+    data = subentry.data
+    return PersonProfile(
+        person_id=subentry.subentry_id,
+        name=data[CONF_NAME],
+        birth_year=int(data[CONF_BIRTH_YEAR]),
+        sex=Sex(data[CONF_SEX]),
+        weight_min_kg=data.get(CONF_WEIGHT_MIN_KG),
+        weight_max_kg=data.get(CONF_WEIGHT_MAX_KG),
+    )
+
+
+def people(entry: ConfigEntry[Any]) -> dict[str, PersonProfile]:
+    """Everyone configured on this pad, by subentry id."""
+    return {
+        subentry_id: person_profile(subentry)
+        for subentry_id, subentry in entry.subentries.items()
+        if subentry.subentry_type == SUBENTRY_PERSON
+    }

@@ -1,0 +1,78 @@
+"""Shared constants and helpers of the integration tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from homeassistant.config_entries import ConfigSubentryDataWithId
+from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import async_fire_mqtt_message
+
+from custom_components.retro_balance.const import (
+    CONF_BIRTH_YEAR,
+    CONF_NAME,
+    CONF_SEX,
+    CONF_WEIGHT_MAX_KG,
+    CONF_WEIGHT_MIN_KG,
+    DOMAIN,
+    SUBENTRY_PERSON,
+)
+from custom_components.retro_balance.engine.protocol import PadInfo
+
+PAD_ID = "hall"
+PREFIX = "retro_balance"
+ENTRY_ID = "01JRETROBALANCEPADENTRY000"
+ANNA_ID = "01JRETROBALANCEPERSONANNA0"
+BEN_ID = "01JRETROBALANCEPERSONBEN00"
+INFO = PadInfo(
+    version=1,
+    model="Retro Balance DIY",
+    firmware="1.2.0",
+    rate_hz=80.0,
+    width_mm=433.0,
+    depth_mm=238.0,
+)
+
+
+def person(
+    subentry_id: str,
+    name: str,
+    birth_year: int,
+    sex: str,
+    weight: tuple[float, float] | None = None,
+) -> ConfigSubentryDataWithId:
+    """A person subentry as stored."""
+    return ConfigSubentryDataWithId(
+        subentry_id=subentry_id,
+        subentry_type=SUBENTRY_PERSON,
+        title=name,
+        unique_id=None,
+        data={
+            CONF_NAME: name,
+            CONF_BIRTH_YEAR: birth_year,
+            CONF_SEX: sex,
+            CONF_WEIGHT_MIN_KG: None if weight is None else weight[0],
+            CONF_WEIGHT_MAX_KG: None if weight is None else weight[1],
+        },
+    )
+
+
+def fire(hass: HomeAssistant, kind: str, payload: bytes | str, pad_id: str = PAD_ID) -> None:
+    """Deliver a message on one of the pad's topics."""
+    async_fire_mqtt_message(hass, f"{PREFIX}/{pad_id}/{kind}", payload)
+
+
+def stored(hass_storage: dict[str, Any], entry_id: str = ENTRY_ID) -> dict[str, Any]:
+    """The pad's storage file content."""
+    data: dict[str, Any] = hass_storage[f"{DOMAIN}.{entry_id}"]["data"]
+    return data
+
+
+async def play(hass: HomeAssistant, messages: Iterable[tuple[float, str, bytes]]) -> None:
+    """Deliver simulator messages in order, letting Home Assistant work between batches."""
+    for index, (_, kind, payload) in enumerate(messages):
+        fire(hass, kind, payload)
+        if index % 25 == 0:
+            await hass.async_block_till_done()
+    await hass.async_block_till_done()
