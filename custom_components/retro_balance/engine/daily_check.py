@@ -1,0 +1,433 @@
+"""The daily check: a sequence of stance tests, best of up to three trials for single-leg stance.
+
+`CheckRunner` wraps one `StanceDetector` per trial and turns what the detectors do into a short
+list of `CheckEvent`s that the integration forwards (cues to the pad, progress to entities). It
+decides everything about the sequence, so the integration only moves data:
+
+- a trial that reaches the cap ends that test early (nothing better is possible);
+- a single-leg trial that ends another way is repeated up to `CheckPlan.trials` times (best of
+  three is the most reliable single-leg score, Springer et al. 2007, J Geriatr Phys Ther 30:8);
+- a test that timed out (it never started) is not repeated: the next test comes;
+- a person who steps off between tests has the detector's `wait_timeout_s` to step on again; if
+  nobody comes, the check ends incomplete (`person_absent`); stepping off after the last test simply
+  ends the check;
+- a lost signal or a cancel ends the check incomplete.
+
+Times are the pad's clock in seconds, as fed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from .cop import WII_BALANCE_BOARD, PadGeometry
+from .protocol import Cue
+from .stance import (
+    DetectorConfig,
+    EndReason,
+    StanceDetector,
+    StanceEvent,
+    StanceEventKind,
+    StancePhase,
+    StanceResult,
+    StanceTest,
+)
+from .stance_config import MAX_CAP_S, MIN_CAP_S
+
+DEFAULT_DAILY_CHECK = (
+    StanceTest.QUIET_EYES_CLOSED,
+    StanceTest.TANDEM,
+    StanceTest.SINGLE_LEG_LEFT,
+    StanceTest.SINGLE_LEG_RIGHT,
+)
+"""Quiet stance eyes closed (sway), then tandem and each leg (hold times): the daily sequence."""
+
+MAX_TRIALS = 3
+"""At most three trials per test: 'best of 3' (Springer et al. 2007)."""
+
+STEADI_HOLD_S = 10.0
+"""A tandem or single-leg hold this long passes (CDC STEADI 4-stage balance test: 10 s per stage).
+
+It is also the shortest allowed cap, so a hold to any cap passes. Quiet stance passes only when
+held to the cap (stepping off it is the only way to end it early).
+"""
+
+
+class CheckEventKind(StrEnum):
+    """What happened in the check."""
+
+    TRIAL_STARTED = "trial_started"
+    """A new trial waits for the person (cue nothing; show the test)."""
+    HOLD_STARTED = "hold_started"
+    """The timed hold began (cue "start")."""
+    TRIAL_FINISHED = "trial_finished"
+    """A trial ended, with its result (cue "pass" or "fail" when it counts)."""
+    CHECK_FINISHED = "check_finished"
+    """The whole check ended (cue "stop")."""
+
+
+class IncompleteReason(StrEnum):
+    """Why a check ended without a usable result for every planned test."""
+
+    CANCELLED = "cancelled"
+    SIGNAL_LOST = "signal_lost"
+    PERSON_ABSENT = "person_absent"
+    """Nobody stood on the pad when the next trial needed them."""
+    TESTS_MISSING = "tests_missing"
+    """Every test ran, but at least one has no completed result (timed out, too light, ...)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CheckEvent:
+    """One step of the check, at `time_s` on the pad's clock."""
+
+    kind: CheckEventKind
+    time_s: float
+    test: StanceTest | None
+    """The test of the trial (None only for `check_finished`)."""
+    trial: int
+    """Trial number within the test, from 1 (0 for `check_finished`)."""
+    result: StanceResult | None = None
+    """For `trial_finished`."""
+    passed: bool | None = None
+    """For `trial_finished`: see `trial_passed` (None for an aborted trial)."""
+    incomplete_reason: IncompleteReason | None = None
+    """For `check_finished`: None when every planned test has a completed result."""
+
+    @property
+    def cue(self) -> Cue | None:
+        """The cue the pad should give for this event, if any."""
+        if self.kind is CheckEventKind.HOLD_STARTED:
+            return "start"
+        if self.kind is CheckEventKind.TRIAL_FINISHED and self.passed is not None:
+            return "pass" if self.passed else "fail"
+        if self.kind is CheckEventKind.CHECK_FINISHED:
+            return "stop"
+        return None
+
+
+def trial_passed(result: StanceResult) -> bool | None:
+    """Whether a trial counts as passed: held to the cap, or `STEADI_HOLD_S` for tandem/one leg.
+
+    None for an aborted trial (cancelled, timed out, signal lost, too light): no verdict.
+    """
+    if not result.completed:
+        return None
+    if result.end_reason is EndReason.CAP:
+        return True
+    if result.test.is_quiet:
+        return False
+    return result.hold_time_s >= STEADI_HOLD_S
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CheckPlan:
+    """Which tests a check runs, in order, how many trials each gets, and the hold cap.
+
+    `trials` applies to single-leg stance; the other tests get `other_trials` (1 by default:
+    quiet stance and tandem are single timed holds in their protocols).
+    """
+
+    tests: tuple[StanceTest, ...] = DEFAULT_DAILY_CHECK
+    trials: int = MAX_TRIALS
+    other_trials: int = 1
+    cap_s: float = 30.0
+    wait_timeout_s: float | None = field(default=None)
+    """How long to wait for the person to step on (None: the detector's default)."""
+
+    def __post_init__(self) -> None:
+        """Reject a plan that cannot run; test names given as strings are accepted and converted."""
+        tests: object = self.tests
+        if isinstance(tests, str) or not isinstance(tests, Sequence) or not tests:
+            raise ValueError(f"tests must be a non-empty sequence of stance tests, got {tests!r}")
+        converted = []
+        for test in tests:
+            try:
+                converted.append(StanceTest(test))
+            except ValueError:
+                allowed = ", ".join(member.value for member in StanceTest)
+                raise ValueError(f"unknown test {test!r}; expected one of: {allowed}") from None
+        if len(set(converted)) != len(converted):
+            raise ValueError(f"each test may appear once (use trials to repeat), got {tests!r}")
+        object.__setattr__(self, "tests", tuple(converted))
+        for name in ("trials", "other_trials"):
+            value = getattr(self, name)
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int)
+                or not 1 <= value <= MAX_TRIALS
+            ):
+                raise ValueError(
+                    f"{name} must be a whole number from 1 to {MAX_TRIALS}, got {value!r}"
+                )
+        cap = self.cap_s
+        if (
+            isinstance(cap, bool)
+            or not isinstance(cap, int | float)
+            or not math.isfinite(cap)
+            or not MIN_CAP_S <= cap <= MAX_CAP_S
+        ):
+            raise ValueError(f"cap_s must be from {MIN_CAP_S:g} to {MAX_CAP_S:g} s, got {cap!r}")
+        wait = self.wait_timeout_s
+        if wait is not None and (
+            isinstance(wait, bool)
+            or not isinstance(wait, int | float)
+            or not math.isfinite(wait)
+            or wait <= 0
+        ):
+            raise ValueError(f"wait_timeout_s must be a positive number of seconds, got {wait!r}")
+
+    def trials_for(self, test: StanceTest) -> int:
+        """How many trials `test` gets at most."""
+        return self.trials if test.is_single_leg else self.other_trials
+
+
+class TrialDetector(Protocol):
+    """What the runner needs from a stance detector (`StanceDetector` is one)."""
+
+    @property
+    def phase(self) -> StancePhase:
+        """Where the trial is."""
+
+    @property
+    def elapsed_s(self) -> float:
+        """Hold time so far."""
+
+    @property
+    def result(self) -> StanceResult | None:
+        """The result once finished."""
+
+    def feed(
+        self, cells_kg: npt.ArrayLike, t_first_s: float, rate_hz: float
+    ) -> Sequence[StanceEvent]:
+        """Take one frame; return what happened in it."""
+
+    def cancel(self, time_s: float) -> StanceResult:
+        """End the trial now."""
+
+    def lose_signal(self) -> StanceResult:
+        """End the trial because frames stopped."""
+
+
+DetectorFactory = Callable[[StanceTest, DetectorConfig, PadGeometry], TrialDetector]
+
+
+class CheckRunner:
+    """Runs a `CheckPlan` frame by frame (see the module docstring for the rules)."""
+
+    def __init__(
+        self,
+        plan: CheckPlan,
+        geometry: PadGeometry = WII_BALANCE_BOARD,
+        config: DetectorConfig | None = None,
+        *,
+        detector_factory: DetectorFactory | None = None,
+    ) -> None:
+        """Prepare the first trial; `detector_factory` replaces `StanceDetector` (for tests)."""
+        if not isinstance(plan, CheckPlan):
+            raise ValueError(f"plan must be a CheckPlan, got {type(plan).__name__}")
+        base = config if config is not None else DetectorConfig()
+        if plan.wait_timeout_s is not None:
+            base = replace(base, wait_timeout_s=plan.wait_timeout_s)
+        self._plan = plan
+        self._config = replace(base, cap_s=plan.cap_s)
+        self._geometry = geometry
+        self._factory: DetectorFactory = detector_factory or StanceDetector
+        self._test_index = 0
+        self._trial = 1
+        self._detector: TrialDetector | None = self._factory(plan.tests[0], self._config, geometry)
+        self._announced = False
+        self._hold_announced = False
+        self._results: list[StanceResult] = []
+        self._finished = False
+        self._incomplete_reason: IncompleteReason | None = None
+
+    @property
+    def plan(self) -> CheckPlan:
+        """The plan being run."""
+        return self._plan
+
+    @property
+    def config(self) -> DetectorConfig:
+        """The detector rules in use (with the plan's cap)."""
+        return self._config
+
+    @property
+    def current_test(self) -> StanceTest | None:
+        """The test now running, or None once the check has finished."""
+        return None if self._finished else self._plan.tests[self._test_index]
+
+    @property
+    def trial(self) -> int:
+        """The trial number (from 1) of the current test; the last one once finished."""
+        return self._trial
+
+    @property
+    def test_number(self) -> int:
+        """Position (from 1) of the current test in the plan, for "test 2 of 4"."""
+        return self._test_index + 1
+
+    @property
+    def elapsed_s(self) -> float:
+        """Hold time so far in the current trial (0 while waiting and once finished)."""
+        return 0.0 if self._detector is None else self._detector.elapsed_s
+
+    @property
+    def holding(self) -> bool:
+        """True while a timed hold is running."""
+        return self._detector is not None and self._detector.phase is StancePhase.HOLDING
+
+    @property
+    def finished(self) -> bool:
+        """True once the check has ended (check_finished was emitted)."""
+        return self._finished
+
+    @property
+    def complete(self) -> bool:
+        """True once finished with a completed result for every planned test."""
+        return self._finished and self._incomplete_reason is None
+
+    @property
+    def incomplete_reason(self) -> IncompleteReason | None:
+        """Why the finished check is incomplete (None while running or when complete)."""
+        return self._incomplete_reason
+
+    @property
+    def results(self) -> tuple[StanceResult, ...]:
+        """Every trial's result so far, in order (aborted trials included, for the record)."""
+        return tuple(self._results)
+
+    def feed(self, cells_kg: npt.ArrayLike, t_first_s: float, rate_hz: float) -> list[CheckEvent]:
+        """Feed one frame of corner loads (n, 4) to the current trial; return what happened."""
+        detector = self._detector
+        if detector is None:
+            return []
+        events: list[CheckEvent] = []
+        if not self._announced:
+            self._announced = True
+            events.append(self._event(CheckEventKind.TRIAL_STARTED, float(t_first_s)))
+        phase_before = detector.phase
+        stance_events = detector.feed(cells_kg, t_first_s, rate_hz)
+        for stance_event in stance_events:
+            if stance_event.kind is StanceEventKind.STARTED:
+                self._hold_announced = True
+                events.append(self._event(CheckEventKind.HOLD_STARTED, stance_event.time_s))
+        result = detector.result
+        if result is not None:
+            if result.hold_time_s > 0 and not self._hold_announced:
+                # A detector that reports no "started" event (the runner never relies on it).
+                events.append(self._event(CheckEventKind.HOLD_STARTED, result.started_at_s))
+            frame_end_s = float(t_first_s) + (np.shape(cells_kg)[0] - 1) / float(rate_hz)
+            self._end_trial(
+                result,
+                result.started_at_s + result.hold_time_s,
+                frame_end_s,
+                events,
+                nobody_came=phase_before is StancePhase.WAITING_FOR_PERSON,
+            )
+        return events
+
+    def cancel(self, time_s: float) -> list[CheckEvent]:
+        """Stop the check now (cancel button, service): the trial is kept, the check incomplete."""
+        detector = self._detector
+        if detector is None:
+            return []
+        events: list[CheckEvent] = []
+        phase_before = detector.phase
+        result = detector.cancel(time_s)
+        if self._announced and phase_before is not StancePhase.WAITING_FOR_PERSON:
+            self._record_trial(result, float(time_s), events)
+        self._finish(float(time_s), IncompleteReason.CANCELLED, events)
+        return events
+
+    def lose_signal(self, time_s: float) -> list[CheckEvent]:
+        """End the check because frames stopped arriving (the integration's watchdog)."""
+        detector = self._detector
+        if detector is None:
+            return []
+        events: list[CheckEvent] = []
+        phase_before = detector.phase
+        result = detector.lose_signal()
+        if self._announced and phase_before is not StancePhase.WAITING_FOR_PERSON:
+            self._record_trial(result, float(time_s), events)
+        self._finish(float(time_s), IncompleteReason.SIGNAL_LOST, events)
+        return events
+
+    def _event(self, kind: CheckEventKind, time_s: float) -> CheckEvent:
+        return CheckEvent(
+            kind=kind, time_s=time_s, test=self._plan.tests[self._test_index], trial=self._trial
+        )
+
+    def _record_trial(self, result: StanceResult, time_s: float, events: list[CheckEvent]) -> None:
+        self._results.append(result)
+        events.append(
+            replace(
+                self._event(CheckEventKind.TRIAL_FINISHED, time_s),
+                result=result,
+                passed=trial_passed(result),
+            )
+        )
+
+    def _end_trial(
+        self,
+        result: StanceResult,
+        time_s: float,
+        next_start_s: float,
+        events: list[CheckEvent],
+        *,
+        nobody_came: bool,
+    ) -> None:
+        """Record a finished trial at `time_s`; the next one (if any) starts at `next_start_s`."""
+        if result.end_reason is EndReason.TIMED_OUT and nobody_came:
+            # Nobody stood on the pad for this trial: it is not a trial, the person has gone.
+            self._finish(time_s, IncompleteReason.PERSON_ABSENT, events)
+            return
+        self._record_trial(result, time_s, events)
+        if result.end_reason is EndReason.SIGNAL_LOST:
+            self._finish(time_s, IncompleteReason.SIGNAL_LOST, events)
+            return
+        test = self._plan.tests[self._test_index]
+        retry = self._trial < self._plan.trials_for(test) and result.end_reason not in (
+            EndReason.CAP,
+            EndReason.TIMED_OUT,
+        )
+        if retry:
+            self._trial += 1
+        elif self._test_index + 1 < len(self._plan.tests):
+            self._test_index += 1
+            self._trial = 1
+        else:
+            self._finish(time_s, self._missing_tests_reason(), events)
+            return
+        self._detector = self._factory(
+            self._plan.tests[self._test_index], self._config, self._geometry
+        )
+        self._hold_announced = False
+        events.append(self._event(CheckEventKind.TRIAL_STARTED, next_start_s))
+
+    def _missing_tests_reason(self) -> IncompleteReason | None:
+        done = {result.test for result in self._results if result.completed}
+        return None if done >= set(self._plan.tests) else IncompleteReason.TESTS_MISSING
+
+    def _finish(
+        self, time_s: float, reason: IncompleteReason | None, events: list[CheckEvent]
+    ) -> None:
+        self._finished = True
+        self._detector = None
+        self._incomplete_reason = reason
+        events.append(
+            CheckEvent(
+                kind=CheckEventKind.CHECK_FINISHED,
+                time_s=time_s,
+                test=None,
+                trial=0,
+                incomplete_reason=reason,
+            )
+        )
