@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from custom_components.retro_balance.engine.measures import SwayMeasures, sway_measures
 
-FAST = settings(max_examples=30, deadline=None)
+FAST = settings(max_examples=30, deadline=None, database=None)
 
 LENGTH_FIELDS = (
     "path_length_cm", "mean_velocity_cm_s", "mean_velocity_ap_cm_s", "mean_velocity_ml_cm_s",
