@@ -249,6 +249,10 @@ void BalancePad::log_periodic_(uint32_t now) {
              this->pipeline_->rejected(2), this->pipeline_->rejected(3), this->scheduler_->absent(0) ? ", tl silent" : "",
              this->scheduler_->absent(1) ? ", tr silent" : "", this->scheduler_->absent(2) ? ", bl silent" : "",
              this->scheduler_->absent(3) ? ", br silent" : "");
+    if (this->samples_since_stats_ / seconds < 0.5f * this->info_.rate_hz) {
+      ESP_LOGW(TAG, "Only %.1f samples/s of %.0f: is the HX711 RATE pin high (80 SPS) and every DOUT wired?",
+               this->samples_since_stats_ / seconds, this->info_.rate_hz);
+    }
     this->last_stats_ = now;
     this->samples_since_stats_ = 0;
   }
