@@ -376,6 +376,54 @@ def device_config(
     )
 
 
+def build_simulation(
+    scenario_name: str,
+    *,
+    seed: int = 0,
+    rate_hz: float = 80.0,
+    samples_per_frame: int = 10,
+    weight_kg: float = DEFAULT_WEIGHT_KG,
+    cap_s: float = DEFAULT_CAP_S,
+    lose_balance_at_s: float | None = None,
+    duration_s: float | None = None,
+    width_mm: float = 433.0,
+    depth_mm: float = 238.0,
+    noise: bool = True,
+    decimals: int | None = 3,
+    drop_rate: float = 0.0,
+    dup_rate: float = 0.0,
+    t0_ms: int = 2000,
+    replay: Path | str | None = None,
+    household_weights_kg: Sequence[float] = HOUSEHOLD_WEIGHTS_KG,
+    sls_trials: int = 1,
+    loop: bool = False,
+) -> Simulation:
+    """Set up a scenario on a simulated pad (arguments as for `generate`); errors are immediate."""
+    if replay is not None and scenario_name != "replay":
+        raise ValueError("a replay file needs the 'replay' scenario")
+    options = ScenarioOptions(
+        weight_kg=weight_kg,
+        cap_s=cap_s,
+        lose_balance_at_s=lose_balance_at_s,
+        duration_s=duration_s,
+        household_weights_kg=tuple(household_weights_kg),
+        sls_trials=sls_trials,
+        replay=load_replay(replay) if replay is not None else None,
+    )
+    config = device_config(
+        rate_hz=rate_hz,
+        samples_per_frame=samples_per_frame,
+        width_mm=width_mm,
+        depth_mm=depth_mm,
+        noise=noise,
+        decimals=decimals,
+        drop_rate=drop_rate,
+        dup_rate=dup_rate,
+        t0_ms=t0_ms,
+    )
+    return Simulation(build_timeline(scenario_name, options), config, seed=seed, loop=loop)
+
+
 def generate(
     scenario_name: str,
     *,
@@ -402,22 +450,20 @@ def generate(
 
     `device_time_s` is the send time in seconds since the simulated pad started (the pad's
     `t_ms` clock is `t0_ms` plus that). The first two messages are the retained `status`
-    (`online`) and `info`. The same seed gives the same messages.
+    (`online`) and `info`; then frames (and `button` presses) in send order. The same seed gives
+    the same messages. `noise=False` turns off cell noise, drift, missed readings and send delay;
+    `decimals=None` sends loads at full float precision. Invalid arguments raise `ValueError`
+    at the call, not at the first iteration.
     """
-    options = ScenarioOptions(
+    simulation = build_simulation(
+        scenario_name,
+        seed=seed,
+        rate_hz=rate_hz,
+        samples_per_frame=samples_per_frame,
         weight_kg=weight_kg,
         cap_s=cap_s,
         lose_balance_at_s=lose_balance_at_s,
         duration_s=duration_s,
-        household_weights_kg=tuple(household_weights_kg),
-        sls_trials=sls_trials,
-        replay=load_replay(replay) if replay is not None else None,
-    )
-    if replay is not None and scenario_name != "replay":
-        raise ValueError("a replay file needs the 'replay' scenario")
-    config = device_config(
-        rate_hz=rate_hz,
-        samples_per_frame=samples_per_frame,
         width_mm=width_mm,
         depth_mm=depth_mm,
         noise=noise,
@@ -425,8 +471,11 @@ def generate(
         drop_rate=drop_rate,
         dup_rate=dup_rate,
         t0_ms=t0_ms,
+        replay=replay,
+        household_weights_kg=household_weights_kg,
+        sls_trials=sls_trials,
+        loop=loop,
     )
-    simulation = Simulation(build_timeline(scenario_name, options), config, seed=seed, loop=loop)
     return (
         (message.time_s, str(message.kind), message.payload) for message in simulation.messages()
     )

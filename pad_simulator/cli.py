@@ -1,0 +1,307 @@
+"""Command line of the pad simulator (`scripts/simulate-pad`, `python -m pad_simulator`)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from types import FrameType
+from typing import TextIO
+
+from custom_components.retro_balance.engine import protocol
+
+from .runner import BrokerSettings, BrokerUnreachableError, PadClient, play, print_messages
+from .scenarios import (
+    DEFAULT_CAP_S,
+    DEFAULT_WEIGHT_KG,
+    HOUSEHOLD_WEIGHTS_KG,
+    SCENARIOS,
+    Simulation,
+    build_simulation,
+)
+
+DESCRIPTION = """\
+A simulated retro_balance pad on MQTT, indistinguishable on the wire from the real one
+(docs/protocol.md): retained status (birth `online`, last will `offline`) and info, frames of
+10 samples at 80 Hz (one single-sample frame per second while idle), button presses, and the
+`cmd` topic (tare re-zeroes the cells; cues are printed here). A person with realistic sway
+stands on it according to --scenario (docs/simulator.md).
+"""
+
+_DEFAULT_WEIGHTS = ",".join(f"{weight:g}" for weight in HOUSEHOLD_WEIGHTS_KG)
+
+EPILOG = f"""\
+scenarios:
+  idle          empty pad (--duration, default 30 s): idle frames once a second
+  step          step on, stand 10 s (--duration), step off
+  quiet-eo      quiet stance, eyes open, for --cap + 1 s (or --duration)
+  quiet-ec      the same with eyes closed (more sway)
+  sls-left      single-leg stance on the left leg: held to --cap (+1 s reaction), or until
+  sls-right       --lose-balance-at SECONDS after lifting the foot (the hold time)
+  tandem        tandem stance, held like single-leg stance
+  daily-check   button press, step on, quiet EC, tandem, SLS left, SLS right (x --sls-trials),
+                  step off, with pauses
+  household     people of --household-weights kg (default {_DEFAULT_WEIGHTS}) step on
+                  and off in turn
+  replay        a Santos & Duarte 2016 trial (--replay FILE, .txt or .txt.gz) played as four
+                  corner loads for --weight-kg
+
+examples:
+  scripts/simulate-pad --scenario daily-check --speed 4
+  scripts/simulate-pad --pads 3 --scenario household --loop
+  scripts/simulate-pad --scenario sls-left --lose-balance-at 12 --host 192.168.1.5 \\
+      --username pad --password secret
+  scripts/simulate-pad --scenario replay --replay BDS00001.txt.gz --weight-kg 54
+  scripts/simulate-pad --scenario step --dry-run          # print the messages, no broker
+
+The MQTT password can also come from the environment variable MQTT_PASSWORD.
+Ctrl-C publishes `offline` (retained) and exits with status 0; exit status 2 means the broker
+could not be reached (after --max-retries) or refused the login, 1 a bad option.
+"""
+
+
+def _pad_id(value: str) -> str:
+    if not protocol.is_valid_pad_id(value):
+        raise argparse.ArgumentTypeError(
+            f"pad id {value!r} must match {protocol.PAD_ID_PATTERN.pattern}"
+        )
+    return value
+
+
+def _weights(value: str) -> tuple[float, ...]:
+    try:
+        return tuple(float(part) for part in value.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated kilograms, got {value!r}"
+        ) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser (every option is described in --help)."""
+    parser = argparse.ArgumentParser(
+        prog="simulate-pad",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    broker = parser.add_argument_group("broker")
+    broker.add_argument("--host", default="localhost", help="MQTT broker host (default localhost)")
+    broker.add_argument(
+        "--port", type=int, default=None, help="MQTT broker port (default 1883, 8883 with --tls)"
+    )
+    broker.add_argument("--username", help="MQTT user name")
+    broker.add_argument("--password", help="MQTT password (or set MQTT_PASSWORD)")
+    broker.add_argument("--tls", action="store_true", help="connect with TLS")
+    broker.add_argument("--ca-file", help="CA certificate for --tls (default: system CAs)")
+    broker.add_argument(
+        "--tls-insecure", action="store_true", help="with --tls: do not check the host name"
+    )
+    broker.add_argument(
+        "--max-retries",
+        type=int,
+        default=None,
+        help="give up after this many failed connection attempts (default: retry forever, "
+        "backing off 1, 2, 4 … 30 s)",
+    )
+    broker.add_argument(
+        "--dry-run", action="store_true", help="print the messages instead of publishing them"
+    )
+
+    pad = parser.add_argument_group("pad")
+    pad.add_argument(
+        "--prefix",
+        default=protocol.DEFAULT_PREFIX,
+        help=f"topic prefix (default {protocol.DEFAULT_PREFIX})",
+    )
+    pad.add_argument(
+        "--pad-id",
+        action="append",
+        type=_pad_id,
+        help="pad id, [a-z0-9_-]{1,32}; repeat for several pads (default pad1)",
+    )
+    pad.add_argument(
+        "--pads",
+        type=int,
+        default=None,
+        help="number of pads to simulate at once (ids pad1, pad2, … after any --pad-id); "
+        "each gets seed+index and its own MQTT connection",
+    )
+    pad.add_argument("--rate", type=float, default=80.0, help="sampling rate, Hz (default 80)")
+    pad.add_argument(
+        "--samples-per-frame", type=int, default=10, help="samples per full-rate frame (1-50)"
+    )
+    pad.add_argument(
+        "--width-mm", type=float, default=433.0, help="left-right cell spacing (default 433)"
+    )
+    pad.add_argument(
+        "--depth-mm", type=float, default=238.0, help="front-back cell spacing (default 238)"
+    )
+    pad.add_argument(
+        "--drop-rate", type=float, default=0.0, help="fraction of frames lost (QoS 0), 0-1"
+    )
+    pad.add_argument(
+        "--dup-rate", type=float, default=0.0, help="fraction of frames sent twice, 0-1"
+    )
+    pad.add_argument(
+        "--no-noise",
+        action="store_true",
+        help="no cell noise, drift, missed readings or send delay",
+    )
+    pad.add_argument(
+        "--t0-ms",
+        type=int,
+        default=2000,
+        help="device clock at the first sample (e.g. 4294960000 to see the 2^32 ms wrap)",
+    )
+
+    person = parser.add_argument_group("scenario")
+    person.add_argument(
+        "--scenario", choices=SCENARIOS, default="daily-check", help="what happens on the pad"
+    )
+    person.add_argument(
+        "--weight-kg",
+        type=float,
+        default=DEFAULT_WEIGHT_KG,
+        help=f"body weight (default {DEFAULT_WEIGHT_KG:g})",
+    )
+    person.add_argument(
+        "--cap",
+        type=float,
+        default=DEFAULT_CAP_S,
+        help=f"test cap, s: timed stances are held until just past it (default {DEFAULT_CAP_S:g})",
+    )
+    person.add_argument(
+        "--lose-balance-at",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="put the foot down this long after lifting it (the hold time) instead of holding "
+        "to the cap",
+    )
+    person.add_argument(
+        "--duration", type=float, default=None, help="length of idle / quiet / step stances, s"
+    )
+    person.add_argument(
+        "--household-weights",
+        type=_weights,
+        default=HOUSEHOLD_WEIGHTS_KG,
+        help="household scenario: comma-separated weights, kg",
+    )
+    person.add_argument(
+        "--sls-trials", type=int, default=1, help="daily-check: trials per leg (default 1)"
+    )
+    person.add_argument("--replay", help="Santos & Duarte 2016 trial file for --scenario replay")
+    person.add_argument("--seed", type=int, default=0, help="random seed: same seed, same run")
+    person.add_argument(
+        "--speed",
+        type=float,
+        default=1.0,
+        help="time factor: 1 real time, 10 ten times faster, 0 as fast as possible",
+    )
+    person.add_argument("--loop", action="store_true", help="repeat the scenario until Ctrl-C")
+    return parser
+
+
+def _pad_ids(args: argparse.Namespace) -> list[str]:
+    ids: list[str] = list(args.pad_id or [])
+    wanted = args.pads if args.pads is not None else max(len(ids), 1)
+    number = 1
+    while len(ids) < wanted:
+        if f"pad{number}" not in ids:
+            ids.append(f"pad{number}")
+        number += 1
+    return ids
+
+
+def _simulations(args: argparse.Namespace) -> list[tuple[str, Simulation]]:
+    if args.pads is not None and not 1 <= args.pads <= 100:
+        raise ValueError(f"--pads must be 1-100, got {args.pads}")
+    if args.speed < 0:
+        raise ValueError(f"--speed must be >= 0, got {args.speed}")
+    pads = []
+    for index, pad_id in enumerate(_pad_ids(args)):
+        simulation = build_simulation(
+            args.scenario,
+            seed=args.seed + index,
+            rate_hz=args.rate,
+            samples_per_frame=args.samples_per_frame,
+            weight_kg=args.weight_kg,
+            cap_s=args.cap,
+            lose_balance_at_s=args.lose_balance_at,
+            duration_s=args.duration,
+            width_mm=args.width_mm,
+            depth_mm=args.depth_mm,
+            noise=not args.no_noise,
+            drop_rate=args.drop_rate,
+            dup_rate=args.dup_rate,
+            t0_ms=(args.t0_ms + 1000 * index) % protocol.T_MS_MODULUS,
+            replay=args.replay,
+            household_weights_kg=args.household_weights,
+            sls_trials=args.sls_trials,
+            loop=args.loop,
+        )
+        pads.append((pad_id, simulation))
+    return pads
+
+
+def _raise_keyboard_interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    """Run the simulator; returns the process exit status."""
+    out = out or sys.stdout
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        simulations = _simulations(args)
+    except ValueError as err:
+        print(f"simulate-pad: {err}", file=sys.stderr)
+        return 1
+    if args.dry_run:
+        try:
+            print_messages(simulations, args.prefix, out)
+        except (KeyboardInterrupt, BrokenPipeError):
+            # stdout closed early (e.g. piped into head): quietly stop writing
+            sys.stdout = Path(os.devnull).open("w")  # noqa: SIM115
+        return 0
+    broker = BrokerSettings(
+        host=args.host,
+        port=args.port if args.port is not None else (8883 if args.tls else 1883),
+        username=args.username,
+        password=args.password if args.password is not None else os.environ.get("MQTT_PASSWORD"),
+        tls=args.tls,
+        ca_file=args.ca_file,
+        tls_insecure=args.tls_insecure,
+        max_retries=args.max_retries,
+    )
+    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    pads: list[PadClient] = []
+    try:
+        for pad_id, simulation in simulations:
+            pad = PadClient(pad_id, args.prefix, simulation, broker, out)
+            pad.connect()
+            pads.append(pad)
+        loop_note = ", looping" if args.loop else ""
+        print(
+            f"simulating {len(pads)} pad(s) ({', '.join(p.pad_id for p in pads)}): scenario "
+            f"{args.scenario} at speed {args.speed:g}{loop_note}; Ctrl-C to stop",
+            file=out,
+            flush=True,
+        )
+        count = play(pads, speed=args.speed)
+        print(f"scenario finished: {count} messages published", file=out, flush=True)
+    except BrokerUnreachableError as err:
+        print(f"simulate-pad: {err}", file=sys.stderr)
+        for pad in pads:
+            pad.close()
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=out, flush=True)
+    for pad in pads:
+        pad.close()
+    return 0
