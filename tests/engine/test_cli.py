@@ -238,6 +238,10 @@ def test_unexpected_errors_are_one_line_too(
         (["--fs", "50", "--cells", "a,b,c", "--time", "t"], "four comma-separated"),
         (["--fs", "50", "--cells", "a,b,c,d"], "needs --time"),
         (["--fs", "50", "--ap", "a", "--ml", "b", "--lowpass-hz", "25"], "--lowpass-hz"),
+        (["--fs", "50", "--ap", "a", "--ml", "b", "--max-gap-s", "0"], "--max-gap-s"),
+        (["--fs", "50", "--ap", "a", "--ml", "b", "--width-mm", "-4"], "--width-mm"),
+        (["--fs", "50", "--ap", "a", "--ml", "b", "--depth-mm", "nan"], "--depth-mm"),
+        (["--fs", "50", "--ap", "a", "--ml", "b", "--min-load-kg", "-1"], "--min-load-kg"),
     ],
 )
 def test_bad_argument_combinations(argv: list[str], message: str) -> None:

@@ -189,6 +189,12 @@ def _argument_problem(args: argparse.Namespace) -> str | None:
             return "--cells needs --time (corner recordings are resampled from their timestamps)"
     elif not (args.ap and args.ml):
         return "give --ap and --ml (COP columns) or --cells (corner loads)"
+    if not args.max_gap_s > 0:
+        return f"--max-gap-s must be positive, got {args.max_gap_s:g}"
+    if not (args.width_mm > 0 and args.depth_mm > 0):
+        return "--width-mm and --depth-mm must be positive distances in mm"
+    if not args.min_load_kg >= 0:
+        return f"--min-load-kg must not be negative, got {args.min_load_kg:g}"
     if args.lowpass_hz is not None and not 0 < args.lowpass_hz < args.fs / 2:
         return f"--lowpass-hz must lie between 0 and half of --fs ({args.fs / 2:g} Hz)"
     return None
