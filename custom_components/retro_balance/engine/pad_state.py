@@ -10,10 +10,11 @@ that jumps backwards (pad reboot) resets every window.
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -102,33 +103,39 @@ class _CornerWatch:
         self.frozen_since_s = None
         self.frozen_value_kg = None
 
-    def update(self, readings_kg: npt.NDArray[np.float64], start_s: float, end_s: float) -> float:
-        """Take one frame's readings of this corner; return how long it has looked dead (s)."""
-        finite = readings_kg[np.isfinite(readings_kg)]
-        if finite.size == 0 or abs(float(np.median(finite))) < DEAD_CORNER_ZERO_KG:
+    def update(
+        self,
+        count: int,
+        mean_kg: float,
+        low_kg: float,
+        high_kg: float,
+        start_s: float,
+        end_s: float,
+    ) -> float:
+        """Take one frame's summary of this corner; return how long it has looked dead (s).
+
+        `count` finite readings with this mean and range (the frame's other readings were null).
+        """
+        if count == 0 or abs(mean_kg) < DEAD_CORNER_ZERO_KG:
             if self.dead_since_s is None:
                 self.dead_since_s = start_s
-            self.reason = "reads no load" if finite.size else "sends no readings"
+            self.reason = "reads no load" if count else "sends no readings"
         else:
             self.dead_since_s = None
-        if finite.size and self._unchanged(finite):
+        reference = self.frozen_value_kg if self.frozen_value_kg is not None else low_kg
+        tolerance = FROZEN_CORNER_TOLERANCE_KG
+        if count and reference - tolerance <= low_kg and high_kg <= reference + tolerance:
             if self.frozen_since_s is None:
                 self.frozen_since_s = start_s
-                self.frozen_value_kg = float(finite[0])
+                self.frozen_value_kg = reference
         else:
             self.frozen_since_s = None
-            self.frozen_value_kg = float(finite[-1]) if finite.size else None
+            self.frozen_value_kg = None
         dead_s = end_s - self.dead_since_s if self.dead_since_s is not None else 0.0
         frozen_s = end_s - self.frozen_since_s if self.frozen_since_s is not None else 0.0
         if frozen_s > dead_s:
             self.reason = "is stuck at one reading"
         return max(dead_s, frozen_s)
-
-    def _unchanged(self, finite_kg: npt.NDArray[np.float64]) -> bool:
-        reference = self.frozen_value_kg
-        if reference is None:
-            reference = float(finite_kg[0])
-        return bool(np.all(np.abs(finite_kg - reference) <= FROZEN_CORNER_TOLERANCE_KG))
 
 
 class PadMonitor:
@@ -227,12 +234,22 @@ class PadMonitor:
         self, cells_kg: npt.NDArray[np.float64], times_s: npt.NDArray[np.float64]
     ) -> None:
         totals_kg = cells_kg.sum(axis=1)
-        for index in np.flatnonzero(np.isfinite(totals_kg)):
-            self._totals.append((float(times_s[index]), float(totals_kg[index])))
+        window = self._totals
+        for time_s, total_kg in zip(_floats(times_s), _floats(totals_kg), strict=True):
+            if math.isfinite(total_kg):
+                window.append((time_s, total_kg))
         newest_s = float(times_s[-1])
-        while self._totals and newest_s - self._totals[0][0] >= WEIGHT_WINDOW_S:
-            self._totals.popleft()
-        self._weight_kg = float(np.median([t for _, t in self._totals])) if self._totals else None
+        while window and newest_s - window[0][0] >= WEIGHT_WINDOW_S:
+            window.popleft()
+        # sorted() on a list of ~80 floats is several times faster than np.median here.
+        ordered = sorted(total for _, total in window)
+        count = len(ordered)
+        if count == 0:
+            self._weight_kg = None
+        elif count % 2:
+            self._weight_kg = ordered[count // 2]
+        else:
+            self._weight_kg = 0.5 * (ordered[count // 2 - 1] + ordered[count // 2])
 
     def _check_empty_offset(self, start_s: float, end_s: float) -> None:
         weight_kg = self._weight_kg
@@ -257,18 +274,27 @@ class PadMonitor:
     def _check_corners(
         self, cells_kg: npt.NDArray[np.float64], start_s: float, end_s: float
     ) -> None:
-        medians_kg = [
-            float(np.median(column[np.isfinite(column)])) if np.isfinite(column).any() else 0.0
-            for column in cells_kg.T
-        ]
+        finite = np.isfinite(cells_kg)
+        counts = finite.sum(axis=0)
+        means_kg = _floats(np.where(finite, cells_kg, 0.0).sum(axis=0) / np.maximum(counts, 1))
+        lows_kg = _floats(np.where(finite, cells_kg, np.inf).min(axis=0))
+        highs_kg = _floats(np.where(finite, cells_kg, -np.inf).max(axis=0))
+        total_kg = sum(means_kg)
         worst: tuple[float, int] | None = None
         for index, watch in enumerate(self._corner_watches):
-            others_kg = sum(medians_kg) - medians_kg[index]
+            others_kg = total_kg - means_kg[index]
             if others_kg < OCCUPIED_MIN_KG:
                 # Nobody on the pad: an empty corner reading 0 is normal; judge it next time.
                 watch.reset()
                 continue
-            dead_s = watch.update(cells_kg[:, index], start_s, end_s)
+            dead_s = watch.update(
+                int(counts[index]),
+                means_kg[index],
+                lows_kg[index],
+                highs_kg[index],
+                start_s,
+                end_s,
+            )
             if dead_s > DEAD_CORNER_DURATION_S and (worst is None or dead_s > worst[0]):
                 worst = (dead_s, index)
             elif (
@@ -288,3 +314,8 @@ class PadMonitor:
                     f"carry a person's weight: check its wiring and calibration."
                 ),
             )
+
+
+def _floats(values: npt.NDArray[np.float64]) -> list[float]:
+    """Return a 1-D array as a list of Python floats (fast scalar access per frame)."""
+    return cast(list[float], values.tolist())
