@@ -573,6 +573,19 @@ def test_stepping_off_during_a_single_leg_trial_is_a_failed_trial() -> None:
     assert person.runner.complete
 
 
+@pytest.mark.parametrize(
+    ("cells", "rate_hz"), [(np.zeros((10, 3)), 80.0), (np.zeros((10, 4)), 0.0)]
+)
+def test_a_malformed_frame_raises_and_changes_nothing(
+    cells: npt.NDArray[np.float64], rate_hz: float
+) -> None:
+    runner = CheckRunner(CheckPlan(), WII_BALANCE_BOARD)
+    with pytest.raises(ValueError, match=r"cells_kg|rate_hz"):
+        runner.feed(cells, 0.0, rate_hz)
+    events = runner.feed(np.zeros((10, 4)), 0.0, 80.0)
+    assert [e.kind for e in events] == [CheckEventKind.TRIAL_STARTED]
+
+
 def test_cancel_mid_hold_and_live_progress() -> None:
     plan = CheckPlan(tests=(QUIET, TANDEM), cap_s=30.0)
     runner = CheckRunner(plan, WII_BALANCE_BOARD)

@@ -305,16 +305,19 @@ class CheckRunner:
         return tuple(self._results)
 
     def feed(self, cells_kg: npt.ArrayLike, t_first_s: float, rate_hz: float) -> list[CheckEvent]:
-        """Feed one frame of corner loads (n, 4) to the current trial; return what happened."""
+        """Feed one frame of corner loads (n, 4) to the current trial; return what happened.
+
+        A malformed frame raises `ValueError` (from the detector) and changes nothing.
+        """
         detector = self._detector
         if detector is None:
             return []
+        phase_before = detector.phase
+        stance_events = detector.feed(cells_kg, t_first_s, rate_hz)
         events: list[CheckEvent] = []
         if not self._announced:
             self._announced = True
             events.append(self._event(CheckEventKind.TRIAL_STARTED, float(t_first_s)))
-        phase_before = detector.phase
-        stance_events = detector.feed(cells_kg, t_first_s, rate_hz)
         for stance_event in stance_events:
             if stance_event.kind is StanceEventKind.STARTED:
                 self._hold_announced = True
