@@ -6,6 +6,8 @@
 namespace esphome::balance_pad {
 
 static const char *const TAG = "balance_pad";
+/// Zero drift worth a flash write: a few writes a day with cheap cells (up to ~1 kg overnight).
+static constexpr float ZERO_STORE_THRESHOLD_KG = 0.2f;
 
 void BalancePad::set_topics(const std::string &prefix, const std::string &pad_id) {
   const std::string base = prefix + "/" + pad_id + "/";
@@ -52,6 +54,7 @@ void BalancePad::setup() {
   if (this->button_pin_ != nullptr) {
     this->button_pin_->setup();
   }
+  this->restore_zeros_();
   // Created here, once, so that every setting from YAML is in place.
   this->pipeline_ = new PadPipeline(this->settings_);  // NOLINT(cppcoreguidelines-owning-memory)
   this->scheduler_ = new StepScheduler(this->settings_.frame.rate_hz);  // NOLINT
@@ -151,6 +154,9 @@ void BalancePad::loop() {
     }
   }
   for (TareOutcome outcome : this->pipeline_->take_tare_events()) {
+    if (outcome != TareOutcome::MANUAL_FAILED) {
+      this->store_zeros_();
+    }
     if (outcome == TareOutcome::AUTO_TARED) {
       ESP_LOGD(TAG, "Auto tare");
     } else if (outcome == TareOutcome::MANUAL_TARED) {
@@ -170,6 +176,37 @@ void BalancePad::publish_(const std::string &topic, const std::string &payload, 
   if (!mqtt::global_mqtt_client->publish(topic, payload, qos, retain)) {
     ESP_LOGW(TAG, "Publishing to %s failed", topic.c_str());
   }
+}
+
+void BalancePad::restore_zeros_() {
+  // The fingerprint ties stored zeros to the calibration in YAML: re-calibrating starts afresh.
+  this->stored_zeros_.fingerprint = calibration_fingerprint(this->settings_.cells);
+  this->zeros_pref_ = global_preferences->make_preference<SavedZeros>(fnv1_hash("balance_pad_zeros"), true);
+  SavedZeros saved;
+  if (this->zeros_pref_.load(&saved) && saved.fingerprint == this->stored_zeros_.fingerprint) {
+    for (std::size_t i = 0; i < NUM_CELLS; i++) {
+      this->settings_.cells[i].zero_counts = saved.zero_counts[i];
+    }
+    ESP_LOGI(TAG, "Zeros of the last tare restored from flash");
+  }
+  for (std::size_t i = 0; i < NUM_CELLS; i++) {
+    this->stored_zeros_.zero_counts[i] = this->settings_.cells[i].zero_counts;
+  }
+}
+
+void BalancePad::store_zeros_() {
+  std::array<CellCalibration, NUM_CELLS> current;
+  for (std::size_t i = 0; i < NUM_CELLS; i++) {
+    current[i] = this->pipeline_->calibration(i);
+  }
+  if (!zeros_moved(this->stored_zeros_.zero_counts, current, ZERO_STORE_THRESHOLD_KG)) {
+    return;
+  }
+  for (std::size_t i = 0; i < NUM_CELLS; i++) {
+    this->stored_zeros_.zero_counts[i] = current[i].zero_counts;
+  }
+  this->zeros_pref_.save(&this->stored_zeros_);
+  ESP_LOGI(TAG, "New zeros stored (moved by more than %.1f kg)", ZERO_STORE_THRESHOLD_KG);
 }
 
 void BalancePad::tare() {

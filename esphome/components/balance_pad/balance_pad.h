@@ -11,12 +11,14 @@
 #include "esphome/core/component.h"
 #include "esphome/core/hal.h"
 #include "esphome/core/helpers.h"
+#include "esphome/core/preferences.h"
 
 #include "button_classifier.h"
 #include "cue_player.h"
 #include "pad_pipeline.h"
 #include "step_scheduler.h"
 #include "wire_format.h"
+#include "zero_memory.h"
 
 namespace esphome::balance_pad {
 
@@ -61,6 +63,8 @@ class BalancePad : public Component {
   void handle_button_(uint32_t now);
   void update_outputs_(uint32_t now);
   void log_periodic_(uint32_t now);
+  void restore_zeros_();
+  void store_zeros_();
 
   std::string frames_topic_, info_topic_, button_topic_, cmd_topic_;
   PadInfo info_;
@@ -80,6 +84,9 @@ class BalancePad : public Component {
   GPIOPin *button_pin_{nullptr};
   CueOutput applied_{};
   bool outputs_applied_{false};
+
+  ESPPreferenceObject zeros_pref_;
+  SavedZeros stored_zeros_{};
 
   bool was_connected_{false};
   uint32_t calibration_log_ms_{0};
