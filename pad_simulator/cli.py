@@ -192,7 +192,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="household scenario: comma-separated weights, kg",
     )
     person.add_argument(
-        "--sls-trials", type=int, default=1, help="daily-check: trials per leg (default 1)"
+        "--sls-trials",
+        type=int,
+        default=None,
+        help="daily-check: single-leg trials per leg, 1-3 (default 1, or 3 with --lose-balance-at)",
     )
     person.add_argument("--replay", help="Santos & Duarte 2016 trial file for --scenario replay")
     person.add_argument("--seed", type=int, default=0, help="random seed: same seed, same run")

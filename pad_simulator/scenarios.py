@@ -50,7 +50,9 @@ HOUSEHOLD_WEIGHTS_KG: Final = (84.0, 62.0, 38.0)
 STEP_S: Final = 1.0
 LIFT_S: Final = 0.25
 REACTION_S: Final = 1.0
-"""How long past the cap a person holds a stance before putting the foot down."""
+"""How long past the cap a person holds a stance before changing it (reacting to the cue)."""
+SETTLE_S: Final = 1.5
+"""Standing still in a new stance before a quiet or tandem test starts (the detector's settle)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -62,7 +64,8 @@ class ScenarioOptions:
     lose_balance_at_s: float | None = None
     duration_s: float | None = None
     household_weights_kg: tuple[float, ...] = HOUSEHOLD_WEIGHTS_KG
-    sls_trials: int = 1
+    sls_trials: int | None = None
+    """Daily check: trials per leg; default 3 with `lose_balance_at_s` (best of 3), else 1."""
     replay: ReplayTrace | None = None
 
     def __post_init__(self) -> None:
@@ -79,8 +82,15 @@ class ScenarioOptions:
             20.0 <= weight <= 250.0 for weight in self.household_weights_kg
         ):
             raise ValueError("household weights must be 20–250 kg each")
-        if self.sls_trials < 1:
-            raise ValueError("sls_trials must be at least 1")
+        if self.sls_trials is not None and not 1 <= self.sls_trials <= 3:
+            raise ValueError(f"sls_trials must be 1-3, got {self.sls_trials}")
+
+    @property
+    def trials_per_leg(self) -> int:
+        """Single-leg trials per leg in the daily check."""
+        if self.sls_trials is not None:
+            return self.sls_trials
+        return 3 if self.lose_balance_at_s is not None else 1
 
     @property
     def hold_s(self) -> float:
@@ -160,18 +170,31 @@ def _single_leg(label: str, weight_kg: float, leg: Pose, hold_s: float) -> list[
     ]
 
 
-def _tandem(weight_kg: float, hold_s: float) -> list[Phase]:
-    """Step one foot in front of the other (briefly on the left leg), hold, step back out."""
+def _into_tandem(weight_kg: float, start: Pose) -> list[Phase]:
+    """Step one foot in front of the other: briefly on the left leg, then in line, settling."""
     half_step = Pose(ml_cm=-FOOT_SHIFT_CM, condition="still")
     return [
-        _move("to_tandem", weight_kg, QUIET_EO, half_step, 0.4),
+        _move("to_tandem", weight_kg, start, half_step, 0.4),
         _move("to_tandem", weight_kg, half_step, TANDEM, 0.5),
+        _hold("settle", weight_kg, TANDEM, SETTLE_S),
+    ]
+
+
+def _tandem_hold(weight_kg: float, hold_s: float) -> list[Phase]:
+    """Hold tandem stance, then step out: onto the rear foot while the front foot moves aside."""
+    rear_foot = Pose(ap_cm=-TANDEM_FOOT_AP_CM, condition="single_leg")
+    return [
         _hold("tandem", weight_kg, TANDEM, hold_s),
-        _move("step_out", weight_kg, TANDEM, QUIET_EO, LIFT_S),
+        _move("step_out", weight_kg, TANDEM, rear_foot, LIFT_S),
+        _hold("step_out", weight_kg, rear_foot, 0.4),
+        _move("step_out", weight_kg, rear_foot, QUIET_EO, 0.3),
     ]
 
 
 FOOT_SHIFT_CM: Final = 6.0
+"""Sideways COP shift while stepping one foot in front of the other."""
+TANDEM_FOOT_AP_CM: Final = 10.0
+"""In tandem stance each foot's centre is about half a foot length from the midpoint."""
 
 
 def build_timeline(name: str, options: ScenarioOptions) -> list[Phase]:
@@ -192,9 +215,8 @@ def build_timeline(name: str, options: ScenarioOptions) -> list[Phase]:
         pose = QUIET_EO if name == "quiet-eo" else QUIET_EC
         return [
             _empty(3.0),
-            _step_on(weight, QUIET_EO),
-            _hold("settle", weight, QUIET_EO, 2.0),
-            _move("settle", weight, QUIET_EO, pose, 0.5),
+            _step_on(weight, pose),
+            _hold("settle", weight, pose, SETTLE_S),
             _hold(pose.condition, weight, pose, options.duration_s or options.cap_s + REACTION_S),
             _step_off(weight, pose),
             _empty(4.0),
@@ -215,9 +237,9 @@ def build_timeline(name: str, options: ScenarioOptions) -> list[Phase]:
     if name == "tandem":
         return [
             _empty(3.0),
-            _step_on(weight, QUIET_EO),
-            _hold("settle", weight, QUIET_EO, 3.0),
-            *_tandem(weight, hold),
+            _step_on(weight, TANDEM),
+            _hold("settle", weight, TANDEM, SETTLE_S),
+            *_tandem_hold(weight, hold),
             _hold("after", weight, QUIET_EO, 2.0),
             _step_off(weight, QUIET_EO),
             _empty(4.0),
@@ -254,26 +276,28 @@ def build_timeline(name: str, options: ScenarioOptions) -> list[Phase]:
 
 
 def _daily_check(options: ScenarioOptions) -> list[Phase]:
-    """Button to start, step on, quiet EC, tandem, SLS left, SLS right, step off."""
+    """Button, step on, quiet EC, tandem, SLS left, SLS right, step off.
+
+    Each change of stance follows the end of the previous test (its cap, as timed from the
+    settled stance or the lift) after `REACTION_S`, as a person reacting to the pad's cue would,
+    so the engine's `CheckRunner` runs through every test with its default rules.
+    """
     weight = options.weight_kg
-    quiet_s = options.cap_s + REACTION_S
     phases = [
         _empty(2.0),
         _empty(3.0, press="short"),
-        _step_on(weight, QUIET_EO),
-        _hold("settle", weight, QUIET_EO, 3.0),
-        _move("close_eyes", weight, QUIET_EO, QUIET_EC, 0.5),
-        _hold("quiet_eyes_closed", weight, QUIET_EC, quiet_s),
-        _move("open_eyes", weight, QUIET_EC, QUIET_EO, 0.5),
-        _hold("pause", weight, QUIET_EO, 5.0),
-        *_tandem(weight, options.hold_s),
-        _hold("pause", weight, QUIET_EO, 5.0),
+        _step_on(weight, QUIET_EC),
+        _hold("settle", weight, QUIET_EC, SETTLE_S),
+        _hold("quiet_eyes_closed", weight, QUIET_EC, options.cap_s + REACTION_S),
+        *_into_tandem(weight, QUIET_EC),
+        *_tandem_hold(weight, options.hold_s),
+        _hold("pause", weight, QUIET_EO, 3.0),
     ]
     for leg, label in ((LEFT_LEG, "single_leg_left"), (RIGHT_LEG, "single_leg_right")):
-        for _ in range(options.sls_trials):
+        for _ in range(options.trials_per_leg):
             phases += [
                 *_single_leg(label, weight, leg, options.hold_s),
-                _hold("pause", weight, QUIET_EO, 5.0),
+                _hold("pause", weight, QUIET_EO, 3.0),
             ]
     return [*phases, _step_off(weight, QUIET_EO), _empty(5.0)]
 
@@ -395,7 +419,7 @@ def build_simulation(
     t0_ms: int = 2000,
     replay: Path | str | None = None,
     household_weights_kg: Sequence[float] = HOUSEHOLD_WEIGHTS_KG,
-    sls_trials: int = 1,
+    sls_trials: int | None = None,
     loop: bool = False,
 ) -> Simulation:
     """Set up a scenario on a simulated pad (arguments as for `generate`); errors are immediate."""
@@ -443,7 +467,7 @@ def generate(
     t0_ms: int = 2000,
     replay: Path | str | None = None,
     household_weights_kg: Sequence[float] = HOUSEHOLD_WEIGHTS_KG,
-    sls_trials: int = 1,
+    sls_trials: int | None = None,
     loop: bool = False,
 ) -> Iterator[tuple[float, str, bytes]]:
     """Yield `(device_time_s, topic_kind, payload_bytes)` for one scenario, without a network.
