@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from time import monotonic
 from typing import Any, Final
 
 import numpy as np
@@ -376,7 +377,7 @@ class PadLink:
 
     def _log_limited(self, key: str, message: str, *args: object) -> None:
         """Log once per `LOG_INTERVAL_S` for each pad and reason (the counters see every case)."""
-        now = self.hass.loop.time()
+        now = monotonic()
         last = self._last_log.get(key)
         if last is not None and now - last < LOG_INTERVAL_S:
             return
@@ -390,13 +391,7 @@ class PadLink:
         return topic(self.prefix, self.pad_id, TopicKind.CMD)
 
     async def async_tare(self) -> None:
-        """Ask the pad to zero its empty readings."""
-        if not self.online:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="pad_offline",
-                translation_placeholders={"pad_id": self.pad_id},
-            )
+        """Ask the pad to zero its empty readings (the button is unavailable while offline)."""
         await mqtt.async_publish(self.hass, self._cmd_topic, encode_tare_command(), qos=1)
 
     @callback

@@ -148,7 +148,12 @@ def _fall_risk_reasons(record: SessionRecord) -> Mapping[str, Any]:
     assert record.assessment is not None
     return {
         "reasons": [
-            {"code": reason.code, "message": reason.message}
+            {
+                "code": reason.code,
+                "message": reason.message,
+                "severity": str(reason.severity),
+                "source": reason.source,
+            }
             for reason in record.assessment.fall_risk.reasons
         ]
     }

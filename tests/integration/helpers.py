@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
 from homeassistant.config_entries import ConfigSubentryDataWithId
 from homeassistant.core import HomeAssistant
-from pytest_homeassistant_custom_component.common import async_fire_mqtt_message
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import (
+    async_fire_mqtt_message,
+    async_fire_time_changed,
+)
 
 from custom_components.retro_balance.const import (
     CONF_BIRTH_YEAR,
@@ -75,4 +80,10 @@ async def play(hass: HomeAssistant, messages: Iterable[tuple[float, str, bytes]]
         fire(hass, kind, payload)
         if index % 25 == 0:
             await hass.async_block_till_done()
+    await hass.async_block_till_done()
+
+
+async def flush_live_updates(hass: HomeAssistant) -> None:
+    """Let the once-a-second live updates (weight, counters) through."""
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=2))
     await hass.async_block_till_done()

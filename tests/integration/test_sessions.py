@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from custom_components.retro_balance.const import DOMAIN
 from custom_components.retro_balance.engine.session import SessionRecord
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er
 from pad_simulator.scenarios import generate
 
 from .helpers import ANNA_ID, BEN_ID, ENTRY_ID, play, stored

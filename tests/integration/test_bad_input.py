@@ -1,0 +1,173 @@
+"""Bad input on the wire: dropped with a counter and a rate-limited log line, never raised."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import timedelta
+from unittest.mock import patch
+
+import numpy as np
+import pytest
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+
+from custom_components.retro_balance.const import DOMAIN
+from custom_components.retro_balance.engine.protocol import Frame, encode_frame, encode_info
+
+from .helpers import ENTRY_ID, INFO, fire, flush_live_updates
+
+DROPPED = "sensor.balance_pad_hall_dropped_frames"
+MALFORMED = "sensor.balance_pad_hall_malformed_messages"
+WEIGHT = "sensor.balance_pad_hall_weight_on_pad"
+
+
+def frame(seq: int, t_ms: int, total_kg: float = 70.0, samples: int = 10) -> bytes:
+    """A valid frame with the load spread evenly over the corners."""
+    cells = np.full((samples, 4), total_kg / 4)
+    return encode_frame(Frame(seq=seq, t_ms=t_ms, rate_hz=80.0, cells_kg=cells))
+
+
+def count(hass: HomeAssistant, entity_id: str) -> int:
+    return int(hass.states.get(entity_id).state)
+
+
+def good_frame_dict() -> dict[str, object]:
+    return json.loads(frame(1, 1000))
+
+
+@pytest.mark.parametrize(
+    ("payload", "reason"),
+    [
+        pytest.param(*case, id=case[1])
+        for case in [
+            (b"\xff\xfe", "not_utf8"),
+            (b"not json", "not_json"),
+            (b"[1, 2]", "not_object"),
+            (b"", "empty"),
+            (b"{" + b" " * 9000 + b"}", "oversized"),
+            (json.dumps({**good_frame_dict(), "v": 2}).encode(), "wrong_version"),
+            (json.dumps(good_frame_dict()).replace("17.5", "NaN", 1).encode(), "non_finite"),
+            (
+                json.dumps({**good_frame_dict(), "cells": [[1, 2, 3, 4]] * 51}).encode(),
+                "too_many_samples",
+            ),
+            (
+                json.dumps({k: v for k, v in good_frame_dict().items() if k != "seq"}).encode(),
+                "missing_field",
+            ),
+        ]
+    ],
+)
+async def test_malformed_frames_are_counted(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+    payload: bytes,
+    reason: str,
+) -> None:
+    fire(hass, "frames", payload)
+    fire(hass, "frames", payload)
+    await hass.async_block_till_done()
+    await flush_live_updates(hass)
+    assert count(hass, MALFORMED) == 2
+    assert count(hass, DROPPED) == 0
+    link = init_integration.runtime_data.link
+    assert link.malformed == {reason: 2}
+    # One log line for the two messages (at most one a minute per pad and reason).
+    lines = [r for r in caplog.records if "Dropped a malformed frames message" in r.message]
+    assert len(lines) == 1
+    assert lines[0].levelno == logging.WARNING
+
+
+async def test_log_limit_is_per_minute(
+    hass: HomeAssistant, init_integration: MockConfigEntry, caplog: pytest.LogCaptureFixture
+) -> None:
+    link = init_integration.runtime_data.link
+    for now in (100.0, 130.0, 161.0):
+        with patch("custom_components.retro_balance.pad_link.monotonic", return_value=now):
+            fire(hass, "frames", b"nope")
+            await hass.async_block_till_done()
+    assert link.malformed["not_json"] == 3
+    lines = [r for r in caplog.records if "Dropped a malformed frames message" in r.message]
+    assert len(lines) == 2
+
+
+async def test_wrong_version_raises_repair_until_fixed(
+    hass: HomeAssistant, init_integration: MockConfigEntry, issue_registry: ir.IssueRegistry
+) -> None:
+    fire(hass, "frames", json.dumps({**good_frame_dict(), "v": 3}))
+    await hass.async_block_till_done()
+    issue = issue_registry.async_get_issue(DOMAIN, f"unsupported_version_{ENTRY_ID}")
+    assert issue is not None
+    assert issue.translation_placeholders == {"pad_id": "hall", "version": "3"}
+    # A good info message (after a firmware update) clears it.
+    fire(hass, "info", encode_info(INFO))
+    await hass.async_block_till_done()
+    assert issue_registry.async_get_issue(DOMAIN, f"unsupported_version_{ENTRY_ID}") is None
+
+
+async def test_sequence_problems_are_dropped(
+    hass: HomeAssistant, init_integration: MockConfigEntry, caplog: pytest.LogCaptureFixture
+) -> None:
+    link = init_integration.runtime_data.link
+    fire(hass, "frames", frame(1010, 10_000))
+    fire(hass, "frames", frame(1011, 10_125))
+    fire(hass, "frames", frame(1011, 10_125))  # duplicate
+    fire(hass, "frames", frame(1013, 10_375))  # seq 1012 lost on the way
+    fire(hass, "frames", frame(1012, 10_250))  # out of order (arrived after 1013)
+    fire(hass, "frames", frame(1014, 8_000))  # late: older than the window
+    await hass.async_block_till_done()
+    await flush_live_updates(hass)
+    assert link.rejected == {"duplicate": 1, "out_of_order": 1, "late": 1}
+    assert link.lost_frames == 1
+    assert count(hass, DROPPED) == 4
+    assert count(hass, MALFORMED) == 0
+    assert float(hass.states.get(WEIGHT).state) == pytest.approx(70.0)
+    for verdict in ("duplicate", "out_of_order", "late"):
+        assert any(f"Dropped a {verdict} frame" in r.message for r in caplog.records)
+
+
+async def test_unknown_pad_and_kinds_are_ignored(
+    hass: HomeAssistant, init_integration: MockConfigEntry, caplog: pytest.LogCaptureFixture
+) -> None:
+    link = init_integration.runtime_data.link
+    fire(hass, "frames", frame(1, 1000), pad_id="stranger")
+    fire(hass, "frames", b"garbage", pad_id="stranger")
+    fire(hass, "cmd", b'{"cmd":"tare"}')  # our own command echoed back
+    fire(hass, "button", b'{"v":1,"press":"sideways"}')
+    fire(hass, "status", b"maybe")
+    fire(hass, "info", b"{}")
+    await hass.async_block_till_done()
+    assert link.weight_kg is None
+    assert link.malformed == {"bad_field": 2, "missing_field": 1}
+    assert link.online
+    assert not any(
+        "stranger" in r.message for r in caplog.records if r.name.startswith("custom_components")
+    )
+
+
+async def test_weight_updates_are_throttled(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Frames arrive ~8 times a second; the weight entity changes at most once a second."""
+    changes: list[str] = []
+
+    def record(event: Event[EventStateChangedData]) -> None:
+        if event.data["entity_id"] == WEIGHT and event.data["new_state"] is not None:
+            changes.append(event.data["new_state"].state)
+
+    hass.bus.async_listen("state_changed", record)
+    for index in range(16):
+        fire(hass, "frames", frame(index + 1, 1000 + index * 125, total_kg=60.0 + index))
+        await hass.async_block_till_done()
+    assert 1 <= len(changes) <= 2
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=2))
+    await hass.async_block_till_done()
+    # The last value is delivered once the second is over.
+    weight = init_integration.runtime_data.link.weight_kg
+    assert weight is not None
+    assert weight > 70
+    assert float(hass.states.get(WEIGHT).state) == pytest.approx(weight)

@@ -1,0 +1,221 @@
+"""Setup, unload, reload, people added later, removal, the pad's device and its repairs."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
+from unittest.mock import patch
+
+import numpy as np
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.typing import MqttMockHAClient
+
+from custom_components.retro_balance.const import (
+    CONF_BIRTH_YEAR,
+    CONF_NAME,
+    CONF_SEX,
+    DOMAIN,
+    SUBENTRY_PERSON,
+)
+from custom_components.retro_balance.engine.protocol import Frame, encode_frame, encode_info
+
+from .helpers import ENTRY_ID, INFO, PAD_ID, fire, flush_live_updates
+
+STATE = "sensor.balance_pad_hall_pad_state"
+
+
+async def test_setup_unload_reload(
+    hass: HomeAssistant, init_integration: MockConfigEntry, mqtt_mock: MqttMockHAClient
+) -> None:
+    assert init_integration.state is ConfigEntryState.LOADED
+    assert any(
+        call.args[0] == "retro_balance/hall/+" for call in mqtt_mock.async_subscribe.call_args_list
+    )
+    assert hass.states.get(STATE).state == "idle"
+    assert hass.states.get("binary_sensor.balance_pad_hall_connection").state == "on"
+    assert await hass.config_entries.async_reload(ENTRY_ID)
+    await hass.async_block_till_done()
+    assert init_integration.state is ConfigEntryState.LOADED
+    assert await hass.config_entries.async_unload(ENTRY_ID)
+    assert init_integration.state is ConfigEntryState.NOT_LOADED
+    assert hass.states.get(STATE).state == "unavailable"
+
+
+async def test_mqtt_down_retries(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient, mock_config_entry: MockConfigEntry
+) -> None:
+    mock_config_entry.add_to_hass(hass)
+    with patch("homeassistant.components.mqtt.async_wait_for_mqtt_client", return_value=False):
+        await hass.config_entries.async_setup(ENTRY_ID)
+    assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
+
+
+async def test_device_info_follows_info_topic(
+    hass: HomeAssistant, init_integration: MockConfigEntry, device_registry: dr.DeviceRegistry
+) -> None:
+    device = device_registry.async_get_device(identifiers={(DOMAIN, ENTRY_ID)})
+    assert device is not None
+    assert (device.model, device.sw_version, device.serial_number) == (
+        INFO.model,
+        INFO.firmware,
+        PAD_ID,
+    )
+    newer = replace(INFO, firmware="1.3.0")
+    fire(hass, "info", encode_info(newer))
+    await hass.async_block_till_done()
+    device = device_registry.async_get_device(identifiers={(DOMAIN, ENTRY_ID)})
+    assert device is not None
+    assert device.sw_version == "1.3.0"
+
+
+async def test_person_added_later_gets_a_device(
+    hass: HomeAssistant, init_integration: MockConfigEntry, device_registry: dr.DeviceRegistry
+) -> None:
+    result = await hass.config_entries.subentries.async_init(
+        (ENTRY_ID, SUBENTRY_PERSON), context={"source": "user"}
+    )
+    await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {CONF_NAME: "Carla", CONF_BIRTH_YEAR: 1990, CONF_SEX: "female"}
+    )
+    await hass.async_block_till_done()
+    assert hass.states.get("sensor.carla_balance_score") is not None
+    carla = next(s for s in init_integration.subentries.values() if s.title == "Carla")
+    assert device_registry.async_get_device(identifiers={(DOMAIN, carla.subentry_id)})
+    select = hass.states.get("select.balance_pad_hall_person_on_the_pad")
+    assert select.attributes["options"] == ["automatic", "Anna", "Ben", "Carla"]
+
+    hass.config_entries.async_remove_subentry(init_integration, carla.subentry_id)
+    await hass.async_block_till_done()
+    assert not device_registry.async_get_device(identifiers={(DOMAIN, carla.subentry_id)})
+
+
+async def test_remove_entry_deletes_sessions(
+    hass: HomeAssistant, init_integration: MockConfigEntry, hass_storage: dict[str, Any]
+) -> None:
+    hass_storage[f"{DOMAIN}.{ENTRY_ID}"] = {"version": 2, "minor_version": 1, "data": {}}
+    with patch("homeassistant.helpers.storage.Store.async_remove") as remove:
+        await hass.config_entries.async_remove(ENTRY_ID)
+    remove.assert_called_once()
+
+
+async def test_offline_online_and_repair(
+    hass: HomeAssistant, init_integration: MockConfigEntry, issue_registry: ir.IssueRegistry
+) -> None:
+    issue_id = f"pad_offline_{ENTRY_ID}"
+    fire(hass, "status", b"offline")
+    await hass.async_block_till_done()
+    assert hass.states.get(STATE).state == "offline"
+    assert hass.states.get("binary_sensor.balance_pad_hall_connection").state == "off"
+    assert hass.states.get("sensor.balance_pad_hall_weight_on_pad").state == "unavailable"
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(hours=23))
+    await hass.async_block_till_done()
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(hours=25))
+    await hass.async_block_till_done()
+    issue = issue_registry.async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    assert issue.translation_key == "pad_offline"
+    fire(hass, "status", b"online")
+    await hass.async_block_till_done()
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+    assert hass.states.get(STATE).state == "idle"
+
+
+async def test_offline_during_test_ends_it(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    await hass.services.async_call(
+        DOMAIN, "start_test", {"config_entry_id": ENTRY_ID, "test": "tandem"}, blocking=True
+    )
+    fire(hass, "status", b"offline")
+    await hass.async_block_till_done()
+    assert not init_integration.runtime_data.link.testing
+
+
+async def test_silence_during_test_ends_it(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """The pad sends at least a frame a second; 5 s of silence ends the test (signal lost)."""
+    await hass.services.async_call(
+        DOMAIN, "start_test", {"config_entry_id": ENTRY_ID, "test": "tandem"}, blocking=True
+    )
+    link = init_integration.runtime_data.link
+    with patch.object(hass.loop, "time", return_value=hass.loop.time() + 2):
+        async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=2))
+        await hass.async_block_till_done()
+    assert link.testing
+    with patch.object(hass.loop, "time", return_value=hass.loop.time() + 10):
+        async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=10))
+        await hass.async_block_till_done()
+    assert not link.testing
+
+
+def loads(tl: float, tr: float, bl: float, br: float, samples: int = 10) -> np.ndarray:
+    return np.tile([tl, tr, bl, br], (samples, 1)).astype(float)
+
+
+async def test_calibration_repair(
+    hass: HomeAssistant, init_integration: MockConfigEntry, issue_registry: ir.IssueRegistry
+) -> None:
+    """A dead corner under a person raises a repair; good readings clear it."""
+    issue_id = f"calibration_{ENTRY_ID}"
+    seq, t_ms = 100, 10_000
+    for _ in range(80):  # 10 s of a person standing with the front-left cell dead
+        fire(
+            hass,
+            "frames",
+            encode_frame(
+                Frame(seq=seq, t_ms=t_ms, rate_hz=80.0, cells_kg=loads(0.0, 25.0, 25.0, 25.0))
+            ),
+        )
+        seq, t_ms = seq + 1, t_ms + 125
+    await hass.async_block_till_done()
+    issue = issue_registry.async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    assert issue.translation_placeholders["pad_id"] == PAD_ID
+    for _ in range(16):
+        cells = loads(18.0, 18.0, 18.0, 18.0) + np.random.default_rng(seq).normal(0, 0.02, (10, 4))
+        fire(hass, "frames", encode_frame(Frame(seq=seq, t_ms=t_ms, rate_hz=80.0, cells_kg=cells)))
+        seq, t_ms = seq + 1, t_ms + 125
+    await hass.async_block_till_done()
+    await flush_live_updates(hass)
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+
+
+async def test_tare_button(
+    hass: HomeAssistant, init_integration: MockConfigEntry, mqtt_mock: MqttMockHAClient
+) -> None:
+    await hass.services.async_call(
+        "button", "press", {"entity_id": "button.balance_pad_hall_tare"}, blocking=True
+    )
+    mqtt_mock.async_publish.assert_any_call("retro_balance/hall/cmd", b'{"cmd":"tare"}', 1, False)
+    fire(hass, "status", b"offline")
+    await hass.async_block_till_done()
+    mqtt_mock.async_publish.reset_mock()
+    # Offline, the button is unavailable and pressing it sends nothing.
+    assert hass.states.get("button.balance_pad_hall_tare").state == "unavailable"
+    await hass.services.async_call(
+        "button", "press", {"entity_id": "button.balance_pad_hall_tare"}, blocking=True
+    )
+    mqtt_mock.async_publish.assert_not_called()
+
+
+async def test_buttons_start_and_cancel(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    link = init_integration.runtime_data.link
+    await hass.services.async_call(
+        "button", "press", {"entity_id": "button.balance_pad_hall_start_daily_check"}, blocking=True
+    )
+    assert link.testing
+    assert hass.states.get(STATE).state == "testing"
+    await hass.services.async_call(
+        "button", "press", {"entity_id": "button.balance_pad_hall_cancel_test"}, blocking=True
+    )
+    assert not link.testing

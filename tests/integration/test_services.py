@@ -1,0 +1,158 @@
+"""Actions: start/cancel, assign, delete, export; every invalid call is a translated error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.typing import MqttMockHAClient
+
+from custom_components.retro_balance.const import DOMAIN
+from pad_simulator.scenarios import generate
+
+from .helpers import ANNA_ID, BEN_ID, ENTRY_ID, fire, play, stored
+
+
+async def call(hass: HomeAssistant, service: str, **data: Any) -> Any:
+    """Call one of our actions with the pad's entry."""
+    return await hass.services.async_call(
+        DOMAIN,
+        service,
+        {"config_entry_id": ENTRY_ID, **data},
+        blocking=True,
+        return_response=service == "export_history",
+    )
+
+
+async def unassigned_session(hass: HomeAssistant, hass_storage: dict[str, Any]) -> str:
+    """Run a quiet stance nobody's weight range fits; return its session id."""
+    await call(hass, "start_test", test="quiet_eyes_open")
+    await play(hass, generate("quiet-eo", seed=4, weight_kg=40.0, cap_s=10.0))
+    (raw,) = stored(hass_storage)["sessions"]
+    assert raw["person_id"] is None
+    session_id: str = raw["session_id"]
+    return session_id
+
+
+@pytest.mark.parametrize(
+    ("service", "data", "key"),
+    [
+        ("start_test", {"person": "Zoe"}, "unknown_person"),
+        ("cancel_test", {}, "no_test_running"),
+        ("assign_session", {"session_id": "nope", "person": "Anna"}, "unknown_session"),
+        ("delete_session", {"session_id": "nope"}, "unknown_session"),
+        ("export_history", {"person": "Zoe"}, "unknown_person"),
+    ],
+)
+async def test_invalid_calls(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    service: str,
+    data: dict[str, Any],
+    key: str,
+) -> None:
+    with pytest.raises(ServiceValidationError) as err:
+        await call(hass, service, **data)
+    assert err.value.translation_domain == DOMAIN
+    assert err.value.translation_key == key
+
+
+async def test_unknown_and_unloaded_pad(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN, "cancel_test", {"config_entry_id": "nope"}, blocking=True
+        )
+    assert err.value.translation_key == "entry_not_found"
+    await hass.config_entries.async_unload(ENTRY_ID)
+    assert init_integration.state is ConfigEntryState.NOT_LOADED
+    with pytest.raises(ServiceValidationError) as err:
+        await call(hass, "cancel_test")
+    assert err.value.translation_key == "entry_not_loaded"
+
+
+async def test_start_needs_online_idle_pad(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    await call(hass, "start_test", test="tandem", person=ANNA_ID)
+    with pytest.raises(ServiceValidationError) as err:
+        await call(hass, "start_test")
+    assert err.value.translation_key == "test_running"
+    await call(hass, "cancel_test")
+    fire(hass, "status", b"offline")
+    await hass.async_block_till_done()
+    with pytest.raises(ServiceValidationError) as err:
+        await call(hass, "start_test")
+    assert err.value.translation_key == "pad_offline"
+
+
+async def test_cancel_keeps_partial_results(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    mqtt_mock: MqttMockHAClient,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Cancelling mid-hold stores an incomplete session and cues stop."""
+    await call(hass, "start_test", test="single_leg_right", person="Ben")
+    messages = list(generate("sls-right", seed=8, weight_kg=84.0, lose_balance_at_s=20.0))
+    await play(hass, messages[: len(messages) // 2])
+    assert hass.states.get("sensor.balance_pad_hall_current_test").state == "single_leg_right"
+    assert float(hass.states.get("sensor.balance_pad_hall_test_progress").state) >= 0
+    await call(hass, "cancel_test")
+    await hass.async_block_till_done()
+    (raw,) = stored(hass_storage)["sessions"]
+    assert raw["person_id"] == BEN_ID
+    assert raw["complete"] is False
+    assert raw["incomplete_reason"] == "cancelled"
+    assert hass.states.get("sensor.balance_pad_hall_pad_state").state == "occupied"
+    mqtt_mock.async_publish.assert_any_call(
+        "retro_balance/hall/cmd", b'{"cmd":"cue","cue":"stop"}', 1, False
+    )
+
+
+async def test_long_press_cancels(hass: HomeAssistant, init_integration: MockConfigEntry) -> None:
+    await call(hass, "start_test", test="tandem")
+    fire(hass, "button", b'{"v":1,"press":"long"}')
+    await hass.async_block_till_done()
+    assert not init_integration.runtime_data.link.testing
+    # A long press with nothing running is ignored (logged), not an error.
+    fire(hass, "button", b'{"v":1,"press":"long"}')
+    await hass.async_block_till_done()
+
+
+async def test_assign_export_delete(
+    hass: HomeAssistant, init_integration: MockConfigEntry, hass_storage: dict[str, Any]
+) -> None:
+    session_id = await unassigned_session(hass, hass_storage)
+    unassigned = await call(hass, "export_history")
+    assert [s["session_id"] for s in unassigned["sessions"]] == [session_id]
+    assert unassigned["person_id"] is None
+
+    await call(hass, "assign_session", session_id=session_id, person="anna")
+    (raw,) = stored(hass_storage)["sessions"]
+    assert raw["person_id"] == ANNA_ID
+    assert raw["identified_by"] == "assigned"
+    assert raw["assessment"] is not None
+    assert hass.states.get("sensor.anna_last_check").state != "unknown"
+    event = hass.states.get("event.anna_balance_check")
+    assert event.attributes["session_id"] == session_id
+
+    export = await call(hass, "export_history", person="Anna", include_raw_cop=True)
+    assert export["person"] == "Anna"
+    (session,) = export["sessions"]
+    assert session["session_id"] == session_id
+    raw_cop = session["raw_cop"]
+    assert raw_cop["rate_hz"] == 80.0
+    assert len(raw_cop["ap_cm"]) == len(raw_cop["ml_cm"]) > 100
+    without = await call(hass, "export_history", person="Anna")
+    assert "raw_cop" not in without["sessions"][0]
+
+    await call(hass, "delete_session", session_id=session_id)
+    assert stored(hass_storage)["sessions"] == []
+    assert stored(hass_storage)["raw_cop"] == {}
+    assert hass.states.get("sensor.anna_last_check").state == "unknown"
