@@ -143,9 +143,13 @@ void BalancePad::loop() {
 
   const bool connected = mqtt::global_mqtt_client->is_connected();
   if (connected && !this->was_connected_) {
-    this->publish_(this->info_topic_, encode_info(this->info_), 1, true);
+    this->info_pending_ = true;  // on every (re)connection: repairs a cleared or stale retained info
   }
   this->was_connected_ = connected;
+  if (connected && this->info_pending_ && now - this->last_info_attempt_ >= 1000) {
+    this->last_info_attempt_ = now;
+    this->info_pending_ = !mqtt::global_mqtt_client->publish(this->info_topic_, encode_info(this->info_), 1, true);
+  }
   for (const std::string &frame : this->pipeline_->take_frames()) {
     if (connected && mqtt::global_mqtt_client->publish(this->frames_topic_, frame, 0, false)) {
       this->frames_sent_++;

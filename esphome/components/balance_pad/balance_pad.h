@@ -89,6 +89,8 @@ class BalancePad : public Component {
   SavedZeros stored_zeros_{};
 
   bool was_connected_{false};
+  bool info_pending_{false};
+  uint32_t last_info_attempt_{0};
   uint32_t calibration_log_ms_{0};
   uint32_t stats_ms_{60000};
   uint32_t last_calibration_log_{0};
