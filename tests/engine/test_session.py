@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -332,3 +334,13 @@ def test_person_profile_birth_year_after_session_is_an_error() -> None:
     with pytest.raises(ValueError, match="before birth year"):
         assess_session(early, young)
     assert young.age_on(date(2021, 1, 1)) == 1
+
+
+def test_the_documented_example_is_a_valid_stored_record() -> None:
+    text = (Path(__file__).resolve().parents[2] / "docs" / "sessions.md").read_text()
+    match = re.search(r"```json\n(.*?)```", text, re.DOTALL)
+    assert match is not None
+    example = json.loads(match.group(1))
+    loaded = SessionRecord.from_dict(example)
+    assert loaded.as_dict()["results"] == example["results"]
+    assert best_result(loaded, StanceTest.SINGLE_LEG_LEFT) is loaded.results[1]
