@@ -6,6 +6,8 @@ from datetime import date
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from custom_components.retro_balance.engine.norms import Sex
 from custom_components.retro_balance.engine.people import (
@@ -161,3 +163,39 @@ def test_people_born_after_the_session_are_not_candidates() -> None:
         70.0, [newborn, ANNA], selected_person_id=None, on_date=date(this_year - 1, 5, 1)
     )
     assert (result.person_id, result.method) == ("anna", IdentifiedBy.WEIGHT)
+
+
+people_strategy = st.lists(
+    st.tuples(
+        st.booleans(),
+        st.floats(min_value=10.0, max_value=200.0),
+        st.floats(min_value=1.0, max_value=100.0),
+    ),
+    max_size=4,
+).map(
+    lambda specs: [
+        person(f"p{index}", low, min(low + width, 300.0)) if ranged else person(f"p{index}")
+        for index, (ranged, low, width) in enumerate(specs)
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(people=people_strategy, weight=st.none() | st.floats(min_value=0.0, max_value=320.0))
+def test_weight_never_picks_someone_who_might_not_be_on_the_pad(
+    people: list[PersonProfile], weight: float | None
+) -> None:
+    result = identify(weight, people)
+    fitting = [p for p in people if weight is not None and p.weight_fits(weight)]
+    if result.method is IdentifiedBy.WEIGHT:
+        assert weight is not None
+        assert all(p.has_weight_range for p in people)
+        assert [p.person_id for p in fitting] == [result.person_id]
+    elif result.method is IdentifiedBy.ONLY_PERSON:
+        assert len(people) == 1
+        assert not people[0].has_weight_range
+    else:
+        assert result.person_id is None
+        assert result.method in (IdentifiedBy.AMBIGUOUS, IdentifiedBy.NO_MATCH)
+        if len(fitting) == 1 and all(p.has_weight_range for p in people):
+            raise AssertionError("a unique fit was not chosen")
