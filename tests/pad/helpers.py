@@ -1,0 +1,45 @@
+"""Turn simulated messages back into sample streams with the engine's own protocol module."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import numpy.typing as npt
+
+from custom_components.retro_balance.engine import protocol
+from custom_components.retro_balance.engine.cop import PadGeometry, centre_of_pressure
+
+FloatArray = npt.NDArray[np.float64]
+GEOMETRY = PadGeometry(width_mm=433.0, depth_mm=238.0)
+
+
+def frames_of(messages: Iterable[tuple[float, str, bytes]]) -> list[protocol.Frame]:
+    """Every frame message, parsed (anything else is skipped)."""
+    return [protocol.parse_frame(payload) for _, kind, payload in messages if kind == "frames"]
+
+
+def samples_of(
+    frames: Iterable[protocol.Frame], *, t0_ms: int = 2000
+) -> tuple[FloatArray, FloatArray]:
+    """Sample times (s since the simulator started) and loads (n, 4) of accepted frames."""
+    sequencer = protocol.FrameSequencer()
+    times: list[FloatArray] = []
+    loads: list[FloatArray] = []
+    for frame in frames:
+        check = sequencer.check(frame)
+        if not check.accepted:
+            continue
+        offsets = np.arange(frame.sample_count) / frame.rate_hz
+        times.append(check.t_first_s - t0_ms / 1000.0 + offsets)
+        loads.append(frame.cells_kg)
+    return np.concatenate(times), np.concatenate(loads)
+
+
+def cop_between(
+    times_s: FloatArray, loads: FloatArray, start_s: float, end_s: float
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """AP and ML (cm) and total load of the samples in [start_s, end_s)."""
+    inside = (times_s >= start_s - 1e-9) & (times_s < end_s - 1e-9)
+    trace = centre_of_pressure(loads[inside], GEOMETRY)
+    return trace.ap_cm, trace.ml_cm, trace.total_kg
