@@ -175,6 +175,9 @@ def test_empty_pad_far_from_zero_is_reported_after_a_minute(offset_kg: float) ->
     assert issue is not None
     assert issue.code is CalibrationIssueCode.EMPTY_NOT_ZERO
     assert f"{offset_kg:+.1f} kg" in issue.message
+    # A drifting reading does not replace the issue (the integration compares it frame by frame).
+    feed_all(monitor, idle_stream(offset_kg * 1.5, 10, start_s=EMPTY_OFFSET_DURATION_S + 2.0))
+    assert monitor.calibration_issue is issue
     # Someone standing on the pad neither raises nor clears it...
     feed_all(monitor, stream(PERSON, 5.0, start_s=100.0))
     assert monitor.calibration_issue == issue
@@ -222,6 +225,8 @@ def test_dead_corner_is_reported_after_five_seconds(kind: str, text: str) -> Non
     assert issue.code is CalibrationIssueCode.DEAD_CORNER
     assert issue.corner == "bl"
     assert text in issue.message
+    feed_all(monitor, corner_stream(2, 2.0, kind=kind, start_s=DEAD_CORNER_DURATION_S + 0.5))
+    assert monitor.calibration_issue is issue
     # Stepping off keeps the issue (nothing to judge), a live corner under load clears it.
     feed_all(monitor, stream((0.0, 0.0, 0.0, 0.0), 2.0, start_s=10.0))
     assert monitor.calibration_issue == issue

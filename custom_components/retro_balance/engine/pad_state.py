@@ -262,7 +262,8 @@ class PadMonitor:
             return
         if self._offset_since_s is None:
             self._offset_since_s = start_s
-        if end_s - self._offset_since_s > EMPTY_OFFSET_DURATION_S:
+        if end_s - self._offset_since_s > EMPTY_OFFSET_DURATION_S and self._offset_issue is None:
+            # Raised once with the reading at that moment; the issue stays equal while it lasts.
             self._offset_issue = CalibrationIssue(
                 code=CalibrationIssueCode.EMPTY_NOT_ZERO,
                 message=(
@@ -303,7 +304,8 @@ class PadMonitor:
                 and self._corner_issue.corner == CORNER_NAMES[index]
             ):
                 self._corner_issue = None
-        if worst is not None:
+        current = self._corner_issue
+        if worst is not None and (current is None or current.corner != CORNER_NAMES[worst[1]]):
             corner = CORNER_NAMES[worst[1]]
             reason = self._corner_watches[worst[1]].reason
             self._corner_issue = CalibrationIssue(
