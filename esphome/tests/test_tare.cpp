@@ -117,6 +117,17 @@ TEST(tare_command_zeroes_a_still_pad_after_a_second) {
   CHECK_NEAR(zeros[1], -3000, 1);
 }
 
+TEST(tare_command_waits_out_missing_readings) {
+  TareController tare;
+  std::array<int32_t, NUM_CELLS> zeros{};
+  uint32_t t = 0;
+  tare.request(t);
+  auto gappy = [](int n) { return CellLoads{n == 50 ? MISSING_KG : 1.0f, 1.0f, 1.0f, 1.0f}; };
+  CHECK(run(tare, t, 200, gappy, zeros) == TareOutcome::MANUAL_TARED);
+  CHECK(t >= 51 * PERIOD_MS + 1000);  // the window restarted after the missing reading
+  CHECK_NEAR(zeros[1], 1000, 1);
+}
+
 TEST(tare_command_fails_if_the_pad_never_settles) {
   TareController tare;
   std::array<int32_t, NUM_CELLS> zeros{};

@@ -42,8 +42,8 @@ TEST(numbers_drop_trailing_zeros) {
 
 TEST(json_strings_are_escaped) {
   std::string out;
-  append_json_string(out, "a\"b\\c\n\x01");
-  CHECK_STR(out, "\"a\\\"b\\\\c\\n\\u0001\"");
+  append_json_string(out, "a\"b\\c\n\x01\r\t");
+  CHECK_STR(out, "\"a\\\"b\\\\c\\n\\u0001\\r\\t\"");
 }
 
 TEST(frame_encoding_matches_protocol_v1) {
@@ -127,6 +127,7 @@ TEST(bad_commands_are_rejected_with_a_reason) {
       {"{\"n\":1e}", "bad value for key 'n'"},
       {"{\"n\":[1,2}", "bad value for key 'n'"},
       {"{\"n\":[\"x]", "bad value for key 'n'"},
+      {"{\"n\":[[1]", "bad value for key 'n'"},
       {"{\"n\":", "bad value for key 'n'"},
       {"{\"cmd\":\"x\\", "bad value for key 'cmd'"},
   };
