@@ -282,7 +282,19 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         tls_insecure=args.tls_insecure,
         max_retries=args.max_retries,
     )
-    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    previous_handler = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    try:
+        return _publish(simulations, args, broker, out)
+    finally:
+        signal.signal(signal.SIGTERM, previous_handler)
+
+
+def _publish(
+    simulations: list[tuple[str, Simulation]],
+    args: argparse.Namespace,
+    broker: BrokerSettings,
+    out: TextIO,
+) -> int:
     pads: list[PadClient] = []
     try:
         for pad_id, simulation in simulations:
