@@ -28,6 +28,8 @@ class RetroBalanceData:
 
     link: PadLink
     history: SessionHistory
+    settings: object
+    """What a change of must reload the entry: options and people (see `_settings`)."""
 
 
 type RetroBalanceConfigEntry = ConfigEntry[RetroBalanceData]
@@ -54,7 +56,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: RetroBalanceConfigEntry)
     history = SessionHistory(hass, entry.entry_id)
     await history.async_load()
     link = PadLink(hass, entry, history)
-    entry.runtime_data = RetroBalanceData(link=link, history=history)
+    entry.runtime_data = RetroBalanceData(link=link, history=history, settings=_settings(entry))
     entry.async_on_unload(link.async_stop)
     await link.async_connect()
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
@@ -62,9 +64,21 @@ async def async_setup_entry(hass: HomeAssistant, entry: RetroBalanceConfigEntry)
     return True
 
 
+def _settings(entry: RetroBalanceConfigEntry) -> object:
+    return (
+        dict(entry.options),
+        {key: (sub.title, dict(sub.data)) for key, sub in entry.subentries.items()},
+    )
+
+
 async def _async_reload_on_change(hass: HomeAssistant, entry: RetroBalanceConfigEntry) -> None:
-    """Options or people changed: reload so that entities and the test plan follow."""
-    await hass.config_entries.async_reload(entry.entry_id)
+    """Reload when options or people changed, so that entities and the test plan follow.
+
+    Other updates (e.g. MQTT discovery recording the pad's retained info again after a reboot)
+    must not reload: that would cancel a test in progress.
+    """
+    if _settings(entry) != entry.runtime_data.settings:
+        await hass.config_entries.async_reload(entry.entry_id)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: RetroBalanceConfigEntry) -> bool:

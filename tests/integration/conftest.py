@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from unittest.mock import patch
+from collections.abc import Iterable, Iterator
+from unittest.mock import PropertyMock, patch
 
 import pytest
 from homeassistant.config_entries import ConfigSubentryDataWithId
@@ -33,6 +33,17 @@ def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
 def expected_lingering_timers() -> bool:
     """HA's MQTT client leaves its housekeeping timer behind (core ignores it too)."""
     return True
+
+
+@pytest.fixture
+def entity_registry_enabled_by_default() -> Iterator[None]:
+    """Enable entities that are disabled by default (as Home Assistant core's fixture does)."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        new_callable=PropertyMock,
+        return_value=True,
+    ):
+        yield
 
 
 @pytest.fixture

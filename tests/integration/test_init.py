@@ -219,3 +219,17 @@ async def test_buttons_start_and_cancel(
         "button", "press", {"entity_id": "button.balance_pad_hall_cancel_test"}, blocking=True
     )
     assert not link.testing
+
+
+async def test_rediscovery_does_not_reload(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """A rebooted pad re-publishes its retained info: discovery must not reload the entry."""
+    await hass.services.async_call(
+        DOMAIN, "start_test", {"config_entry_id": ENTRY_ID, "test": "tandem"}, blocking=True
+    )
+    link = init_integration.runtime_data.link
+    fire(hass, "info", encode_info(replace(INFO, firmware="9.9.9")))
+    await hass.async_block_till_done()
+    assert init_integration.runtime_data.link is link
+    assert link.testing
