@@ -15,6 +15,7 @@ of the COP trace is kept (one array per frame) and analysed once, when the test 
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from enum import StrEnum
@@ -44,6 +45,8 @@ FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
 FILTER_ORDER = 4
+FAST_MOVE_START = 0.1
+"""A fast move starts where it first covers this fraction of the jump threshold."""
 LIFT_LOOKBACK_S = 1.5
 """How far before the lift candidate the weight shift is searched for its beginning."""
 
@@ -289,6 +292,12 @@ class StanceDetector:
         self._ref_b = 0.0
         self._var_a = 0.0
         self._var_b = 0.0
+        self._n = 0
+        self._mean = [0.0, 0.0]
+        self._m2 = [0.0, 0.0]
+        self._prior_n = 1.0
+        self._recent: deque[tuple[float, float, float]] = deque(maxlen=1)
+        self._jump_fast = False
         self._low_since_s: float | None = None
         self._low_onset_s: float | None = None
         self._jump_since_s: float | None = None
@@ -549,6 +558,13 @@ class StanceDetector:
         self._start_s = start_s
         self._ref_a, self._ref_b = ref_a, ref_b
         self._var_a = self._var_b = self._config.initial_sway_sd_cm**2
+        self._n = 0
+        self._mean = [ref_a, ref_b]
+        self._m2 = [0.0, 0.0]
+        self._prior_n = max(1.0, self._config.initial_sway_weight_s * self._rate_hz)
+        window = max(1, round(self._config.jump_window_s * self._rate_hz))
+        self._recent = deque(maxlen=window)
+        self._jump_fast = False
         self._low_since_s = self._low_onset_s = None
         self._jump_since_s = self._jump_onset_s = None
         self._emit(StanceEventKind.STARTED, start_s)
@@ -580,44 +596,76 @@ class StanceDetector:
         k = cfg.jump_sigma_factor
         if self._side:
             # One axis: the shift towards the stance foot; negative deviations point back inwards.
-            dev_a = self._side * (self._ml_cm - self._base_ml_cm) - self._ref_a
+            pos_a, pos_b = self._side * (self._ml_cm - self._base_ml_cm), 0.0
             sway_cm = k * math.sqrt(self._var_a)
-            inwards_cm = max(
+            limit_a = max(
                 cfg.touchdown_min_drop_cm, cfg.touchdown_drop_fraction * self._ref_a, sway_cm
             )
-            ratio = max(-dev_a / inwards_cm, dev_a / max(cfg.outward_jump_cm, sway_cm))
-            dev_b = 0.0
+            limit_b = max(cfg.outward_jump_cm, sway_cm)  # outwards, beyond the stance foot
+            dev_a, dev_b = pos_a - self._ref_a, 0.0
+            ratio = max(-dev_a / limit_a, dev_a / limit_b)
         else:
-            dev_a = self._ml_cm - self._ref_a
-            dev_b = self._ap_cm - self._ref_b
-            ratio = max(
-                abs(dev_a) / max(cfg.tandem_jump_ml_cm, k * math.sqrt(self._var_a)),
-                abs(dev_b) / max(cfg.tandem_jump_ap_cm, k * math.sqrt(self._var_b)),
-            )
+            pos_a, pos_b = self._ml_cm, self._ap_cm
+            limit_a = max(cfg.tandem_jump_ml_cm, k * math.sqrt(self._var_a))
+            limit_b = max(cfg.tandem_jump_ap_cm, k * math.sqrt(self._var_b))
+            dev_a, dev_b = pos_a - self._ref_a, pos_b - self._ref_b
+            ratio = max(abs(dev_a) / limit_a, abs(dev_b) / limit_b)
+        recent = self._recent
+        recent.append((time_s, pos_a, pos_b))
         if ratio <= cfg.onset_fraction:
             self._jump_onset_s = self._jump_since_s = None
+            self._jump_fast = False
+            self._track_sway(pos_a, pos_b)
             # Follow slow drift of the stance position and of the sway size, never a jump.
             beta = self._beta
             self._ref_a += beta * dev_a
             self._ref_b += beta * dev_b
-            self._var_a += beta * (dev_a * dev_a - self._var_a)
-            self._var_b += beta * (dev_b * dev_b - self._var_b)
             return
         if self._jump_onset_s is None:
             self._jump_onset_s = time_s
-        if ratio <= 1.0:
+        if not self._jump_fast:
+            _, old_a, old_b = recent[0]
+            if self._move(old_a, old_b, pos_a, pos_b, limit_a, limit_b) >= cfg.jump_fast_fraction:
+                self._jump_fast = True
+                # Time the loss from the start of the fast move, not of a slow lean before it.
+                for entry_s, a, b in recent:
+                    if self._move(old_a, old_b, a, b, limit_a, limit_b) >= FAST_MOVE_START:
+                        self._jump_onset_s = max(self._jump_onset_s, entry_s)
+                        break
+        if ratio <= 1.0 or not self._jump_fast:
             self._jump_since_s = None
+            if time_s - self._jump_onset_s >= cfg.drift_reanchor_s:
+                # A slow excursion that neither returned nor jumped: the stance position moved.
+                self._ref_a, self._ref_b = pos_a, pos_b
+                self._jump_onset_s = None
             return
         if self._jump_since_s is None:
-            if time_s - self._jump_onset_s > cfg.jump_rise_s:
-                # Too slow for a foot landing or a step: the stance position drifted. Re-anchor.
-                self._ref_a += dev_a
-                self._ref_b += dev_b
-                self._jump_onset_s = None
-                return
             self._jump_since_s = time_s
         if time_s - self._jump_since_s >= cfg.jump_confirm_s:
             self._finish(EndReason.TOUCHED_DOWN, self._jump_onset_s)
+
+    def _track_sway(self, pos_a: float, pos_b: float) -> None:
+        """Update the hold's sway variance per axis (Welford), seeded with a prior.
+
+        The variance is of the whole hold outside excursions (slow drift included), so the jump
+        thresholds follow what this person's sway has shown, not the jump being judged.
+        """
+        self._n += 1
+        for axis, value in ((0, pos_a), (1, pos_b)):
+            delta = value - self._mean[axis]
+            self._mean[axis] += delta / self._n
+            self._m2[axis] += delta * (value - self._mean[axis])
+        prior = self._prior_n * self._config.initial_sway_sd_cm**2
+        self._var_a = (prior + self._m2[0]) / (self._prior_n + self._n)
+        self._var_b = (prior + self._m2[1]) / (self._prior_n + self._n)
+
+    def _move(
+        self, old_a: float, old_b: float, a: float, b: float, limit_a: float, limit_b: float
+    ) -> float:
+        """Size of a COP move as a fraction of the jump threshold (the larger of the two axes)."""
+        if self._side:
+            return max((old_a - a) / limit_a, (a - old_a) / limit_b)
+        return max(abs(a - old_a) / limit_a, abs(b - old_b) / limit_b)
 
     # -- transitions -----------------------------------------------------------------------
 

@@ -38,14 +38,20 @@ class DetectorConfig:
     """A hold ends as ``stepped_off`` when the load stays this fraction below body mass."""
     loss_confirm_s: float = 0.1
     """How long the load must stay low before the hold ends as ``stepped_off``."""
-    jump_confirm_s: float = 0.25
+    jump_confirm_s: float = 0.35
     """How long a COP jump must last before the hold ends as ``touched_down``."""
-    jump_rise_s: float = 0.35
-    """A COP jump must pass from ``onset_fraction`` of its threshold to all of it this fast."""
-    jump_sigma_factor: float = 4.0
+    jump_window_s: float = 0.2
+    """A COP jump must include a fast move: this long a window ..."""
+    jump_fast_fraction: float = 0.5
+    """... in which the COP moved at least this fraction of the jump threshold."""
+    drift_reanchor_s: float = 2.0
+    """An excursion that neither returns nor jumps this long is a new stance position."""
+    jump_sigma_factor: float = 4.5
     """A COP jump must also exceed this many standard deviations of the hold's own sway."""
     initial_sway_sd_cm: float = 0.8
     """Sway standard deviation assumed when a hold starts, until its own has been measured."""
+    initial_sway_weight_s: float = 1.0
+    """How many seconds of samples that assumption weighs against the measured sway."""
     onset_fraction: float = 0.5
     """A loss is timed from when the COP first passed this fraction of the jump threshold."""
     leave_confirm_s: float = 0.3
@@ -126,6 +132,7 @@ class DetectorConfig:
             "max_missing_fraction",
             "max_implausible_fraction",
             "onset_fraction",
+            "jump_fast_fraction",
         ):
             if getattr(self, name) > 1:
                 raise ValueError(
