@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-import pytest_socket
+import pytest_socket  # type: ignore[import-untyped]
 
 from .harness import (
     VENV_BIN,
@@ -22,9 +23,21 @@ from .harness import (
     mosquitto_binary,
     prepare_config_copy,
     running_stack,
+    wait_until,
+)
+from .pad import (
+    DEMO_PEOPLE,
+    DOMAIN,
+    FRANK,
+    PadEntities,
+    add_people,
+    find_entities,
+    set_up_pad,
+    simulator,
 )
 
 CHROMIUM = Path("/usr/bin/chromium")
+PAD_ID = "e2e"
 _STACKS: list[Stack] = []
 
 
@@ -63,6 +76,72 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 
 
 @pytest.fixture(scope="session")
+def demo_pad(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> PadEntities:
+    """Pad `e2e` discovered from the simulator's retained info and set up, with two people."""
+    pytest_socket.enable_socket()  # session fixtures start before a test's socket_enabled
+    logs = tmp_path_factory.mktemp("simulator")
+    announce = simulator(
+        PAD_ID, stack.broker.port, ["--scenario", "idle", "--duration", "2"], logs / "announce.log"
+    )
+    announce.start()
+    try:
+        entry_id = set_up_pad(stack.api, PAD_ID)
+        wait_until(lambda: not announce.running, what="the announce run to end", timeout_s=30)
+    finally:
+        announce.stop()
+    people = add_people(stack.api, entry_id, DEMO_PEOPLE)
+    return find_entities(stack.api, entry_id, people)
+
+
+@pytest.fixture(scope="session")
+def frank_single_leg_left(
+    stack: Stack, demo_pad: PadEntities, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Any]:
+    """Frank (by his weight) stands on his left leg and puts the foot down after 12 s.
+
+    Returns the state object of his single-leg-left entity once it shows the result.
+    """
+    pytest_socket.enable_socket()
+    pad = simulator(
+        PAD_ID,
+        stack.broker.port,
+        [
+            "--scenario",
+            "sls-left",
+            "--lose-balance-at",
+            "12",
+            "--weight-kg",
+            str(FRANK.weight_kg),
+            "--seed",
+            "12",
+        ],
+        tmp_path_factory.mktemp("simulator") / "sls-left.log",
+    )
+    pad.start()
+    try:
+        # The scenario leaves the pad empty for 3 s, then Frank steps on: start the test meanwhile.
+        stack.api.wait_for_state(
+            demo_pad.pad("connectivity"),
+            lambda s: s["state"] == "on",
+            what="pad online",
+            timeout_s=20,
+        )
+        stack.api.call_service(
+            DOMAIN, "start_test", {"config_entry_id": demo_pad.entry_id, "test": "single_leg_left"}
+        )
+        wait_until(lambda: not pad.running, what="the sls-left scenario to end", timeout_s=90)
+    finally:
+        pad.stop()
+    return stack.api.wait_for_state(
+        demo_pad.person(FRANK.name, "single_leg_left_time"),
+        lambda s: s["state"] not in ("unknown", "unavailable"),
+        what="Frank's single-leg stance result",
+        timeout_s=30,
+        details=lambda: pad.log_tail(20),
+    )
+
+
+@pytest.fixture(scope="session")
 def chromium() -> Path:
     """Debian's Chromium (Playwright must not download a browser of its own)."""
     if not CHROMIUM.exists() and shutil.which("chromium") is None:
@@ -80,10 +159,12 @@ def artifacts_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> object:
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """Attach the log tails of the running stack to a failing test's report."""
     report = yield
-    if getattr(report, "failed", False) and _STACKS:
+    if report.failed and _STACKS:
         for started in _STACKS:
             report.sections.append(("real-parts logs", started.diagnostics()))
             report.sections.append(("run folder", str(started.run_dir)))

@@ -14,57 +14,27 @@ import signal
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
 from types import FrameType
-from typing import Any
 
 from .harness import (
     REPO,
+    VENV_BIN,
     Credentials,
     HarnessError,
     HomeAssistant,
-    HomeAssistantClient,
     ManagedProcess,
     Mosquitto,
     Stack,
     link_integration,
     stop_all,
-    wait_until,
 )
+from .pad import DEMO_PEOPLE, add_people, set_up_pad
 
 RUN_DIR = REPO / ".run"
 CONFIG_DIR = REPO / "config"
 DASHBOARD_PATH = "/retro-balance-care/care"
-DOMAIN = "retro_balance"
 DEMO_PAD_ID = "hallway"
 SIMULATOR = REPO / "scripts" / "simulate-pad"
-
-
-@dataclass(frozen=True, kw_only=True)
-class DemoPerson:
-    """A person of the demo household, as the person subentry flow asks for them."""
-
-    name: str
-    birth_year: int
-    sex: str
-    weight_kg: float
-
-    def subentry_data(self) -> dict[str, Any]:
-        """The person form's fields, with a weight range around their weight."""
-        return {
-            "name": self.name,
-            "birth_year": self.birth_year,
-            "sex": self.sex,
-            "weight_min_kg": self.weight_kg - 6.0,
-            "weight_max_kg": self.weight_kg + 6.0,
-        }
-
-
-DEMO_PEOPLE = (
-    DemoPerson(name="Margaret", birth_year=1948, sex="female", weight_kg=64.0),
-    DemoPerson(name="Frank", birth_year=1945, sex="male", weight_kg=82.0),
-)
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -85,38 +55,6 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
-
-
-def set_up_pad(client: HomeAssistantClient, pad_id: str, timeout_s: float = 60.0) -> str:
-    """Confirm the discovered pad (unless it is set up already); return its config entry id."""
-
-    def entry_or_confirm() -> str | None:
-        for entry in client.config_entries(DOMAIN):
-            if entry["title"] == pad_id and entry["state"] == "loaded":
-                return str(entry["entry_id"])
-        for flow in client.flows_in_progress(DOMAIN):
-            if flow.get("context", {}).get("unique_id", "").endswith(f"/{pad_id}"):
-                client.configure_flow(flow["flow_id"], {})
-        return None
-
-    return wait_until(
-        entry_or_confirm, what=f"pad {pad_id!r} to be discovered and set up", timeout_s=timeout_s
-    )
-
-
-def add_people(client: HomeAssistantClient, entry_id: str, people: Sequence[DemoPerson]) -> None:
-    """Add the people who are not subentries of the pad yet."""
-    present = {subentry["title"] for subentry in client.subentries(entry_id)}
-    for person in people:
-        if person.name not in present:
-            client.add_subentry(entry_id, "person", [person.subentry_data()])
-
-
-def simulator(argv: Sequence[str], log_path: Path) -> ManagedProcess:
-    """The pad simulator as a managed process (its output in log_path)."""
-    return ManagedProcess(
-        "simulator", [str(REPO / ".venv" / "bin" / "python"), str(SIMULATOR), *argv], log_path
-    )
 
 
 def banner(stack: Stack) -> str:
@@ -153,9 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         print("scripts/develop: starting mosquitto and Home Assistant …", flush=True)
         stack.start()
-        if args.no_simulator or not SIMULATOR.exists():
-            if not args.no_simulator:
-                print(f"scripts/develop: no pad simulator at {SIMULATOR}; running without a pad.")
+        if args.no_simulator:
             print(banner(stack), flush=True)
             while True:
                 time.sleep(3600)
@@ -175,8 +111,39 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_demo(stack: Stack, every_min: float) -> None:
-    """Set the demo pad up and play daily checks until interrupted."""
-    raise NotImplementedError  # filled in once the simulator's command line has landed
+    """Start the demo pad, set it up with the demo people, and keep going until interrupted."""
+    pad = ManagedProcess(
+        "demo-pad",
+        [
+            str(VENV_BIN / "python"),
+            "-m",
+            "tests.e2e.demo_pad",
+            "--port",
+            str(stack.broker.port),
+            "--pad-id",
+            DEMO_PAD_ID,
+            "--every-min",
+            str(every_min),
+        ],
+        RUN_DIR / "demo-pad.log",
+        cwd=REPO,
+    )
+    pad.start()
+    try:
+        entry_id = set_up_pad(stack.api, DEMO_PAD_ID)
+        add_people(stack.api, entry_id, DEMO_PEOPLE)
+        print(banner(stack), flush=True)
+        print(
+            f"The pad {DEMO_PAD_ID!r} plays Margaret's daily check every {every_min:g} min "
+            "(Frank's every third time); the first starts within a minute.",
+            flush=True,
+        )
+        while pad.running and stack.hass.process.running:
+            time.sleep(2)
+        failed = pad if not pad.running else stack.hass.process
+        raise HarnessError(f"{failed.name} stopped unexpectedly\n{failed.log_tail(20)}")
+    finally:
+        pad.stop(timeout_s=10)  # first, so that it can still say `offline` on the broker
 
 
 if __name__ == "__main__":

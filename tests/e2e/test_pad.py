@@ -1,0 +1,148 @@
+"""The integration on real parts: discovery, a single-leg stance, restarts, the pad's last will.
+
+The tests run in this order on one stack and one pad (`demo_pad`, conftest.py): each one leaves
+the pad offline and idle for the next.
+"""
+
+from __future__ import annotations
+
+import math
+import signal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from custom_components.retro_balance.engine.stance import StanceResult
+
+from .harness import Stack, wait_until
+from .pad import DOMAIN, FRANK, MARGARET, PadEntities, simulator
+
+pytestmark = pytest.mark.usefixtures("socket_enabled")
+
+UNKNOWN = ("unknown", "unavailable")
+
+
+def sessions_of(stack: Stack, entities: PadEntities, person: str) -> list[dict[str, Any]]:
+    """A person's stored sessions, oldest first, through the export_history action."""
+    response = stack.api.call_service_for_response(
+        DOMAIN, "export_history", {"config_entry_id": entities.entry_id, "person": person}
+    )
+    sessions: list[dict[str, Any]] = response["sessions"]
+    return sessions
+
+
+def test_pad_is_discovered_and_set_up(stack: Stack, demo_pad: PadEntities) -> None:
+    (entry,) = stack.api.config_entries(DOMAIN)
+    assert entry["entry_id"] == demo_pad.entry_id
+    assert entry["state"] == "loaded"
+    assert entry["title"] == "e2e"
+    assert set(demo_pad.people) == {MARGARET.name, FRANK.name}
+    for name in demo_pad.people:
+        state = stack.api.state(demo_pad.person(name, "single_leg_left_time"))
+        assert state is not None
+        assert state["state"] in UNKNOWN  # nobody has stood on the pad yet
+    connection = stack.api.state(demo_pad.pad("connectivity"))
+    assert connection is not None
+    assert connection["state"] == "off"  # the discovery run ended with `offline`
+
+
+def test_single_leg_stance_lost_at_12_s_shows_on_the_right_person(
+    stack: Stack, demo_pad: PadEntities, frank_single_leg_left: dict[str, Any]
+) -> None:
+    hold_s = float(frank_single_leg_left["state"])
+    assert math.isclose(hold_s, 12.0, abs_tol=0.75), hold_s
+    assert frank_single_leg_left["attributes"]["unit_of_measurement"] == "s"
+    margaret = stack.api.state(demo_pad.person(MARGARET.name, "single_leg_left_time"))
+    assert margaret is not None
+    assert margaret["state"] in UNKNOWN
+    (session,) = sessions_of(stack, demo_pad, FRANK.name)
+    assert session["complete"] is True
+    assert session["identified_by"] == "weight"
+    (result,) = session["results"]
+    assert result["test"] == "single_leg_left"
+    assert result["end_reason"] == "touched_down"
+
+
+def test_results_survive_a_home_assistant_restart(
+    stack: Stack, demo_pad: PadEntities, frank_single_leg_left: dict[str, Any]
+) -> None:
+    entity_id = demo_pad.person(FRANK.name, "single_leg_left_time")
+    stack.restart_hass()
+    after = stack.api.state(entity_id)
+    assert after is not None
+    assert after["state"] == frank_single_leg_left["state"]
+    assert len(sessions_of(stack, demo_pad, FRANK.name)) == 1
+
+
+def test_broker_restart_mid_test_leaves_an_incomplete_session_not_a_score(
+    stack: Stack, demo_pad: PadEntities, tmp_path: Path
+) -> None:
+    before = len(sessions_of(stack, demo_pad, MARGARET.name))
+    pad = simulator(
+        "e2e",
+        stack.broker.port,
+        ["--scenario", "sls-right", "--weight-kg", str(MARGARET.weight_kg), "--seed", "3"],
+        tmp_path / "simulator.log",
+    )
+    pad.start()
+    try:
+        stack.api.wait_for_state(
+            demo_pad.pad("connectivity"), lambda s: s["state"] == "on", what="pad online"
+        )
+        stack.api.call_service(
+            DOMAIN,
+            "start_test",
+            {"config_entry_id": demo_pad.entry_id, "test": "single_leg_right"},
+        )
+        stack.api.wait_for_state(
+            demo_pad.pad("test_elapsed"),
+            lambda s: s["state"] not in UNKNOWN and float(s["state"]) >= 3.0,
+            what="the single-leg hold to be 3 s under way",
+            details=pad.log_tail,
+        )
+        stack.broker.restart()
+        sessions = wait_until(
+            lambda: (found := sessions_of(stack, demo_pad, MARGARET.name))[before:] and found,
+            what="the interrupted session to be stored",
+            timeout_s=60,
+            details=stack.diagnostics,
+        )
+    finally:
+        pad.stop()
+    (session,) = sessions[before:]
+    assert session["complete"] is False
+    assert session["incomplete_reason"]
+    assert not any(StanceResult.from_dict(result).completed for result in session["results"])
+    for key in ("single_leg_right_time", "balance_score"):
+        state = stack.api.state(demo_pad.person(MARGARET.name, key))
+        assert state is not None
+        assert state["state"] in UNKNOWN, (key, state["state"])
+
+
+def test_pad_availability_follows_its_last_will(
+    stack: Stack, demo_pad: PadEntities, tmp_path: Path
+) -> None:
+    connection = demo_pad.pad("connectivity")
+    pad = simulator(
+        "e2e",
+        stack.broker.port,
+        ["--scenario", "idle", "--duration", "120"],
+        tmp_path / "simulator.log",
+    )
+    pad.start()
+    try:
+        stack.api.wait_for_state(connection, lambda s: s["state"] == "on", what="pad online")
+        # A crash: no clean `offline`; the broker publishes the pad's last will for it.
+        pad.signal(signal.SIGKILL)
+        stack.api.wait_for_state(
+            connection,
+            lambda s: s["state"] == "off",
+            what="the last will to mark the pad offline",
+            timeout_s=20,
+        )
+        state = stack.api.state(demo_pad.pad("pad_state"))
+        assert state is not None
+        assert state["state"] in ("offline", "unavailable")
+    finally:
+        pad.kill()
