@@ -161,6 +161,8 @@ def test_timestamps_are_stored_in_utc() -> None:
         ({"ended_at": "2026-11-23"}, "ended_at"),
         ({"ended_at": START - timedelta(seconds=1)}, "before started_at"),
         ({"kind": "marathon"}, "kind"),
+        ({"kind": ["daily_check"]}, "kind"),
+        ({"identified_by": {"weight": 1}}, "identified_by"),
         ({"results": list(RESULTS)}, "results"),
         ({"results": ({"test": "tandem"},)}, "results"),
         ({"assessment": {"score": 50}}, "assessment"),

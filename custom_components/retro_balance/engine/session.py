@@ -77,7 +77,7 @@ class SessionRecord:
                 f"ended_at ({self.ended_at.isoformat()}) is before started_at "
                 f"({self.started_at.isoformat()})"
             )
-        if self.kind not in set(SessionKind):
+        if not isinstance(self.kind, str) or self.kind not in set(SessionKind):
             raise ValueError(f"kind must be one of {sorted(SessionKind)}, got {self.kind!r}")
         if not isinstance(self.results, tuple) or not all(
             isinstance(result, StanceResult) for result in self.results
@@ -93,7 +93,7 @@ class SessionRecord:
             raise ValueError("incomplete_reason must be None for a complete session")
         if not self.complete:
             _require_text("incomplete_reason", self.incomplete_reason)
-        if self.identified_by not in set(IdentifiedBy):
+        if not isinstance(self.identified_by, str) or self.identified_by not in set(IdentifiedBy):
             raise ValueError(
                 f"identified_by must be one of {sorted(IdentifiedBy)}, got {self.identified_by!r}"
             )
