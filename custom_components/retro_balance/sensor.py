@@ -139,7 +139,8 @@ def _sway(test: StanceTest, measure: str) -> Callable[[SessionRecord], float | N
 
 
 def _fall_risk(record: SessionRecord) -> str | None:
-    if record.assessment is None:
+    # "Not enough measured" is not a level to show: the sensor keeps the newest real level.
+    if record.assessment is None or record.assessment.fall_risk.level is RiskLevel.UNKNOWN:
         return None
     return str(record.assessment.fall_risk.level)
 
@@ -228,7 +229,7 @@ PERSON_SENSORS: tuple[PersonSensorDescription, ...] = (
         key="fall_risk",
         translation_key="fall_risk",
         device_class=SensorDeviceClass.ENUM,
-        options=[level.value for level in RiskLevel],
+        options=[level.value for level in RiskLevel if level is not RiskLevel.UNKNOWN],
         value_fn=_fall_risk,
         attributes_fn=_fall_risk_reasons,
     ),

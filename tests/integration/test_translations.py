@@ -1,0 +1,56 @@
+"""Every entity, action, error and repair has its English text and its icon."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from custom_components.retro_balance import binary_sensor, button, event, select, sensor
+
+PACKAGE = Path(__file__).parents[2] / "custom_components" / "retro_balance"
+
+
+def load(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((PACKAGE / name).read_text())
+    return data
+
+
+def test_english_translation_is_strings_json() -> None:
+    assert load("translations/en.json") == load("strings.json")
+
+
+def test_no_unresolved_references() -> None:
+    # Custom integrations get no [%key:...] resolution: every text must be literal.
+    assert "[%key:" not in (PACKAGE / "translations" / "en.json").read_text()
+
+
+def test_every_entity_has_name_and_icon() -> None:
+    strings = load("strings.json")["entity"]
+    icons = load("icons.json")["entity"]
+    tables = {
+        "binary_sensor": binary_sensor.BINARY_SENSORS,
+        "button": button.BUTTONS,
+        "event": (event.PERSON_EVENT, event.PAD_EVENT),
+        "select": select.SELECTS,
+        "sensor": (*sensor.PAD_SENSORS, *sensor.PERSON_SENSORS),
+    }
+    for platform, descriptions in tables.items():
+        for description in descriptions:
+            key = description.translation_key
+            assert key is not None
+            assert strings[platform][key]["name"], (platform, key)
+            assert icons[platform][key]["default"].startswith("mdi:"), (platform, key)
+            for option in getattr(description, "options", None) or ():
+                assert option in strings[platform][key]["state"], (platform, key, option)
+
+
+def test_every_action_is_described() -> None:
+    services = yaml.safe_load((PACKAGE / "services.yaml").read_text())
+    strings = load("strings.json")["services"]
+    icons = load("icons.json")["services"]
+    assert set(services) == set(strings) == set(icons)
+    for name, spec in services.items():
+        assert set(spec["fields"]) == set(strings[name]["fields"]), name
