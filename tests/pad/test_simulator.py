@@ -235,6 +235,21 @@ def test_tare_zeroes_a_still_load_and_fails_on_a_moving_one() -> None:
     assert moving.tare_events == ["tare_failed"]
 
 
+def test_a_missed_reading_restarts_the_tare_window() -> None:
+    device = make_device()
+    device.tare()
+    for sample in range(140):
+        reading = np.full(4, 3.0)
+        if sample == 60:
+            reading[2] = np.nan
+        device._update_tare(sample / 80, reading)
+    # 1 s of steadiness is needed after the gap at 0.75 s: not before 1.75 s
+    assert device.tare_events == []
+    for sample in range(140, 240):
+        device._update_tare(sample / 80, np.full(4, 3.0))
+    assert device.tare_events == ["tared"]
+
+
 def test_auto_tare_removes_drift_of_an_empty_pad() -> None:
     device = make_device(drift_kg_per_h=3600.0 * 0.001, noise_kg=0.01)  # 1 g/s per corner at most
     frames = run_device(device, [(60.0, 0.0)])

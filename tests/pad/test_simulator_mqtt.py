@@ -231,6 +231,14 @@ def test_ctrl_c_publishes_offline_and_exits_cleanly(
     assert "Traceback" not in text
 
 
+def test_sigterm_behaves_like_ctrl_c(broker_port: int, listener: Listener, tmp_path: Path) -> None:
+    process = simulator(broker_port, "--scenario", "idle", "--loop", out=tmp_path / "out.txt")
+    listener.wait_for(lambda item: item.topic.endswith("/frames"))
+    process.terminate()
+    assert process.wait(timeout=10) == 0
+    assert retained(broker_port)["retro_balance/pad1/status"] == b"offline"
+
+
 def test_commands_are_applied_and_cues_printed(
     broker_port: int, listener: Listener, tmp_path: Path
 ) -> None:
