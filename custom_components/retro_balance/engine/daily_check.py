@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Protocol
 
@@ -139,7 +139,7 @@ class CheckPlan:
     trials: int = MAX_TRIALS
     other_trials: int = 1
     cap_s: float = 30.0
-    wait_timeout_s: float | None = field(default=None)
+    wait_timeout_s: float | None = None
     """How long to wait for the person to step on (None: the detector's default)."""
 
     def __post_init__(self) -> None:
