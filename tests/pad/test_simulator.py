@@ -191,6 +191,7 @@ def test_idle_mode_follows_the_firmware_rules() -> None:
     sizes = [frame.sample_count for _, frame in frames]
     seqs = [frame.seq for _, frame in frames]
     assert seqs == list(range(len(frames)))  # seq counts across modes
+    assert device.seq == len(frames)
     # full rate while loaded; the pad empties at 2.0 s and is idle from 5.0 s
     idle = [(time_s, frame) for time_s, frame in frames if 5.0 - 1e-9 <= time_s < 8.0]
     assert [frame.sample_count for _, frame in idle] == [1, 1, 1]

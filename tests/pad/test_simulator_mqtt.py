@@ -49,11 +49,13 @@ def free_port() -> int:
         return port
 
 
-def start_broker(tmp_path: Path, *, anonymous: bool = True) -> tuple[subprocess.Popen[bytes], int]:
+def start_broker(
+    tmp_path: Path, *, anonymous: bool = True, port: int | None = None
+) -> tuple[subprocess.Popen[bytes], int]:
     binary = mosquitto_binary()
     if binary is None:
         pytest.skip("mosquitto is not installed (scripts/ensure-services installs it)")
-    port = free_port()
+    port = port or free_port()
     conf = tmp_path / f"mosquitto-{port}.conf"
     conf.write_text(
         f"listener {port} 127.0.0.1\n"
@@ -229,6 +231,32 @@ def test_ctrl_c_publishes_offline_and_exits_cleanly(
     assert "interrupted" in text
     assert "published offline" in text
     assert "Traceback" not in text
+
+
+def test_reconnect_publishes_status_and_info_again(socket_enabled: None, tmp_path: Path) -> None:
+    broker, port = start_broker(tmp_path)
+    out = tmp_path / "out.txt"
+    process = simulator(port, "--scenario", "idle", "--loop", out=out)
+    try:
+        wait_for_text(out, "connected; published online and info")
+        broker.terminate()
+        broker.wait(timeout=10)
+        wait_for_text(out, "connection lost")
+        broker, _ = start_broker(tmp_path, port=port)  # a fresh broker: nothing retained
+        listener = Listener(port)
+        try:
+            listener.wait_for(lambda item: item.payload == b"online", timeout_s=20)
+            listener.wait_for(lambda item: item.topic == "retro_balance/pad1/info")
+            frames = listener.wait_for(lambda item: item.topic.endswith("/frames"))
+            assert protocol.parse_frame(frames.payload).seq > 0  # seq goes on, no reset
+        finally:
+            listener.close()
+        assert retained(port)["retro_balance/pad1/status"] == b"online"
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=10)
+        broker.terminate()
+        broker.wait(timeout=10)
 
 
 def test_sigterm_behaves_like_ctrl_c(broker_port: int, listener: Listener, tmp_path: Path) -> None:
