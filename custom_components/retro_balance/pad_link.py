@@ -496,12 +496,8 @@ class PadLink:
             LOGGER.debug("Pad %s: nothing measured, no session stored", self.pad_id)
             return
         ended_at = dt_util.utcnow()
-        weight_kg = run.weight_kg
-        if weight_kg is None:
-            masses = [result.body_mass_kg for result in results if result.body_mass_kg > 0]
-            weight_kg = float(np.median(masses)) if masses else None
         identification = identify_person(
-            weight_kg,
+            run.weight_kg,
             list(self.people.values()),
             selected_person_id=run.selected_person_id,
             on_date=dt_util.as_local(run.started_at).date(),
@@ -529,9 +525,8 @@ class PadLink:
         self.selected_person_id = None
         self.announce(record)
 
-    def _raw_cop(self, run: _Run) -> RawCop | None:
-        if not run.chunks:
-            return None
+    def _raw_cop(self, run: _Run) -> RawCop:
+        # A run with results has had frames, so there is at least one chunk.
         trace = centre_of_pressure(np.concatenate(run.chunks), self._geometry())
         return {
             "rate_hz": run.rate_hz,

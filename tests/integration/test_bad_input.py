@@ -9,6 +9,7 @@ from unittest.mock import patch
 
 import numpy as np
 import pytest
+from homeassistant.components.mqtt import ReceiveMessage
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
@@ -171,3 +172,23 @@ async def test_weight_updates_are_throttled(
     assert weight is not None
     assert weight > 70
     assert float(hass.states.get(WEIGHT).state) == pytest.approx(weight)
+
+
+async def test_foreign_pad_message_is_ignored_by_the_link(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Even if a broker bridge delivers another pad's topic to us, it is ignored."""
+    link = init_integration.runtime_data.link
+    for topic in ("retro_balance/stranger/frames", "other/hall/frames", "retro_balance/hall/x/y"):
+        link._on_message(
+            ReceiveMessage(
+                topic=topic,
+                payload=frame(1, 1000),
+                qos=0,
+                retain=False,
+                subscribed_topic="retro_balance/hall/+",
+                timestamp=0.0,
+            )
+        )
+    assert link.weight_kg is None
+    assert link.malformed.total() == 0

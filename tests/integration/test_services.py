@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
@@ -156,3 +157,37 @@ async def test_assign_export_delete(
     assert stored(hass_storage)["sessions"] == []
     assert stored(hass_storage)["raw_cop"] == {}
     assert hass.states.get("sensor.anna_last_check").state == "unknown"
+
+
+async def test_cue_failure_is_logged_not_raised(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    await call(hass, "start_test", test="tandem")
+    with patch(
+        "homeassistant.components.mqtt.async_publish",
+        side_effect=HomeAssistantError("broker gone"),
+    ):
+        await call(hass, "cancel_test")
+        await hass.async_block_till_done()
+    assert "Could not send the stop cue to pad hall: broker gone" in caplog.text
+
+
+async def test_pad_without_info_uses_default_geometry(
+    hass: HomeAssistant,
+    mqtt_mock: MqttMockHAClient,
+    mock_config_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Set up by hand before the pad ever published its info: a Wii-sized pad is assumed."""
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(ENTRY_ID)
+    await hass.async_block_till_done()
+    fire(hass, "status", b"online")
+    await hass.async_block_till_done()
+    await call(hass, "start_test", test="single_leg_left", person="Ben")
+    messages = generate("sls-left", seed=9, weight_kg=84.0, lose_balance_at_s=7.0)
+    await play(hass, [m for m in messages if m[1] != "info"])
+    (raw,) = stored(hass_storage)["sessions"]
+    assert raw["results"][0]["hold_time_s"] == pytest.approx(7.0, abs=0.2)
