@@ -316,6 +316,10 @@ def test_every_scenario_speaks_the_protocol(name: str) -> None:
     frames = frames_of(messages)
     assert [frame.seq for frame in frames] == list(range(len(frames)))
     assert all(len(payload) <= protocol.MAX_FRAME_BYTES for _, _, payload in messages)
+    # byte for byte the firmware's format (the canonical form of the golden fixtures)
+    payloads = [payload for _, kind, payload in messages if kind == "frames"]
+    assert [protocol.encode_frame(frame) for frame in frames] == payloads
+    assert protocol.encode_info(info) == messages[1][2]
     assert {kind for _, kind, _ in messages} <= {"status", "info", "frames", "button"}
 
 
