@@ -150,9 +150,7 @@ class PadLink:
         """Stop timers (the subscription is removed by the entry)."""
         self._live_updates.async_shutdown()
         self._cancel_offline_issue()
-        if self._watchdog is not None:
-            self._watchdog()
-            self._watchdog = None
+        self._stop_watchdog()
         self._run = None
 
     @property
@@ -283,7 +281,14 @@ class PadLink:
             run.rate_hz = rate_hz
         if self._monitor.occupied and self._monitor.weight_kg is not None:
             run.weight_kg = self._monitor.weight_kg
-        self._handle_events(run, run.runner.feed(cells_kg, t_first_s, rate_hz))
+        try:
+            events = run.runner.feed(cells_kg, t_first_s, rate_hz)
+        except Exception:
+            # An engine bug must not escape into the MQTT callback or leave the pad "testing".
+            LOGGER.exception("Pad %s: the test engine failed; the test is cancelled", self.pad_id)
+            self._end_run("engine error")
+            return
+        self._handle_events(run, events)
 
     @callback
     def _handle_events(self, run: _Run, events: list[CheckEvent]) -> None:
@@ -461,13 +466,26 @@ class PadLink:
         run = self._run
         assert run is not None
         LOGGER.debug("Pad %s: test ended early: %s", self.pad_id, why)
-        if signal_lost:
-            events = run.runner.lose_signal(self._last_time_s)
-        else:
-            events = run.runner.cancel(self._last_time_s)
+        try:
+            if signal_lost:
+                events = run.runner.lose_signal(self._last_time_s)
+            else:
+                events = run.runner.cancel(self._last_time_s)
+        except Exception:
+            LOGGER.exception("Pad %s: the test engine failed to stop; results dropped", self.pad_id)
+            self._run = None
+            self._stop_watchdog()
+            self.async_notify()
+            return
         self._handle_events(run, events)
         self._finish_run(run)
         self.async_notify()
+
+    @callback
+    def _stop_watchdog(self) -> None:
+        if self._watchdog is not None:
+            self._watchdog()
+            self._watchdog = None
 
     @callback
     def _watch_signal(self, _now: datetime) -> None:
@@ -482,9 +500,7 @@ class PadLink:
         if self._run is not run:
             return
         self._run = None
-        if self._watchdog is not None:
-            self._watchdog()
-            self._watchdog = None
+        self._stop_watchdog()
         self.entry.async_create_task(
             self.hass, self._async_store_session(run), "store balance session"
         )

@@ -191,3 +191,32 @@ async def test_pad_without_info_uses_default_geometry(
     await play(hass, [m for m in messages if m[1] != "info"])
     (raw,) = stored(hass_storage)["sessions"]
     assert raw["results"][0]["hold_time_s"] == pytest.approx(7.0, abs=0.2)
+
+
+@pytest.mark.parametrize("stop_fails", [False, True])
+async def test_engine_failure_ends_the_test(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_storage: dict[str, Any],
+    caplog: pytest.LogCaptureFixture,
+    stop_fails: bool,
+) -> None:
+    """An exception in the engine is logged, ends the test and never reaches the MQTT client."""
+    await call(hass, "start_test", test="single_leg_left", person="Ben")
+    messages = list(generate("sls-left", seed=8, weight_kg=84.0, lose_balance_at_s=12.0))
+    await play(hass, messages[:60])
+    target = "custom_components.retro_balance.pad_link.CheckRunner"
+    with (
+        patch(f"{target}.feed", side_effect=RuntimeError("boom")),
+        patch(f"{target}.cancel", side_effect=RuntimeError("boom too"))
+        if stop_fails
+        else patch(f"{target}.lose_signal"),
+    ):
+        await play(hass, messages[60:61])
+    link = init_integration.runtime_data.link
+    assert not link.testing
+    assert "the test engine failed" in caplog.text
+    assert hass.states.get("sensor.balance_pad_hall_pad_state").state != "testing"
+    if not stop_fails:
+        (raw,) = stored(hass_storage)["sessions"]
+        assert raw["incomplete_reason"] == "cancelled"
