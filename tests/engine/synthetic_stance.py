@@ -27,10 +27,10 @@ FRAME_JITTER_S = 0.003
 
 QUIET_SWAY_CM = (0.35, 0.2)  # (AP, ML) RMS amplitudes of the slow sway component
 QUIET_TREMOR_CM = (0.03, 0.02)
-SLS_SWAY_CM = (0.8, 0.8)  # with the tremor: ML speed about 3.5 cm/s
-SLS_TREMOR_CM = (0.35, 0.45)
-TANDEM_SWAY_CM = (0.5, 0.6)  # ML speed about 2 cm/s
-TANDEM_TREMOR_CM = (0.15, 0.25)
+SLS_SWAY_CM = (0.55, 0.55)  # with the tremor: ML speed about 3.5 cm/s, RMS 0.6 cm
+SLS_TREMOR_CM = (0.22, 0.3)
+TANDEM_SWAY_CM = (0.35, 0.4)  # ML speed about 2 cm/s
+TANDEM_TREMOR_CM = (0.1, 0.15)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,8 +117,10 @@ class Script:
     def stand(
         self, duration_s: float, amp: tuple[float, float, float, float] | None = None
     ) -> Script:
-        """Stay where the COP is (optionally changing the sway amplitude)."""
-        return self._segment(duration_s, to_amp=amp)
+        """Stay where the COP is (optionally with a new sway amplitude from the start)."""
+        if amp is not None:
+            self._amp = np.asarray(amp, dtype=float)
+        return self._segment(duration_s)
 
     def move(
         self,
@@ -220,7 +222,7 @@ def blank_samples(stream: Stream, fraction: float, seed: int) -> Stream:
 
 QUIET = (*QUIET_SWAY_CM, *QUIET_TREMOR_CM)
 SLS = (*SLS_SWAY_CM, *SLS_TREMOR_CM)
-WOBBLY_SLS = (1.0, 1.0, 0.5, 0.7)  # ML speed about 5 cm/s: an unsteady but successful hold
+WOBBLY_SLS = (0.75, 0.75, 0.35, 0.5)  # ML speed about 6 cm/s: unsteady but successful
 TANDEM = (*TANDEM_SWAY_CM, *TANDEM_TREMOR_CM)
 
 

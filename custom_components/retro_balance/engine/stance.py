@@ -45,7 +45,7 @@ FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
 FILTER_ORDER = 4
-FAST_MOVE_START = 0.1
+FAST_MOVE_START = 0.25
 """A fast move starts where it first covers this fraction of the jump threshold."""
 LIFT_LOOKBACK_S = 1.5
 """How far before the lift candidate the weight shift is searched for its beginning."""
@@ -297,7 +297,7 @@ class StanceDetector:
         self._m2 = [0.0, 0.0]
         self._prior_n = 1.0
         self._recent: deque[tuple[float, float, float]] = deque(maxlen=1)
-        self._jump_fast = False
+        self._jump_fast = self._fast_before = False
         self._low_since_s: float | None = None
         self._low_onset_s: float | None = None
         self._jump_since_s: float | None = None
@@ -564,7 +564,7 @@ class StanceDetector:
         self._prior_n = max(1.0, self._config.initial_sway_weight_s * self._rate_hz)
         window = max(1, round(self._config.jump_window_s * self._rate_hz))
         self._recent = deque(maxlen=window)
-        self._jump_fast = False
+        self._jump_fast = self._fast_before = False
         self._low_since_s = self._low_onset_s = None
         self._jump_since_s = self._jump_onset_s = None
         self._emit(StanceEventKind.STARTED, start_s)
@@ -614,7 +614,7 @@ class StanceDetector:
         recent.append((time_s, pos_a, pos_b))
         if ratio <= cfg.onset_fraction:
             self._jump_onset_s = self._jump_since_s = None
-            self._jump_fast = False
+            self._jump_fast = self._fast_before = False
             self._track_sway(pos_a, pos_b)
             # Follow slow drift of the stance position and of the sway size, never a jump.
             beta = self._beta
@@ -623,25 +623,33 @@ class StanceDetector:
             return
         if self._jump_onset_s is None:
             self._jump_onset_s = time_s
-        if not self._jump_fast:
-            _, old_a, old_b = recent[0]
-            if self._move(old_a, old_b, pos_a, pos_b, limit_a, limit_b) >= cfg.jump_fast_fraction:
-                self._jump_fast = True
-                # Time the loss from the start of the fast move, not of a slow lean before it.
-                for entry_s, a, b in recent:
-                    if self._move(old_a, old_b, a, b, limit_a, limit_b) >= FAST_MOVE_START:
-                        self._jump_onset_s = max(self._jump_onset_s, entry_s)
-                        break
-        if ratio <= 1.0 or not self._jump_fast:
+        _, old_a, old_b = recent[0]
+        fast = self._move(old_a, old_b, pos_a, pos_b, limit_a, limit_b) >= cfg.jump_fast_fraction
+        since = self._jump_since_s
+        if (
+            fast
+            and not self._fast_before
+            and (since is None or time_s - since <= cfg.jump_window_s)
+        ):
+            # A new fast move (before or as the COP crosses the threshold): time the loss from
+            # its start, not from a slow lean or an earlier sway before it.
+            self._jump_fast = True
+            for entry_s, a, b in recent:
+                if self._move(old_a, old_b, a, b, limit_a, limit_b) >= FAST_MOVE_START:
+                    self._jump_onset_s = entry_s
+                    break
+        self._fast_before = fast
+        if ratio <= 1.0:
             self._jump_since_s = None
+        elif self._jump_fast and self._jump_since_s is None:
+            self._jump_since_s = time_s
+        if not self._jump_fast:
             if time_s - self._jump_onset_s >= cfg.drift_reanchor_s:
                 # A slow excursion that neither returned nor jumped: the stance position moved.
                 self._ref_a, self._ref_b = pos_a, pos_b
                 self._jump_onset_s = None
             return
-        if self._jump_since_s is None:
-            self._jump_since_s = time_s
-        if time_s - self._jump_since_s >= cfg.jump_confirm_s:
+        if self._jump_since_s is not None and time_s - self._jump_since_s >= cfg.jump_confirm_s:
             self._finish(EndReason.TOUCHED_DOWN, self._jump_onset_s)
 
     def _track_sway(self, pos_a: float, pos_b: float) -> None:

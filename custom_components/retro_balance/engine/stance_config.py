@@ -48,7 +48,7 @@ class DetectorConfig:
     """An excursion that neither returns nor jumps this long is a new stance position."""
     jump_sigma_factor: float = 4.5
     """A COP jump must also exceed this many standard deviations of the hold's own sway."""
-    initial_sway_sd_cm: float = 0.8
+    initial_sway_sd_cm: float = 1.0
     """Sway standard deviation assumed when a hold starts, until its own has been measured."""
     initial_sway_weight_s: float = 1.0
     """How many seconds of samples that assumption weighs against the measured sway."""
