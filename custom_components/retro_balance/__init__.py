@@ -90,4 +90,6 @@ async def async_remove_entry(hass: HomeAssistant, entry: RetroBalanceConfigEntry
     """Delete the stored sessions of a deleted pad (they are health data)."""
     from .storage import SessionHistory
 
-    await SessionHistory(hass, entry.entry_id).async_remove()
+    history = SessionHistory(hass, entry.entry_id)
+    await history.async_load()
+    await history.async_remove()

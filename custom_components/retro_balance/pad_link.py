@@ -89,7 +89,7 @@ class PadLink:
     """Everything live about one pad; entities read it, services drive it."""
 
     def __init__(self, hass: HomeAssistant, entry: ConfigEntry[Any], history: SessionHistory):
-        """Prepare the link (nothing is subscribed until `async_start`)."""
+        """Prepare the link (nothing is subscribed until `async_connect`)."""
         self.hass = hass
         self.entry = entry
         self.history = history
@@ -102,7 +102,6 @@ class PadLink:
         self.malformed: Counter[str] = Counter()
         self.rejected: Counter[str] = Counter()
         self.lost_frames = 0
-        self.sessions_completed = 0
         self.calibration_issue: CalibrationIssue | None = None
         self.people: dict[str, PersonProfile] = people(entry)
         self._sequencer = FrameSequencer()
@@ -537,7 +536,6 @@ class PadLink:
             record = assess_session(record, self.people[record.person_id])
         raw_cop = await self.hass.async_add_executor_job(self._raw_cop, run)
         await self.history.async_add(record, raw_cop)
-        self.sessions_completed += 1
         self.selected_person_id = None
         self.announce(record)
 

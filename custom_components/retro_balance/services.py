@@ -123,10 +123,13 @@ async def _async_export_history(call: ServiceCall) -> ServiceResponse:
     pad = _pad(call)
     person = call.data.get(ATTR_PERSON)
     person_id = None if person is None else _person_id(pad, person)
-    raw_cop = pad.history if call.data[ATTR_INCLUDE_RAW_COP] else None
-    sessions = [
-        export_session(record, raw_cop=raw_cop) for record in pad.history.for_person(person_id)
-    ]
+    records = pad.history.for_person(person_id)
+    raw_cop = (
+        await pad.history.async_load_raw_cop(record.session_id for record in records)
+        if call.data[ATTR_INCLUDE_RAW_COP]
+        else None
+    )
+    sessions = [export_session(record, raw_cop=raw_cop) for record in records]
     return {
         "pad_id": pad.link.pad_id,
         "person_id": person_id,

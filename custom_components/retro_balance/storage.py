@@ -3,8 +3,12 @@
 Layout (version 2.1), one file per pad, `.storage/retro_balance.<entry_id>`:
 
     {"sessions": [<SessionRecord.as_dict()>, ...],     # oldest first
-     "quarantine": [<records that could not be read>],  # kept, never shown, never lost
-     "raw_cop": {"<session_id>": {"rate_hz": .., "ap_cm": [..], "ml_cm": [..]}}}
+     "quarantine": [<records that could not be read>]}  # kept, never shown, never lost
+
+A session's raw centre-of-pressure trace (for `export_history` with `include_raw_cop`) is large, so
+it lives in its own file, `.storage/retro_balance.<entry_id>.cop.<session_id>`:
+`{"rate_hz": .., "ap_cm": [..], "ml_cm": [..]}`. The pad's file is rewritten on every save and
+must stay small.
 
 Version 1 (the first prototype) grouped records by person and had no unassigned sessions:
 `{"history": {"<person_id>": [<record without person_id>, ...]}}`.
@@ -12,6 +16,7 @@ Version 1 (the first prototype) grouped records by person and had no unassigned 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from homeassistant.core import HomeAssistant
@@ -22,8 +27,21 @@ from .engine.session import SessionRecord
 
 STORAGE_VERSION = 2
 STORAGE_MINOR_VERSION = 1
+COP_STORAGE_VERSION = 1
 
 type RawCop = dict[str, Any]
+
+
+class RawCopTraces:
+    """Traces read for an export, looked up by session id (`engine.session.RawCopSource`)."""
+
+    def __init__(self, traces: Mapping[str, RawCop]) -> None:
+        """Hold the traces that were read."""
+        self._traces = traces
+
+    def raw_cop(self, session_id: str) -> RawCop | None:
+        """Return the session's trace, None when none was kept."""
+        return self._traces.get(session_id)
 
 
 def _migrate_v1(old_data: dict[str, Any]) -> dict[str, Any]:
@@ -43,7 +61,7 @@ def _migrate_v1(old_data: dict[str, Any]) -> dict[str, Any]:
             else:
                 quarantine.append(record)
     sessions.sort(key=lambda record: str(record.get("started_at", "")))
-    return {"sessions": sessions, "quarantine": quarantine, "raw_cop": {}}
+    return {"sessions": sessions, "quarantine": quarantine}
 
 
 class _SessionStore(Store[dict[str, Any]]):
@@ -63,12 +81,13 @@ class SessionHistory:
 
     def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
         """Bind to the pad's storage file (nothing is read yet)."""
+        self._hass = hass
+        self._key = f"{DOMAIN}.{entry_id}"
         self._store = _SessionStore(
-            hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}", minor_version=STORAGE_MINOR_VERSION
+            hass, STORAGE_VERSION, self._key, minor_version=STORAGE_MINOR_VERSION
         )
         self._records: dict[str, SessionRecord] = {}
         self._quarantine: list[Any] = []
-        self._raw_cop: dict[str, RawCop] = {}
 
     async def async_load(self) -> None:
         """Read the stored sessions; a record that cannot be read is logged and set aside."""
@@ -87,8 +106,6 @@ class SessionHistory:
                 continue
             self._records[record.session_id] = record
         self._quarantine.extend(data.get("quarantine", []))
-        raw_cop = data.get("raw_cop", {})
-        self._raw_cop = raw_cop if isinstance(raw_cop, dict) else {}
 
     @property
     def sessions(self) -> tuple[SessionRecord, ...]:
@@ -108,15 +125,22 @@ class SessionHistory:
         """Return a session by id."""
         return self._records.get(session_id)
 
-    def raw_cop(self, session_id: str) -> RawCop | None:
-        """Return the centre-of-pressure trace kept with a session, if any."""
-        return self._raw_cop.get(session_id)
+    def _cop_store(self, session_id: str) -> Store[RawCop]:
+        return Store(self._hass, COP_STORAGE_VERSION, f"{self._key}.cop.{session_id}")
+
+    async def async_load_raw_cop(self, session_ids: Iterable[str]) -> RawCopTraces:
+        """Read the centre-of-pressure traces kept with these sessions (for an export)."""
+        traces: dict[str, RawCop] = {}
+        for session_id in session_ids:
+            if (trace := await self._cop_store(session_id).async_load()) is not None:
+                traces[session_id] = trace
+        return RawCopTraces(traces)
 
     async def async_add(self, record: SessionRecord, raw_cop: RawCop | None = None) -> None:
-        """Store a new session (returns once it is written)."""
-        self._records[record.session_id] = record
+        """Store a new session and its trace (returns once both are written)."""
         if raw_cop is not None:
-            self._raw_cop[record.session_id] = raw_cop
+            await self._cop_store(record.session_id).async_save(raw_cop)
+        self._records[record.session_id] = record
         await self._async_save()
 
     async def async_replace(self, record: SessionRecord) -> None:
@@ -127,11 +151,13 @@ class SessionHistory:
     async def async_delete(self, session_id: str) -> None:
         """Forget a session and its trace."""
         self._records.pop(session_id, None)
-        self._raw_cop.pop(session_id, None)
         await self._async_save()
+        await self._cop_store(session_id).async_remove()
 
     async def async_remove(self) -> None:
-        """Delete the whole file (the pad was removed)."""
+        """Delete every file of the pad (it was removed); call after `async_load`."""
+        for session_id in self._records:
+            await self._cop_store(session_id).async_remove()
         await self._store.async_remove()
 
     async def _async_save(self) -> None:
@@ -139,6 +165,5 @@ class SessionHistory:
             {
                 "sessions": [record.as_dict() for record in self.sessions],
                 "quarantine": self._quarantine,
-                "raw_cop": self._raw_cop,
             }
         )

@@ -24,8 +24,9 @@ from custom_components.retro_balance.const import (
     SUBENTRY_PERSON,
 )
 from custom_components.retro_balance.engine.protocol import Frame, encode_frame, encode_info
+from pad_simulator.scenarios import generate
 
-from .helpers import ENTRY_ID, INFO, PAD_ID, fire, flush_live_updates
+from .helpers import ENTRY_ID, INFO, PAD_ID, fire, flush_live_updates, play
 
 STATE = "sensor.balance_pad_hall_pad_state"
 
@@ -98,10 +99,19 @@ async def test_person_added_later_gets_a_device(
 async def test_remove_entry_deletes_sessions(
     hass: HomeAssistant, init_integration: MockConfigEntry, hass_storage: dict[str, Any]
 ) -> None:
-    hass_storage[f"{DOMAIN}.{ENTRY_ID}"] = {"version": 2, "minor_version": 1, "data": {}}
-    with patch("homeassistant.helpers.storage.Store.async_remove") as remove:
-        await hass.config_entries.async_remove(ENTRY_ID)
-    remove.assert_called_once()
+    """Removing the pad deletes its sessions and their traces (health data)."""
+    await hass.services.async_call(
+        DOMAIN,
+        "start_test",
+        {"config_entry_id": ENTRY_ID, "test": "quiet_eyes_open", "person": "Anna"},
+        blocking=True,
+    )
+    await play(hass, generate("quiet-eo", seed=6, weight_kg=62.0, duration_s=12.0))
+    keys = [key for key in hass_storage if key.startswith(f"{DOMAIN}.{ENTRY_ID}")]
+    assert len(keys) == 2  # the sessions and one trace
+    await hass.config_entries.async_remove(ENTRY_ID)
+    await hass.async_block_till_done()
+    assert not [key for key in hass_storage if key.startswith(DOMAIN)]
 
 
 async def test_offline_online_and_repair(

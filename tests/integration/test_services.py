@@ -153,9 +153,11 @@ async def test_assign_export_delete(
     without = await call(hass, "export_history", person="Anna")
     assert "raw_cop" not in without["sessions"][0]
 
+    cop_key = f"{DOMAIN}.{ENTRY_ID}.cop.{session_id}"
+    assert hass_storage[cop_key]["data"] == raw_cop
     await call(hass, "delete_session", session_id=session_id)
     assert stored(hass_storage)["sessions"] == []
-    assert stored(hass_storage)["raw_cop"] == {}
+    assert cop_key not in hass_storage
     assert hass.states.get("sensor.anna_last_check").state == "unknown"
 
 

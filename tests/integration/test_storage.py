@@ -134,7 +134,6 @@ async def test_corrupt_record_is_skipped(
     broken = copy.deepcopy(data["sessions"][1])
     broken["started_at"] = "yesterday-ish"
     data["sessions"] = [data["sessions"][0], broken, 42]
-    data["raw_cop"] = "not a mapping"
     hass_storage[KEY] = {"version": STORAGE_VERSION, "minor_version": 1, "key": KEY, "data": data}
     with caplog.at_level(logging.WARNING):
         await setup(hass, mock_config_entry)
