@@ -764,20 +764,24 @@ class StanceDetector:
     def _samples_between(
         self, from_s: float, to_s: float
     ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, BoolArray, BoolArray]:
-        """Return kept samples in ``[from_s, to_s]``: time, AP, ML, load, finite, usable."""
+        """Return kept samples in ``[from_s, to_s)``: time, AP, ML, load, finite, usable."""
         frames = [f for f in self._frames if f.time_s[-1] >= from_s and f.time_s[0] <= to_s]
-        if not frames:
-            empty = np.empty(0)
-            return empty, empty, empty, empty, empty.astype(bool), empty.astype(bool)
-        time_s = np.concatenate([f.time_s for f in frames])
-        inside = (time_s >= from_s - 1e-9) & (time_s <= to_s + 1e-9)
+        time_s = np.concatenate([f.time_s for f in frames] or [np.empty(0)])
+        inside = (time_s >= from_s - 1e-9) & (time_s < to_s - 1e-9)
+
+        def column(name: str) -> npt.NDArray[Any]:
+            values: npt.NDArray[Any] = np.concatenate(
+                [getattr(f, name) for f in frames] or [np.empty(0)]
+            )
+            return values[inside]
+
         return (
             time_s[inside],
-            np.concatenate([f.ap_cm for f in frames])[inside],
-            np.concatenate([f.ml_cm for f in frames])[inside],
-            np.concatenate([f.total_kg for f in frames])[inside],
-            np.concatenate([f.finite for f in frames])[inside],
-            np.concatenate([f.usable for f in frames])[inside],
+            column("ap_cm"),
+            column("ml_cm"),
+            column("total_kg"),
+            column("finite").astype(bool),
+            column("usable").astype(bool),
         )
 
     def _signal_quality(self, from_s: float, to_s: float) -> set[QualityFlag]:
@@ -814,7 +818,10 @@ class StanceDetector:
                 np.column_stack((ap, ml)), self._rate_hz, cfg.sway_lowpass_hz, FILTER_ORDER
             )
             ap, ml = filtered[:, 0], filtered[:, 1]
-        return sway_measures(ap, ml, self._rate_hz)
+        try:
+            return sway_measures(ap, ml, self._rate_hz)
+        except ValueError:  # e.g. a trace that does not move at all has no mean frequency
+            return None
 
 
 def _corner_rows(cells_kg: npt.ArrayLike) -> FloatArray:
