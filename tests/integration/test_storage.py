@@ -144,3 +144,15 @@ async def test_corrupt_record_is_skipped(
     assert len(lines) == 2
     assert "started_at" in lines[0]
     assert hass.states.get("sensor.anna_balance_score").state != "unknown"
+
+
+async def test_older_minor_version_is_read_as_is(
+    hass: HomeAssistant,
+    mqtt_mock: MqttMockHAClient,
+    mock_config_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+) -> None:
+    """2.0 had the same layout (a minor bump only adds optional keys)."""
+    hass_storage[KEY] = {"version": 2, "minor_version": 0, "key": KEY, "data": fixture_data()}
+    await setup(hass, mock_config_entry)
+    assert len(mock_config_entry.runtime_data.history.sessions) == 2
