@@ -155,14 +155,16 @@ def best_trials(results: Iterable[StanceResult]) -> dict[StanceTest, StanceResul
             if result.sway is None:
                 continue
             current = best.get(result.test)
-            if current is None or (
-                current.sway is not None
-                and result.sway.mean_velocity_cm_s < current.sway.mean_velocity_cm_s
-            ):
+            if current is None or result.sway.mean_velocity_cm_s < _velocity(current):
                 best[result.test] = result
         elif result.test not in best or result.hold_time_s > best[result.test].hold_time_s:
             best[result.test] = result
     return best
+
+
+def _velocity(result: StanceResult) -> float:
+    assert result.sway is not None  # only quiet trials with sway are kept
+    return result.sway.mean_velocity_cm_s
 
 
 def level_for(reasons: Sequence[RiskReason], *, anything_measured: bool) -> RiskLevel:
