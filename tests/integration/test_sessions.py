@@ -64,6 +64,10 @@ async def test_single_leg_hold_time(
     event = hass.states.get("event.anna_balance_check")
     assert event.attributes["event_type"] == "test_completed"
     assert event.attributes["session_id"] == record.session_id
+    # The event carries the full stored record: results, assessment, fall-risk reasons.
+    assert event.attributes["results"] == [result.as_dict() for result in record.results]
+    assert record.assessment is not None
+    assert event.attributes["assessment"] == record.assessment.as_dict()
 
 
 async def test_daily_check_by_pad_button_identified_by_weight(
