@@ -166,6 +166,7 @@ def test_best_trials_picks_longest_holds_and_least_sway_and_skips_aborted() -> N
     results = [
         trial(T.SINGLE_LEG_LEFT, 4.0),
         trial(T.SINGLE_LEG_LEFT, 9.0),
+        trial(T.SINGLE_LEG_LEFT, 6.0),
         trial(T.SINGLE_LEG_LEFT, 25.0, end_reason=EndReason.SIGNAL_LOST),
         trial(T.SINGLE_LEG_LEFT, 28.0, quality=frozenset({QualityFlag.TOO_LIGHT})),
         trial(T.QUIET_EYES_OPEN, sway=sway(1.4)),
