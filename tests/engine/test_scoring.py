@@ -31,7 +31,7 @@ def test_worked_example_from_the_docs() -> None:
     single-leg right 10.75 s vs 21.5 s             → 50.0 points, weight 0.5
     tandem 30 s (cap) vs 22.2 s (60–89)            → 100 points,  weight 1
     quiet, eyes open 1.30 cm/s vs median 1.058     → 81.4 points, weight 0.5
-    quiet, eyes closed 1.00 cm/s vs median 1.134   → 100 points,  weight 0.5
+    quiet, eyes closed 1.00 cm/s vs median 1.143   → 100 points,  weight 0.5
     score = (0.5·74.7 + 0.5·50 + 100 + 0.5·81.4 + 0.5·100) / 3 = 84.4
     """
     results = [
