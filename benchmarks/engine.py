@@ -7,7 +7,7 @@ Run from the repository root: ``.venv/bin/python benchmarks/engine.py``.
    eigenvalues) run in the same process on the same data. Target: ratio <= 1.0.
 2. Preprocessing, for information: the zero-phase low-pass (a pure-Python recursion) against
    scipy.signal.filtfilt, and resampling 60 s of jittered 45 Hz pad data to 100 Hz.
-3. Reserved for the live stance detector.
+3. The live stance detector: time per 10-sample frame, and the one frame that ends a test.
 """
 
 from __future__ import annotations
@@ -108,16 +108,47 @@ def bench_preprocessing() -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Section 3 (reserved): live stance detector (`engine/stance.py`), added by its owner.
-# Add a `bench_stance_detector()` function here and call it from `main()` below.
+# Section 3: live stance detector (`engine/stance.py`).
 # ---------------------------------------------------------------------------------------------
+
+
+def bench_stance_detector() -> None:
+    """Section 3: cost of one 10-sample frame fed to the live detector (target well < 0.1 ms).
+
+    A synthetic single-leg test (80 Hz, 10-sample frames, 20 g cell noise): every frame is timed
+    on its own. The frame that ends the test also computes the sway measures once (filter and
+    measures over the held part), so it is reported separately.
+    """
+    from custom_components.retro_balance.engine.stance import StanceDetector, StanceTest
+    from tests.engine.synthetic_stance import single_leg
+
+    stream = single_leg(1.0, seed=1, hold_s=40.0)
+    per_frame, finishing = [], []
+    for _ in range(REPEATS):
+        detector = StanceDetector(StanceTest.SINGLE_LEG_RIGHT)
+        for frame in stream.frames:
+            start = timeit.default_timer()
+            detector.feed(frame.cells_kg, frame.t_first_s, stream.rate_hz)
+            elapsed = timeit.default_timer() - start
+            if detector.result is not None:
+                finishing.append(elapsed)
+                break
+            per_frame.append(elapsed)
+    per_frame.sort()
+    median_us = statistics.median(per_frame) * 1e6
+    p99_us = per_frame[int(0.99 * (len(per_frame) - 1))] * 1e6
+    print(
+        f"StanceDetector.feed, 10-sample frame: median {median_us:6.1f} us, p99 {p99_us:6.1f} us "
+        f"({len(per_frame)} frames); finishing frame with sway of 30 s: "
+        f"{statistics.median(finishing) * 1e3:6.2f} ms"
+    )
 
 
 def main() -> None:
     """Run every benchmark section."""
     bench_sway_measures()
     bench_preprocessing()
-    # Section 3 call goes here.
+    bench_stance_detector()
 
 
 if __name__ == "__main__":

@@ -254,6 +254,7 @@ class StanceDetector:
         self._side = {StanceTest.SINGLE_LEG_LEFT: -1.0, StanceTest.SINGLE_LEG_RIGHT: 1.0}.get(
             self._test, 0.0
         )
+        self._quiet = self._test.is_quiet
         self._phase = StancePhase.WAITING_FOR_PERSON
         self._result: StanceResult | None = None
         self._events: list[StanceEvent] = []
@@ -296,6 +297,7 @@ class StanceDetector:
         self._mean = [0.0, 0.0]
         self._m2 = [0.0, 0.0]
         self._prior_n = 1.0
+        self._prior_m2 = 0.0
         self._recent: deque[tuple[float, float, float]] = deque(maxlen=1)
         self._jump_fast = self._fast_before = False
         self._low_since_s: float | None = None
@@ -562,6 +564,7 @@ class StanceDetector:
         self._mean = [ref_a, ref_b]
         self._m2 = [0.0, 0.0]
         self._prior_n = max(1.0, self._config.initial_sway_weight_s * self._rate_hz)
+        self._prior_m2 = self._prior_n * self._config.initial_sway_sd_cm**2
         window = max(1, round(self._config.jump_window_s * self._rate_hz))
         self._recent = deque(maxlen=window)
         self._jump_fast = self._fast_before = False
@@ -591,7 +594,7 @@ class StanceDetector:
                 self._low_since_s = None
         else:
             self._low_onset_s = self._low_since_s = None
-        if not present or self._test.is_quiet:
+        if not present or self._quiet:
             return
         k = cfg.jump_sigma_factor
         if self._side:
@@ -659,13 +662,15 @@ class StanceDetector:
         thresholds follow what this person's sway has shown, not the jump being judged.
         """
         self._n += 1
-        for axis, value in ((0, pos_a), (1, pos_b)):
-            delta = value - self._mean[axis]
-            self._mean[axis] += delta / self._n
-            self._m2[axis] += delta * (value - self._mean[axis])
-        prior = self._prior_n * self._config.initial_sway_sd_cm**2
-        self._var_a = (prior + self._m2[0]) / (self._prior_n + self._n)
-        self._var_b = (prior + self._m2[1]) / (self._prior_n + self._n)
+        mean, m2 = self._mean, self._m2
+        delta_a, delta_b = pos_a - mean[0], pos_b - mean[1]
+        mean[0] += delta_a / self._n
+        mean[1] += delta_b / self._n
+        m2[0] += delta_a * (pos_a - mean[0])
+        m2[1] += delta_b * (pos_b - mean[1])
+        weight = self._prior_n + self._n
+        self._var_a = (self._prior_m2 + m2[0]) / weight
+        self._var_b = (self._prior_m2 + m2[1]) / weight
 
     def _move(
         self, old_a: float, old_b: float, a: float, b: float, limit_a: float, limit_b: float
