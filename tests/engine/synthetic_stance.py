@@ -10,13 +10,21 @@ into 10-sample frames with jittered start times. ``truth`` records when each seg
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
 from custom_components.retro_balance.engine.cop import WII_BALANCE_BOARD, PadGeometry
-from custom_components.retro_balance.engine.stance import StanceDetector, StanceEvent
+from custom_components.retro_balance.engine.measures import SwayMeasures
+from custom_components.retro_balance.engine.stance import (
+    EndReason,
+    StanceDetector,
+    StanceEvent,
+    StanceResult,
+    StanceTest,
+)
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -269,3 +277,37 @@ def tandem(*, seed: int, hold_s: float, step_cm: float = 5.0, mass_kg: float = 7
     script.stand(0.5, amp=TANDEM).stand(hold_s).mark("loss").move(0.15, to=(0.5, 0.3 + step_cm))
     script.stand(2.0, amp=QUIET).step_off().empty(1.0)
     return script.build()
+
+
+def sway(velocity: float = 1.0, ap: float = 0.7, ml: float = 0.5) -> SwayMeasures:
+    """Sway measures of a 30-s trial with the given mean speeds (cm/s), for scoring tests."""
+    return SwayMeasures(
+        samples=2400,
+        duration_s=30.0,
+        path_length_cm=velocity * 30,
+        mean_velocity_cm_s=velocity,
+        mean_velocity_ap_cm_s=ap,
+        mean_velocity_ml_cm_s=ml,
+        rms_ap_cm=0.3,
+        rms_ml_cm=0.2,
+        range_ap_cm=1.5,
+        range_ml_cm=1.0,
+        ellipse_area95_cm2=2.0,
+        mean_frequency_hz=0.3,
+    )
+
+
+def trial(test: StanceTest, hold_s: float = 30.0, **changes: object) -> StanceResult:
+    """A finished trial (30-s cap): ``cap`` at 30 s, else ``touched_down``; quiet ones with sway."""
+    quiet = test in (StanceTest.QUIET_EYES_OPEN, StanceTest.QUIET_EYES_CLOSED)
+    base = StanceResult(
+        test=test,
+        hold_time_s=hold_s,
+        cap_s=30.0,
+        end_reason=EndReason.CAP if hold_s >= 30.0 else EndReason.TOUCHED_DOWN,
+        started_at_s=0.0,
+        body_mass_kg=70.0,
+        sway=sway() if quiet else None,
+        quality=frozenset(),
+    )
+    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
-from typing import Any
 
 import pytest
 
@@ -17,48 +15,15 @@ from custom_components.retro_balance.engine.fall_risk import (
     best_trials,
     level_for,
 )
-from custom_components.retro_balance.engine.measures import SwayMeasures
 from custom_components.retro_balance.engine.stance import (
     EndReason,
     QualityFlag,
     StanceResult,
     StanceTest,
 )
+from tests.engine.synthetic_stance import sway, trial
 
 T = StanceTest
-
-
-def sway(velocity: float = 1.0, ap: float = 0.7, ml: float = 0.5) -> SwayMeasures:
-    return SwayMeasures(
-        samples=2400,
-        duration_s=30.0,
-        path_length_cm=velocity * 30,
-        mean_velocity_cm_s=velocity,
-        mean_velocity_ap_cm_s=ap,
-        mean_velocity_ml_cm_s=ml,
-        rms_ap_cm=0.3,
-        rms_ml_cm=0.2,
-        range_ap_cm=1.5,
-        range_ml_cm=1.0,
-        ellipse_area95_cm2=2.0,
-        mean_frequency_hz=0.3,
-    )
-
-
-def trial(test: StanceTest, hold_s: float = 30.0, **changes: Any) -> StanceResult:
-    end = EndReason.CAP if hold_s >= 30.0 else EndReason.TOUCHED_DOWN
-    quiet = test in (T.QUIET_EYES_OPEN, T.QUIET_EYES_CLOSED)
-    base = StanceResult(
-        test=test,
-        hold_time_s=hold_s,
-        cap_s=30.0,
-        end_reason=end,
-        started_at_s=0.0,
-        body_mass_kg=70.0,
-        sway=sway() if quiet else None,
-        quality=frozenset(),
-    )
-    return dataclasses.replace(base, **changes)
 
 
 def full_check(**holds: float) -> list[StanceResult]:

@@ -15,7 +15,7 @@ from custom_components.retro_balance.engine.scoring import (
     assess_balance,
 )
 from custom_components.retro_balance.engine.stance import EndReason, QualityFlag, StanceTest
-from tests.engine.test_fall_risk import sway, trial
+from tests.engine.synthetic_stance import sway, trial
 
 T = StanceTest
 
