@@ -427,3 +427,11 @@ def test_slow_pads_skip_the_low_pass_and_a_motionless_trace_has_no_sway() -> Non
             t += 0.2
         assert detector.result.end_reason is EndReason.CAP
         assert (detector.result.sway is not None) is has_sway
+
+
+def test_a_hole_in_the_stream_of_an_empty_pad_changes_nothing() -> None:
+    detector = StanceDetector(StanceTest.TANDEM)
+    t, _ = _feed(detector, _standing(kg=0.0, seconds=1.0), 0.0)
+    _, events = _feed(detector, _standing(kg=0.0, seconds=1.0), t + 5.0)
+    assert events == []
+    assert detector.phase is StancePhase.WAITING_FOR_PERSON

@@ -637,10 +637,11 @@ class StanceDetector:
             # A new fast move (before or as the COP crosses the threshold): time the loss from
             # its start, not from a slow lean or an earlier sway before it.
             self._jump_fast = True
-            for entry_s, a, b in recent:
-                if self._move(old_a, old_b, a, b, limit_a, limit_b) >= FAST_MOVE_START:
-                    self._jump_onset_s = entry_s
-                    break
+            self._jump_onset_s = next(
+                entry_s
+                for entry_s, a, b in recent
+                if self._move(old_a, old_b, a, b, limit_a, limit_b) >= FAST_MOVE_START
+            )  # the current sample qualifies, so there always is one
         self._fast_before = fast
         if ratio <= 1.0:
             self._jump_since_s = None
