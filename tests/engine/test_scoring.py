@@ -147,3 +147,11 @@ def test_round_trip_and_bad_input() -> None:
     for bad, message in bad_cases:
         with pytest.raises(ValueError, match=message):
             BalanceAssessment.from_dict(bad)  # type: ignore[arg-type]
+
+
+def test_a_short_quiet_stance_is_left_out_with_a_note() -> None:
+    short = trial(T.QUIET_EYES_OPEN, 6.5, end_reason=EndReason.STEPPED_OFF)
+    result = assess_balance([short, trial(T.TANDEM, 30.0)], 40, Sex.MALE)
+    assert [c.test for c in result.components] == [T.TANDEM]
+    assert result.notes == ("quiet_eyes_open: a trial held 6.5 s was left out (sway needs 10 s)",)
+    assert result.percentile is None

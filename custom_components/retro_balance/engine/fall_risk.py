@@ -70,6 +70,8 @@ SLS_FALLER_ML_VELOCITY_CM_S = 3.4
 
 SINGLE_LEG_TESTS = (StanceTest.SINGLE_LEG_LEFT, StanceTest.SINGLE_LEG_RIGHT)
 QUIET_TESTS = (StanceTest.QUIET_EYES_OPEN, StanceTest.QUIET_EYES_CLOSED)
+MIN_QUIET_HOLD_S = 10.0
+"""Quiet-stance sway from a shorter hold (someone stepped off early) is not compared with norms."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -142,8 +144,8 @@ class FallRiskAssessment:
 def best_trials(results: Iterable[StanceResult]) -> dict[StanceTest, StanceResult]:
     """Pick the best completed trial of each test: longest hold; for quiet stance, least sway.
 
-    Aborted trials (cancelled, timed out, signal lost, too light) are left out. A quiet-stance
-    trial without sway measures (too short) is left out as well.
+    Aborted trials (cancelled, timed out, signal lost, too light) are left out, and so is a
+    quiet-stance trial held less than ``MIN_QUIET_HOLD_S`` (its sway is not comparable).
     """
     best: dict[StanceTest, StanceResult] = {}
     for result in results:
@@ -152,14 +154,19 @@ def best_trials(results: Iterable[StanceResult]) -> dict[StanceTest, StanceResul
         if not result.completed:
             continue
         if result.test in QUIET_TESTS:
-            if result.sway is None:
+            if not usable_quiet_trial(result):
                 continue
             current = best.get(result.test)
-            if current is None or result.sway.mean_velocity_cm_s < _velocity(current):
+            if current is None or _velocity(result) < _velocity(current):
                 best[result.test] = result
         elif result.test not in best or result.hold_time_s > best[result.test].hold_time_s:
             best[result.test] = result
     return best
+
+
+def usable_quiet_trial(result: StanceResult) -> bool:
+    """Whether a quiet-stance trial has sway measures over at least ``MIN_QUIET_HOLD_S``."""
+    return result.sway is not None and result.hold_time_s >= MIN_QUIET_HOLD_S
 
 
 def _velocity(result: StanceResult) -> float:

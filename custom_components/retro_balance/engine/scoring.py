@@ -22,7 +22,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .fall_risk import FallRiskAssessment, assess_fall_risk, best_trials
+from .fall_risk import (
+    MIN_QUIET_HOLD_S,
+    QUIET_TESTS,
+    FallRiskAssessment,
+    assess_fall_risk,
+    best_trials,
+    usable_quiet_trial,
+)
 from .norms import Sex, TimedNorm, ratio_to_norm, single_leg_norm, sway_norm, tandem_norm
 from .stance import StanceResult, StanceTest
 
@@ -149,6 +156,15 @@ def assess_balance(
         + ")"
         for r in results
         if isinstance(r, StanceResult) and not r.completed
+    ]
+    notes += [
+        f"{r.test.value}: a trial held {r.hold_time_s:.1f} s was left out (sway needs "
+        f"{MIN_QUIET_HOLD_S:.0f} s)"
+        for r in results
+        if isinstance(r, StanceResult)
+        and r.completed
+        and r.test in QUIET_TESTS
+        and not usable_quiet_trial(r)
     ]
     best = best_trials(results)
     trials = {t: sum(1 for r in results if r.test is t and r.completed) for t in best}
