@@ -8,6 +8,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from custom_components.retro_balance.engine.cop import PadGeometry
 from custom_components.retro_balance.engine.measures import SwayMeasures
@@ -435,3 +437,32 @@ def test_a_hole_in_the_stream_of_an_empty_pad_changes_nothing() -> None:
     _, events = _feed(detector, _standing(kg=0.0, seconds=1.0), t + 5.0)
     assert events == []
     assert detector.phase is StancePhase.WAITING_FOR_PERSON
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    test=st.sampled_from(list(StanceTest)),
+    seed=st.integers(0, 2**16),
+    nan_fraction=st.floats(0.0, 0.5),
+    frames=st.integers(1, 400),
+)
+def test_random_streams_never_crash_and_results_stay_consistent(
+    test: StanceTest, seed: int, nan_fraction: float, frames: int
+) -> None:
+    """Garbage in (random loads, missing readings, wild jumps): events in order, sane results."""
+    rng = np.random.default_rng(seed)
+    detector = StanceDetector(test, DetectorConfig(cap_s=10.0, start_timeout_s=5.0))
+    level = rng.uniform(0.0, 30.0, 4)
+    t = 0.0
+    times = []
+    for _ in range(frames):
+        level = np.clip(level + rng.normal(0.0, 3.0, 4), -1.0, 60.0)
+        cells = level + rng.normal(0.0, 0.5, (10, 4))
+        cells[rng.random(10) < nan_fraction] = np.nan
+        times += [e.time_s for e in detector.feed(cells, t, RATE)]
+        t += 0.125 + rng.uniform(-0.003, 0.003)
+    assert times == sorted(times)
+    result = detector.result or detector.cancel(t)
+    assert 0.0 <= result.hold_time_s <= result.cap_s
+    assert result.body_mass_kg >= 0.0
+    assert StanceResult.from_dict(result.as_dict()) == result

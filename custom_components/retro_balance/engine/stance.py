@@ -128,7 +128,8 @@ class StanceDetector:
         self._base_ap_cm = 0.0
         self._base_ml_cm = 0.0
         # Single-leg lift.
-        self._settled_s = 0.0
+        self._settled_s = 0.0  # start of the steady window that settled
+        self._settled_at_s = 0.0
         self._lift_candidate_s: float | None = None
         # Hold.
         self._start_s: float | None = None
@@ -346,6 +347,7 @@ class StanceDetector:
         self._base_ap_cm = self._sum_ap / self._count
         self._base_ml_cm = mean_ml
         self._settled_s = time_s - cfg.settle_s
+        self._settled_at_s = time_s
         self._emit(StanceEventKind.SETTLED, time_s)
         if self._test.is_single_leg:
             self._phase = StancePhase.READY
@@ -394,7 +396,8 @@ class StanceDetector:
         i25 = int(below[-1]) if below.size else 0
         i75 = i25 + int(np.argmax(shift_cm[i25:] >= 0.75 * plateau_cm))
         t25, t75 = float(time_s[i25]), float(time_s[i75])
-        start_s = min(t75 + (t75 - t25), now_s)
+        # Never before the person settled: events stay in time order.
+        start_s = min(max(t75 + (t75 - t25), self._settled_at_s), now_s)
         self._start_hold(start_s, plateau_cm, 0.0)
 
     def _start_hold(self, start_s: float, ref_a: float, ref_b: float) -> None:
