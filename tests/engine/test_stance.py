@@ -466,3 +466,20 @@ def test_random_streams_never_crash_and_results_stay_consistent(
     assert 0.0 <= result.hold_time_s <= result.cap_s
     assert result.body_mass_kg >= 0.0
     assert StanceResult.from_dict(result.as_dict()) == result
+
+
+def test_a_lift_confirmed_through_missing_readings_still_starts() -> None:
+    stream = syn.single_leg(1.0, seed=9, hold_s=6.0)
+    lift = stream.truth["lift"]
+    frames = []
+    for frame in stream.frames:
+        cells = frame.cells_kg.copy()
+        if lift + 0.3 <= frame.t_first_s < lift + 0.9:
+            cells[:] = np.nan  # the readings vanish while the lift is being confirmed
+        frames.append(syn.Frame(cells, frame.t_first_s))
+    detector = StanceDetector(StanceTest.SINGLE_LEG_RIGHT)
+    events = syn.Stream(frames, stream.rate_hz).run(detector)
+    started = next(e.time_s for e in events if e.kind is StanceEventKind.STARTED)
+    assert started == pytest.approx(lift, abs=0.3)
+    assert detector.result is not None
+    assert detector.result.end_reason is EndReason.TOUCHED_DOWN

@@ -390,7 +390,9 @@ class StanceDetector:
             # The other foot went to the floor beside the pad, not into the air.
             self._lift_candidate_s = None
             return
-        plateau_cm = float(np.mean(shift_cm[time_s >= now_s - cfg.lift_plateau_s]))
+        recent = time_s >= now_s - cfg.lift_plateau_s
+        # The candidate sample itself is usable, so ``held`` is never empty.
+        plateau_cm = float(np.mean(shift_cm[recent if recent.any() else held]))
         first_held = int(np.argmax(held))
         below = np.flatnonzero(shift_cm[:first_held] < 0.25 * plateau_cm)
         i25 = int(below[-1]) if below.size else 0
