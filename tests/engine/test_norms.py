@@ -77,6 +77,10 @@ def test_bohannon_gives_lower_means_for_older_adults_only() -> None:
     assert single_leg_norm(50, source="bohannon") is None
     with pytest.raises(ValueError, match="eyes-open norms only"):
         single_leg_norm(70, eyes_closed=True, source="bohannon")
+    capped = single_leg_norm(70, source="pmc11566129")
+    assert capped is not None
+    assert capped.mean_s == 14.8
+    assert single_leg_norm(92, source="pmc11566129") is None
     with pytest.raises(ValueError, match="unknown norm source"):
         single_leg_norm(70, source="guesswork")
 

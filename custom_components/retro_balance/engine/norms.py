@@ -104,6 +104,8 @@ SLS_EYES_OPEN_BOHANNON = _bands(
     ((60, 69, 27.0), (70, 79, 17.2), (80, OLDEST_AGE, 8.5)), BOHANNON_2006
 )
 TANDEM_30S = _bands(((60, 89, 22.2),), TANDEM_30S_STUDY)
+SLS_30S = _bands(((60, 89, 14.8),), TANDEM_30S_STUDY)
+"""The same study's one-leg stage (30-s cap, eyes open): 14.8 s on average."""
 
 
 def _validated_age(age_years: int) -> int:
@@ -129,14 +131,18 @@ def single_leg_norm(
     """Mean best-of-3 single-leg stance time for the person's age band (``None`` under 18).
 
     Eyes closed, the norm depends on sex; with ``sex`` unknown or unspecified it is the mean of
-    the women's and men's values. ``source="bohannon"`` gives Bohannon 2006 (eyes open, 60+).
+    the women's and men's values. ``source="bohannon"`` gives Bohannon 2006 (eyes open, 60+),
+    ``source="pmc11566129"`` the 30-s-capped one-leg stage of that study (eyes open, 60–89).
     """
-    if source == "bohannon":
+    alternatives = {"bohannon": SLS_EYES_OPEN_BOHANNON, "pmc11566129": SLS_30S}
+    if source in alternatives:
         if eyes_closed:
-            raise ValueError("Bohannon 2006 gives eyes-open norms only")
-        return _in_band(SLS_EYES_OPEN_BOHANNON, age_years)
+            raise ValueError(f"the {source} source gives eyes-open norms only")
+        return _in_band(alternatives[source], age_years)
     if source != "springer":
-        raise ValueError(f"unknown norm source {source!r}; expected 'springer' or 'bohannon'")
+        raise ValueError(
+            f"unknown norm source {source!r}; expected 'springer', 'bohannon' or 'pmc11566129'"
+        )
     if not eyes_closed:
         return _in_band(SLS_EYES_OPEN_SPRINGER, age_years)
     female = _in_band(SLS_EYES_CLOSED_FEMALE_SPRINGER, age_years)
