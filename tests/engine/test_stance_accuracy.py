@@ -7,6 +7,10 @@ with jittered start times. The scripted moments (lift, touch-down, step) are the
 
 from __future__ import annotations
 
+import csv
+import gzip
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -227,3 +231,43 @@ def test_a_child_or_a_bag_is_too_light_to_start() -> None:
     assert {QualityFlag.TOO_LIGHT, QualityFlag.ABORTED} <= result.quality
     assert result.body_mass_kg == pytest.approx(15.0, abs=1.0)
     assert not result.completed
+
+
+@pytest.mark.shared_data
+def test_real_quiet_stance_recordings_hold_to_the_cap(shared_data: Path) -> None:
+    """Santos & Duarte 2016 raw trials (force plate, 100 Hz, 60 s) replayed as pad loads.
+
+    Firm and foam, eyes open and closed, young and old: the quiet and tandem rules never see a
+    loss of balance in real quiet sway, and the 30-s sway speed agrees with the authors' 60-s
+    ``COPvelo`` (measured 0.82–1.21 times it, median about 1.0).
+    """
+    root = shared_data / "santos-duarte-2016"
+    with (root / "BDSinfoCOP.txt").open(encoding="utf-8") as handle:
+        published = {
+            r["Trial"]: float(r["COPvelo"]) for r in csv.DictReader(handle, delimiter="\t")
+        }
+    ratios = []
+    for path in sorted((root / "trials").glob("BDS*.txt.gz")):
+        with gzip.open(path, "rt") as handle:
+            data = np.loadtxt(handle, skiprows=1)
+        time_s, fz_n, ap_cm, ml_cm = data[:, 0], data[:, 3], data[:, 7], data[:, 8]
+        cells = syn.corner_loads(
+            ap_cm - ap_cm.mean(), ml_cm - ml_cm.mean(), fz_n / 9.81, syn.WII_BALANCE_BOARD
+        )
+        results = {}
+        for test in (StanceTest.QUIET_EYES_OPEN, StanceTest.TANDEM):
+            detector = StanceDetector(test)
+            for first in range(0, len(cells) - 9, 10):
+                detector.feed(cells[first : first + 10], float(time_s[first]), 100.0)
+                if detector.result is not None:
+                    break
+            result = detector.result
+            assert result is not None, path.name
+            assert result.end_reason is EndReason.CAP, (path.name, test)
+            results[test] = result
+        quiet = _sway(results[StanceTest.QUIET_EYES_OPEN])
+        ratios.append(quiet.mean_velocity_cm_s / published[path.name.split(".")[0]])
+    assert len(ratios) >= 60
+    assert min(ratios) > 0.75
+    assert max(ratios) < 1.3
+    assert float(np.median(ratios)) == pytest.approx(1.0, abs=0.05)
