@@ -1,0 +1,1 @@
+"""Namespace of the repository's custom integration (HACS copies only retro_balance/)."""

@@ -16,7 +16,9 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 @pytest.fixture
 def shared_data() -> Path:
-    """The public reference recordings beside the repository (skip when absent, as in a user's clone)."""
+    """The public reference recordings beside the repository (skipped when absent)."""
     if not SHARED_DATA.is_dir():
-        pytest.skip(f"reference data not found at {SHARED_DATA} (only present beside the development repo)")
+        pytest.skip(
+            f"reference data not found at {SHARED_DATA} (only present beside the development repo)"
+        )
     return SHARED_DATA
