@@ -26,6 +26,7 @@ from .harness import (
     wait_until,
 )
 from .pad import (
+    DEMO_PAD_ID,
     DEMO_PEOPLE,
     DOMAIN,
     FRANK,
@@ -37,7 +38,6 @@ from .pad import (
 )
 
 CHROMIUM = Path("/usr/bin/chromium")
-PAD_ID = "e2e"
 _STACKS: list[Stack] = []
 
 
@@ -77,15 +77,18 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 
 @pytest.fixture(scope="session")
 def demo_pad(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> PadEntities:
-    """Pad `e2e` discovered from the simulator's retained info and set up, with two people."""
+    """The demo pad discovered from the simulator's retained info and set up, with two people."""
     pytest_socket.enable_socket()  # session fixtures start before a test's socket_enabled
     logs = tmp_path_factory.mktemp("simulator")
     announce = simulator(
-        PAD_ID, stack.broker.port, ["--scenario", "idle", "--duration", "2"], logs / "announce.log"
+        DEMO_PAD_ID,
+        stack.broker.port,
+        ["--scenario", "idle", "--duration", "2"],
+        logs / "announce.log",
     )
     announce.start()
     try:
-        entry_id = set_up_pad(stack.api, PAD_ID)
+        entry_id = set_up_pad(stack.api, DEMO_PAD_ID)
         wait_until(lambda: not announce.running, what="the announce run to end", timeout_s=30)
     finally:
         announce.stop()
@@ -103,7 +106,7 @@ def frank_single_leg_left(
     """
     pytest_socket.enable_socket()
     pad = simulator(
-        PAD_ID,
+        DEMO_PAD_ID,
         stack.broker.port,
         [
             "--scenario",

@@ -28,12 +28,11 @@ from .harness import (
     link_integration,
     stop_all,
 )
-from .pad import DEMO_PEOPLE, add_people, set_up_pad
+from .pad import DEMO_PAD_ID, DEMO_PEOPLE, add_people, set_up_pad
 
 RUN_DIR = REPO / ".run"
 CONFIG_DIR = REPO / "config"
 DASHBOARD_PATH = "/retro-balance-care/care"
-DEMO_PAD_ID = "hallway"
 SIMULATOR = REPO / "scripts" / "simulate-pad"
 
 

@@ -18,6 +18,8 @@ REPO = Path(__file__).resolve().parents[2]
 SIMULATOR = REPO / "scripts" / "simulate-pad"
 DOMAIN = "retro_balance"
 PERSON = "person"
+DEMO_PAD_ID = "hallway"
+"""The pad id the committed caregiver dashboard (config/dashboards/caregiver.yaml) refers to."""
 
 
 @dataclass(frozen=True, kw_only=True)

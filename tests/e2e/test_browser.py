@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from .browser import logged_in_page, open_and_capture
 from .harness import Stack
+from .pad import PadEntities
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
@@ -22,3 +24,25 @@ def test_browser_login_shows_the_overview(
         )
         assert "/auth/authorize" not in page.url
     assert shot.stat().st_size > 10_000
+
+
+def test_caregiver_dashboard_shows_the_persons_values(
+    stack: Stack,
+    chromium: Path,
+    artifacts_dir: Path,
+    demo_pad: PadEntities,
+    frank_single_leg_left: dict[str, Any],
+) -> None:
+    shot = artifacts_dir / "caregiver-dashboard.png"
+    hold = f"{float(frank_single_leg_left['state']):.1f} s"
+    with logged_in_page(chromium, stack.api.browser_tokens(), height=1100) as page:
+        open_and_capture(
+            page,
+            f"{stack.hass.base_url}/retro-balance-care/care",
+            expect_texts=["Margaret", "Frank", "Single-leg stance, left", hold, "The pad"],
+            screenshot=shot,
+        )
+        # Every card's entity exists and suits its card: no warning boxes on the dashboard.
+        for warning in ("not available", "Entity not found", "non-numeric"):
+            assert page.get_by_text(warning).count() == 0, warning
+    assert shot.stat().st_size > 20_000

@@ -16,7 +16,7 @@ import pytest
 from custom_components.retro_balance.engine.stance import StanceResult
 
 from .harness import Stack, wait_until
-from .pad import DOMAIN, FRANK, MARGARET, PadEntities, simulator
+from .pad import DEMO_PAD_ID, DOMAIN, FRANK, MARGARET, PadEntities, simulator
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
@@ -36,7 +36,7 @@ def test_pad_is_discovered_and_set_up(stack: Stack, demo_pad: PadEntities) -> No
     (entry,) = stack.api.config_entries(DOMAIN)
     assert entry["entry_id"] == demo_pad.entry_id
     assert entry["state"] == "loaded"
-    assert entry["title"] == "e2e"
+    assert entry["title"] == DEMO_PAD_ID
     assert set(demo_pad.people) == {MARGARET.name, FRANK.name}
     for name in demo_pad.people:
         state = stack.api.state(demo_pad.person(name, "single_leg_left_time"))
@@ -80,7 +80,7 @@ def test_broker_restart_mid_test_leaves_an_incomplete_session_not_a_score(
 ) -> None:
     before = len(sessions_of(stack, demo_pad, MARGARET.name))
     pad = simulator(
-        "e2e",
+        DEMO_PAD_ID,
         stack.broker.port,
         ["--scenario", "sls-right", "--weight-kg", str(MARGARET.weight_kg), "--seed", "3"],
         tmp_path / "simulator.log",
@@ -125,7 +125,7 @@ def test_pad_availability_follows_its_last_will(
 ) -> None:
     connection = demo_pad.pad("connectivity")
     pad = simulator(
-        "e2e",
+        DEMO_PAD_ID,
         stack.broker.port,
         ["--scenario", "idle", "--duration", "120"],
         tmp_path / "simulator.log",
