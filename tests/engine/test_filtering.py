@@ -4,7 +4,9 @@ import numpy as np
 import pytest
 from scipy import signal
 
+from custom_components.retro_balance.engine import filtering
 from custom_components.retro_balance.engine.filtering import (
+    BLOCK_SAMPLES,
     butterworth_lowpass_sections,
     lowpass_zero_phase,
 )
@@ -14,7 +16,16 @@ def _random_walk(n: int, seed: int = 7) -> np.ndarray:
     return np.cumsum(np.random.default_rng(seed).normal(size=n)) + 5.0
 
 
-@pytest.mark.parametrize("order", [1, 2, 3, 4, 5, 6])
+def _sos_reference(x: np.ndarray, fs_hz: float, cutoff_hz: float, order: int) -> np.ndarray:
+    return signal.sosfiltfilt(signal.butter(order, cutoff_hz, fs=fs_hz, output="sos"), x, axis=0)
+
+
+def _assert_close(got: np.ndarray, expected: np.ndarray, relative: float = 1e-9) -> None:
+    assert got.shape == expected.shape
+    np.testing.assert_allclose(got, expected, rtol=0, atol=relative * np.abs(expected).max())
+
+
+@pytest.mark.parametrize("order", [1, 2, 3, 4, 5, 6, 7, 8])
 @pytest.mark.parametrize(("cutoff_hz", "fs_hz"), [(10.0, 100.0), (3.0, 40.0), (20.0, 50.0)])
 def test_matches_scipy_filtfilt_of_butter(order: int, cutoff_hz: float, fs_hz: float) -> None:
     x = _random_walk(700)
@@ -60,7 +71,95 @@ def test_columns_are_filtered_independently() -> None:
     x = np.column_stack((_random_walk(200, 1), _random_walk(200, 2)))
     both = lowpass_zero_phase(x, 50.0, cutoff_hz=5.0)
     assert both.shape == (200, 2)
-    np.testing.assert_array_equal(both[:, 1], lowpass_zero_phase(x[:, 1], 50.0, cutoff_hz=5.0))
+    # All columns go through the same matrix products, so only rounding may differ.
+    np.testing.assert_allclose(
+        both[:, 1], lowpass_zero_phase(x[:, 1], 50.0, cutoff_hz=5.0), rtol=1e-14, atol=1e-13
+    )
+    changed = x.copy()
+    changed[:, 0] *= -3.0
+    np.testing.assert_allclose(
+        lowpass_zero_phase(changed, 50.0, cutoff_hz=5.0)[:, 1], both[:, 1], rtol=1e-14, atol=1e-13
+    )
+
+
+@pytest.mark.parametrize("order", [2, 5, 8])
+@pytest.mark.parametrize(("cutoff_hz", "fs_hz"), [(0.05, 100.0), (0.5, 100.0), (49.0, 100.0)])
+def test_matches_scipy_at_extreme_cutoffs_over_a_long_trial(
+    order: int, cutoff_hz: float, fs_hz: float
+) -> None:
+    # 6,000 samples cross many blocks, so errors carried from block to block would show here.
+    x = _random_walk(6000, seed=order)
+    _assert_close(
+        lowpass_zero_phase(x, fs_hz, cutoff_hz, order), _sos_reference(x, fs_hz, cutoff_hz, order)
+    )
+
+
+@pytest.mark.parametrize(
+    "extra", [-1, 0, 1, BLOCK_SAMPLES - 1, BLOCK_SAMPLES + 1, 5 * BLOCK_SAMPLES]
+)
+@pytest.mark.parametrize("order", [3, 4])
+def test_lengths_around_whole_blocks(extra: int, order: int) -> None:
+    # The padded signal is n + 2·padlen samples long; put its length around block multiples.
+    padlen = 3 * (order + 1)
+    n = 2 * BLOCK_SAMPLES + extra - 2 * padlen
+    x = _random_walk(n, seed=n)
+    _assert_close(lowpass_zero_phase(x, 100.0, 8.0, order), _sos_reference(x, 100.0, 8.0, order))
+
+
+@pytest.mark.parametrize("order", [1, 2, 4, 7, 8])
+def test_shortest_accepted_signal_matches_scipy(order: int) -> None:
+    padlen = 3 * (order + 1)
+    x = _random_walk(padlen + 1, seed=order)
+    _assert_close(lowpass_zero_phase(x, 100.0, 10.0, order), _sos_reference(x, 100.0, 10.0, order))
+    with pytest.raises(ValueError, match=f"more than {padlen} samples .*, got {padlen}$"):
+        lowpass_zero_phase(x[:padlen], 100.0, 10.0, order)
+
+
+@pytest.mark.parametrize("offset", [-1, 0, 1])
+def test_step_and_impulse_at_a_block_boundary(offset: int) -> None:
+    padlen = 3 * (4 + 1)
+    edge = 3 * BLOCK_SAMPLES - padlen + offset  # index in x of a block start in the padded signal
+    step = np.where(np.arange(400) >= edge, 2.0, -1.0)
+    impulse = np.zeros(400)
+    impulse[edge] = 1.0
+    for x in (step, impulse):
+        _assert_close(lowpass_zero_phase(x, 100.0), _sos_reference(x, 100.0, 10.0, 4))
+
+
+def test_two_dimensional_input_matches_scipy_along_axis_0() -> None:
+    # 3,000 samples × 4 columns make more block columns than one single-threaded product takes.
+    x = np.column_stack(
+        [_random_walk(3000, seed) * scale for seed, scale in enumerate((1, -2, 5, 0.1))]
+    )
+    got = lowpass_zero_phase(x, 80.0, cutoff_hz=6.0, order=4)
+    _assert_close(got, _sos_reference(x, 80.0, 6.0, 4))
+    column = lowpass_zero_phase(x[:, 1:2], 80.0, cutoff_hz=6.0, order=4)
+    assert column.shape == (3000, 1)
+    _assert_close(column, _sos_reference(x[:, 1:2], 80.0, 6.0, 4))
+
+
+def test_long_signal_needs_many_doubling_steps() -> None:
+    x = _random_walk(50_000, seed=11)
+    _assert_close(lowpass_zero_phase(x, 100.0, 2.0, 6), _sos_reference(x, 100.0, 2.0, 6))
+
+
+def test_input_is_left_alone_and_the_cached_design_cannot_be_changed() -> None:
+    x = _random_walk(500)
+    before = x.copy()
+    first = lowpass_zero_phase(x, 100.0)
+    np.testing.assert_array_equal(x, before)
+    first[:] = 0.0  # the result is the caller's own array
+    np.testing.assert_array_equal(lowpass_zero_phase(x, 100.0), lowpass_zero_phase(before, 100.0))
+    block = filtering._block_filter(4, 10.0, 100.0)
+    assert block is filtering._block_filter(4, 10.0, 100.0)
+    with pytest.raises(ValueError, match="read-only"):
+        block.toeplitz[0, 0] = 1.0
+
+
+def test_parameters_are_checked_even_when_an_equal_design_is_cached() -> None:
+    lowpass_zero_phase(np.zeros(100), 100.0, order=2)
+    with pytest.raises(ValueError, match="order"):
+        lowpass_zero_phase(np.zeros(100), 100.0, order=2.0)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -68,8 +167,12 @@ def test_columns_are_filtered_independently() -> None:
     [
         (np.zeros(100), {"order": 0}, "order"),
         (np.zeros(100), {"order": 2.0}, "order"),
+        (np.zeros(100), {"order": True}, "order"),
+        (np.zeros(100), {"order": 13}, "order"),
         (np.zeros(100), {"cutoff_hz": 50.0}, "Nyquist"),
         (np.zeros(100), {"cutoff_hz": 0.0}, "Nyquist"),
+        (np.zeros(100), {"cutoff_hz": 1e-7}, "too low for fs_hz 100.0"),
+        (np.zeros(100), {"cutoff_hz": 1e-300, "order": 1}, "too low"),
         (np.zeros(100), {"fs_hz": 0.0}, "fs_hz"),
         (np.zeros(15), {}, "more than 15 samples"),
         (np.r_[np.zeros(50), np.nan], {}, "NaN"),
