@@ -138,6 +138,13 @@ def test_two_dimensional_input_matches_scipy_along_axis_0() -> None:
     _assert_close(column, _sos_reference(x[:, 1:2], 80.0, 6.0, 4))
 
 
+def test_two_dimensional_input_without_columns_gives_the_same_empty_shape() -> None:
+    x = np.zeros((100, 0))
+    got = lowpass_zero_phase(x, 100.0)
+    assert got.shape == signal.filtfilt(*signal.butter(4, 10.0, fs=100.0), x, axis=0).shape
+    assert got is not x
+
+
 def test_long_signal_needs_many_doubling_steps() -> None:
     x = _random_walk(50_000, seed=11)
     _assert_close(lowpass_zero_phase(x, 100.0, 2.0, 6), _sos_reference(x, 100.0, 2.0, 6))

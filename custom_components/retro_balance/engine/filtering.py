@@ -6,20 +6,23 @@ analog Butterworth poles, cutoff prewarped with ``2·fs·tan(π·fc/fs)``, bilin
 zeros at z = −1, unit gain at DC. It is applied as second-order sections (numerically safer than
 one high-order polynomial) with SciPy's ``filtfilt`` defaults: odd extension of
 ``padlen = 3·(order + 1)`` samples at both ends and steady-state initial conditions, so a constant
-signal passes unchanged and the result matches SciPy to about 1e-12.
+signal passes unchanged. The result matches SciPy's ``sosfiltfilt`` to about 1e-14 of the
+signal's size at usual cutoffs and 1e-10 at a cutoff of 1/2000 of the sampling rate.
 
 The recursion runs without a per-sample Python loop, by the exact block state-space method
-(Burrus 1972, "Block realization of digital filters"). The cascade of sections (each in direct
-form II transposed) is one state-space system ``s[k+1] = A·s[k] + B·u[k]``,
-``y[k] = C·s[k] + D·u[k]``, with impulse response ``h[0] = D``, ``h[m] = C·A^(m−1)·B``. A block of
-``L`` inputs ``u`` that starts in state ``s`` gives, with nothing truncated,
+(Burrus 1972, "Block realization of digital filters"). The cascade of sections is one
+state-space system ``s[k+1] = A·s[k] + B·u[k]``, ``y[k] = C·s[k] + D·u[k]``, with impulse response
+``h[0] = D``, ``h[m] = C·A^(m−1)·B``. A block of ``L`` inputs ``u`` that starts in state ``s``
+gives, with nothing truncated,
 
     y[i]   = C·A^i·s + Σ_{j ≤ i} h[i − j]·u[j]        (i = 0 … L−1)
     s_next = A^L·s + Σ_j A^(L−1−j)·B·u[j]
 
-so every block is two matrix products (a lower-triangular Toeplitz matrix of ``h`` and the
-observability-like matrix of ``C·A^i``), and only the state is carried from block to block. The
-matrices depend only on ``(order, cutoff_hz, fs_hz)`` and are cached.
+so every block is matrix products (a lower-triangular Toeplitz matrix of ``h`` and the
+observability-like matrix of ``C·A^i``), and only the state is carried from block to block, for
+all blocks at once by a doubling prefix sum. Each section is realised in the coupled (normal)
+form rather than SciPy's direct form II transposed, so that powers of ``A`` do not amplify
+rounding. The matrices depend only on ``(order, cutoff_hz, fs_hz)`` and are cached.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ MAX_ORDER = 12
 BLOCK_SAMPLES = 32
 """Block length ``L``: the Toeplitz product costs ∝ L per sample; 32 to 128 run equally fast."""
 SINGLE_THREAD_PRODUCT = 65_536 * 4
-"""Largest matrix product (in multiply-adds) that OpenBLAS keeps on the calling thread."""
+"""Largest matrix product (multiply-adds) that OpenBLAS keeps on the calling thread by default."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -114,6 +117,8 @@ def lowpass_zero_phase(
         )
     if not np.isfinite(signal).all():
         raise ValueError("x contains NaN or infinite values; remove or fill them before filtering")
+    if signal.size == 0:  # shape (N, 0): no columns to filter
+        return signal.copy()
     block = _block_filter(order, float(cutoff_hz), float(fs_hz))
     columns = signal.reshape(signal.shape[0], -1)
     return _filtfilt(columns, block, padlen).reshape(signal.shape)
