@@ -39,12 +39,15 @@ def test_pad_is_discovered_and_set_up(stack: Stack, demo_pad: PadEntities) -> No
     assert entry["title"] == DEMO_PAD_ID
     assert set(demo_pad.people) == {MARGARET.name, FRANK.name}
     for name in demo_pad.people:
-        state = stack.api.state(demo_pad.person(name, "single_leg_left_time"))
-        assert state is not None
-        assert state["state"] in UNKNOWN  # nobody has stood on the pad yet
+        for key in ("single_leg_left_time", "balance_score", "fall_risk", "last_check"):
+            assert stack.api.state(demo_pad.person(name, key)) is not None, (name, key)
+    # Margaret never stands on her left leg in these tests.
+    margaret = stack.api.state(demo_pad.person(MARGARET.name, "single_leg_left_time"))
+    assert margaret is not None
+    assert margaret["state"] in UNKNOWN
     connection = stack.api.state(demo_pad.pad("connectivity"))
     assert connection is not None
-    assert connection["state"] == "off"  # the discovery run ended with `offline`
+    assert connection["state"] == "off"  # every simulator run ends with `offline`
 
 
 def test_single_leg_stance_lost_at_12_s_shows_on_the_right_person(
