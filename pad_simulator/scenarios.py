@@ -51,6 +51,8 @@ STEP_S: Final = 1.0
 LIFT_S: Final = 0.25
 REACTION_S: Final = 1.0
 """How long past the cap a person holds a stance before changing it (reacting to the cue)."""
+CUE_PAUSE_S: Final = 2.0
+"""Daily check: standing still, eyes open, after the quiet-stance cue before moving the feet."""
 SETTLE_S: Final = 1.5
 """Standing still in a new stance before a quiet or tandem test starts (the detector's settle)."""
 
@@ -289,7 +291,8 @@ def _daily_check(options: ScenarioOptions) -> list[Phase]:
         _step_on(weight, QUIET_EC),
         _hold("settle", weight, QUIET_EC, SETTLE_S),
         _hold("quiet_eyes_closed", weight, QUIET_EC, options.cap_s + REACTION_S),
-        *_into_tandem(weight, QUIET_EC),
+        _hold("pause", weight, QUIET_EO, CUE_PAUSE_S),
+        *_into_tandem(weight, QUIET_EO),
         *_tandem_hold(weight, options.hold_s),
         _hold("pause", weight, QUIET_EO, 3.0),
     ]

@@ -42,6 +42,8 @@ SLS_SWAY = (0.6, 0.45, 0.08, 0.08)
 HALF_STANCE_CM = 8.0
 """Distance of each foot's centre from the midline (feet hip-width apart)."""
 TANDEM_POSITION = (0.5, 0.3)
+STEP_SHIFT_CM = 6.0
+"""Moving a foot (into or out of tandem stance) first puts the weight on the other foot."""
 
 
 @dataclass
@@ -118,6 +120,7 @@ class SimulatedPerson:
         self._actions: list[tuple[float, Callable[[float], None]]] = []
         self._trials_done: dict[StanceTest, int] = {}
         self._sample = 0
+        self._in_tandem = False
         self._back_at_s = -math.inf
         self.time_s = self.t0_s
         self.after(1.0, self._step_on)
@@ -143,14 +146,24 @@ class SimulatedPerson:
     def _step_off(self, time_s: float) -> None:
         self._kg.go(time_s, (0.0,), 0.4)
 
+    def _step_feet(self, time_s: float, target: tuple[float, float], duration_s: float) -> None:
+        """Move a foot: the weight goes onto the left foot for 0.4 s, then to `target`."""
+        self._pos.go(time_s, (0.0, -STEP_SHIFT_CM), 0.4)
+        self._actions.append((time_s + 0.4, lambda when: self._pos.go(when, target, duration_s)))
+
     def _both_feet(self, time_s: float) -> None:
-        self._pos.go(time_s, (0.0, 0.0), 0.5)
+        if self._in_tandem:
+            self._in_tandem = False
+            self._step_feet(time_s, (0.0, 0.0), 0.5)
+        else:
+            self._pos.go(time_s, (0.0, 0.0), 0.5)
         self._amp.go(time_s, QUIET_SWAY, 0.5)
 
     def _take_stance(self, test: StanceTest, time_s: float) -> None:
         if test is StanceTest.TANDEM:
-            self._pos.go(time_s, TANDEM_POSITION, 0.5)
-            self._amp.go(time_s, TANDEM_SWAY, 0.5)
+            self._in_tandem = True
+            self._step_feet(time_s, TANDEM_POSITION, 0.5)
+            self._amp.go(time_s, TANDEM_SWAY, 0.9)
         elif test.is_single_leg:
             self._both_feet(time_s)
             side = -1.0 if test is StanceTest.SINGLE_LEG_LEFT else 1.0

@@ -85,9 +85,16 @@ class ScriptedDetector:
     """Stands in for StanceDetector; plays one Script per trial, in creation order."""
 
     def __init__(
-        self, test: StanceTest, config: DetectorConfig, geometry: PadGeometry, script: Script
+        self,
+        test: StanceTest,
+        config: DetectorConfig,
+        geometry: PadGeometry,
+        script: Script,
+        *,
+        requires_repositioning: bool = False,
     ) -> None:
         self.test = test
+        self.requires_repositioning = requires_repositioning
         self.config = config
         self.geometry = geometry
         self.script = script
@@ -151,9 +158,20 @@ class Harness:
         self.events: list[CheckEvent] = []
 
     def factory(
-        self, test: StanceTest, config: DetectorConfig, geometry: PadGeometry
+        self,
+        test: StanceTest,
+        config: DetectorConfig,
+        geometry: PadGeometry,
+        *,
+        requires_repositioning: bool = False,
     ) -> ScriptedDetector:
-        detector = ScriptedDetector(test, config, geometry, self.scripts.popleft())
+        detector = ScriptedDetector(
+            test,
+            config,
+            geometry,
+            self.scripts.popleft(),
+            requires_repositioning=requires_repositioning,
+        )
         self.detectors.append(detector)
         return detector
 

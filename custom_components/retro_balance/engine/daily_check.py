@@ -19,7 +19,7 @@ Times are the pad's clock in seconds, as fed.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Protocol
@@ -216,7 +216,60 @@ class TrialDetector(Protocol):
         """End the trial because frames stopped."""
 
 
-DetectorFactory = Callable[[StanceTest, DetectorConfig, PadGeometry], TrialDetector]
+class DetectorFactory(Protocol):
+    """Makes the detector of one trial (`StanceDetector` is one)."""
+
+    def __call__(
+        self,
+        test: StanceTest,
+        config: DetectorConfig,
+        geometry: PadGeometry,
+        *,
+        requires_repositioning: bool = False,
+    ) -> TrialDetector:
+        """Make a detector for `test`; see `StanceDetector` for `requires_repositioning`."""
+
+
+class Posture(StrEnum):
+    """How the person stands: what a test starts from, or what a finished trial left them in."""
+
+    BOTH_FEET = "both_feet"
+    TANDEM = "tandem"
+    LEFT_FOOT = "left_foot"
+    RIGHT_FOOT = "right_foot"
+
+
+_HELD_POSTURE = {
+    StanceTest.QUIET_EYES_OPEN: Posture.BOTH_FEET,
+    StanceTest.QUIET_EYES_CLOSED: Posture.BOTH_FEET,
+    StanceTest.TANDEM: Posture.TANDEM,
+    StanceTest.SINGLE_LEG_LEFT: Posture.LEFT_FOOT,
+    StanceTest.SINGLE_LEG_RIGHT: Posture.RIGHT_FOOT,
+}
+
+
+def start_posture(test: StanceTest) -> Posture:
+    """Return the posture `test` starts from (single-leg stance: both feet, then one lifts)."""
+    return Posture.BOTH_FEET if test.is_single_leg else _HELD_POSTURE[test]
+
+
+def posture_after(result: StanceResult) -> Posture:
+    """Return the posture a finished trial leaves the person in as the next trial begins.
+
+    Held to the cap, the person still holds the test's posture (they change it after the cue);
+    a hold that broke (foot down, step, step off) or never started leaves them on both feet.
+    """
+    return _HELD_POSTURE[result.test] if result.end_reason is EndReason.CAP else Posture.BOTH_FEET
+
+
+def needs_repositioning(previous: StanceResult | None, test: StanceTest) -> bool:
+    """Whether `test` must see the person move their feet before it may start.
+
+    The first trial of a check starts with stepping on, which is a move. Afterwards, a test whose
+    starting posture differs from the one the last trial left the person in must not start from
+    that posture: the COP of tandem stance, for one, looks like standing on both feet.
+    """
+    return previous is not None and posture_after(previous) is not start_posture(test)
 
 
 class CheckRunner:
@@ -409,8 +462,12 @@ class CheckRunner:
         else:
             self._finish(time_s, self._missing_tests_reason(), events)
             return
+        test = self._plan.tests[self._test_index]
         self._detector = self._factory(
-            self._plan.tests[self._test_index], self._config, self._geometry
+            test,
+            self._config,
+            self._geometry,
+            requires_repositioning=needs_repositioning(result, test),
         )
         self._hold_announced = False
         events.append(self._event(CheckEventKind.TRIAL_STARTED, next_start_s))

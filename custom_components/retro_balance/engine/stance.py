@@ -57,6 +57,10 @@ FAST_MOVE_START = 0.25
 """A fast move starts where it first covers this fraction of the jump threshold."""
 LIFT_LOOKBACK_S = 1.5
 """How far before the lift candidate the weight shift is searched for its beginning."""
+MOVE_LOOKBACK_S = 1.0
+"""How far before a repositioning was noticed its excursion is searched for."""
+MOVE_MIN_FRACTION = 0.5
+"""A repositioning is dated only if its COP excursion was this fraction of the shift rule."""
 
 
 @dataclass(slots=True)
@@ -79,8 +83,15 @@ class StanceDetector:
         test: StanceTest,
         config: DetectorConfig | None = None,
         geometry: PadGeometry = WII_BALANCE_BOARD,
+        *,
+        requires_repositioning: bool = False,
     ) -> None:
-        """Prepare to time ``test`` with ``config`` (default rules if ``None``) on ``geometry``."""
+        """Prepare to time ``test`` with ``config`` (default rules if ``None``) on ``geometry``.
+
+        ``requires_repositioning``: the person is already on the pad in another posture (a trial
+        that follows another one in a check); the test may only settle after they have moved
+        their feet (see :attr:`repositioned`). Stepping onto the pad counts as moving.
+        """
         try:
             self._test = StanceTest(test)
         except ValueError:
@@ -92,6 +103,10 @@ class StanceDetector:
             raise ValueError(f"config must be a DetectorConfig, got {type(config).__name__}")
         if not isinstance(geometry, PadGeometry):
             raise ValueError(f"geometry must be a PadGeometry, got {type(geometry).__name__}")
+        if not isinstance(requires_repositioning, bool):
+            raise ValueError(
+                f"requires_repositioning must be True or False, got {requires_repositioning!r}"
+            )
         self._config = config
         self._geometry = geometry
         self._side = {StanceTest.SINGLE_LEG_LEFT: -1.0, StanceTest.SINGLE_LEG_RIGHT: 1.0}.get(
@@ -115,6 +130,13 @@ class StanceDetector:
         self._smoothed = False
         self._ap_cm = 0.0
         self._ml_cm = 0.0
+        # Repositioning: where the person stood when this test began, until they have moved.
+        self._requires_repositioning = requires_repositioning
+        self._repositioned = not requires_repositioning
+        self._seen_empty = False
+        self._from_kg: float | None = None
+        self._from_ap_cm = self._from_ml_cm = 0.0
+        self._moved_at_s: float | None = None  # when the COP move was noticed, until dated
         # Presence and settling.
         self._stepped_on_s: float | None = None
         self._absent_since_s: float | None = None
@@ -163,6 +185,16 @@ class StanceDetector:
     def phase(self) -> StancePhase:
         """Where the test is now."""
         return self._phase
+
+    @property
+    def requires_repositioning(self) -> bool:
+        """Whether this test waits for the person to move their feet before it can settle."""
+        return self._requires_repositioning
+
+    @property
+    def repositioned(self) -> bool:
+        """False while a required repositioning has not been seen yet (True if none is required)."""
+        return self._repositioned
 
     @property
     def body_mass_kg(self) -> float | None:
@@ -292,7 +324,14 @@ class StanceDetector:
         if phase is StancePhase.HOLDING:
             self._hold_sample(time_s, total_kg, present)
         elif phase is StancePhase.WAITING_FOR_PERSON:
-            if present:
+            if not present:
+                self._seen_empty = True
+            else:
+                if self._seen_empty:
+                    self._repositioned = True  # stepping onto the pad moves the feet
+                elif self._from_kg is None:
+                    # On the pad from the first sample: the posture held since the last trial.
+                    self._from_kg, self._from_ap_cm, self._from_ml_cm = total_kg, ap_cm, ml_cm
                 self._stepped_on_s = time_s
                 self._absent_since_s = None
                 self._phase = StancePhase.SETTLING
@@ -313,6 +352,12 @@ class StanceDetector:
     def _settle_sample(self, time_s: float, total_kg: float) -> None:
         """Grow the steady window, restart it when load or COP move, settle when it is long."""
         cfg = self._config
+        if not self._repositioned:
+            if not self._has_moved(total_kg):
+                return
+            self._repositioned = True
+            self._moved_at_s = time_s
+            self._count = 0  # settling counts only after the move
         if self._count == 0:
             self._restart_settling(time_s, total_kg)
             return
@@ -334,6 +379,14 @@ class StanceDetector:
             return
         if time_s - self._anchor_s < cfg.settle_s:
             return
+        settled_at_s = time_s
+        if self._moved_at_s is not None:
+            moved_at_s, self._moved_at_s = self._moved_at_s, None
+            rest_s = self._move_end_s(moved_at_s, time_s)
+            if rest_s is not None and self._reanchor(rest_s, time_s):
+                if time_s - self._anchor_s < cfg.settle_s:
+                    return  # the move ended later than the window began: wait for the rest
+                settled_at_s = min(self._anchor_s + cfg.settle_s, time_s)
         mean_ml = self._sum_ml / self._count
         if mean_kg < cfg.min_body_mass_kg:
             self._too_light_kg = mean_kg
@@ -346,14 +399,89 @@ class StanceDetector:
         self._body_mass_kg = mean_kg
         self._base_ap_cm = self._sum_ap / self._count
         self._base_ml_cm = mean_ml
-        self._settled_s = time_s - cfg.settle_s
-        self._settled_at_s = time_s
-        self._emit(StanceEventKind.SETTLED, time_s)
+        self._settled_s = settled_at_s - cfg.settle_s
+        self._settled_at_s = settled_at_s
+        self._emit(StanceEventKind.SETTLED, settled_at_s)
         if self._test.is_single_leg:
             self._phase = StancePhase.READY
             self._lift_candidate_s = None
         else:
-            self._start_hold(time_s, self._base_ml_cm, self._base_ap_cm)
+            self._start_hold(settled_at_s, self._base_ml_cm, self._base_ap_cm)
+
+    def _has_moved(self, total_kg: float) -> bool:
+        """Whether COP or load left the posture this test began in by a repositioning's size."""
+        cfg = self._config
+        from_kg = self._from_kg
+        assert from_kg is not None  # set at the first present sample, before settling
+        return (
+            math.hypot(self._ap_cm - self._from_ap_cm, self._ml_cm - self._from_ml_cm)
+            >= cfg.reposition_shift_cm
+            or abs(total_kg - from_kg) >= cfg.reposition_load_fraction * from_kg
+        )
+
+    def _move_end_s(self, moved_at_s: float, now_s: float) -> float | None:
+        """When the repositioning move came to rest, or ``None`` if it cannot be dated.
+
+        The distance ``d`` of the COP from the steady window's mean is the move's way home. Its
+        last excursion ``P`` (the largest distance since shortly before the move was noticed) is
+        taken as an S-curve back to rest, as for the lift: ``d`` last stood at ``3P/4`` at
+        ``t25``, first reaches ``P/4`` after it at ``t75``, and the move ends at
+        ``t75 + (t75 − t25)``. The tail of a move lies inside the steady window's limits, so the
+        window alone would start the test up to a few tenths of a second early.
+        """
+        time_s, ap_cm, ml_cm, _, _, usable = self._samples_between(
+            moved_at_s - MOVE_LOOKBACK_S, now_s
+        )
+        good = usable & np.isfinite(ap_cm) & np.isfinite(ml_cm)
+        time_s = time_s[good]
+        distance_cm = np.hypot(
+            ap_cm[good] - self._sum_ap / self._count, ml_cm[good] - self._sum_ml / self._count
+        )
+        if distance_cm.size == 0:
+            return None
+        peak_cm = float(np.max(distance_cm))
+        if peak_cm < MOVE_MIN_FRACTION * self._config.reposition_shift_cm:
+            return None  # a load transient without a COP move: nothing to date
+        i25 = int(np.flatnonzero(distance_cm >= 0.75 * peak_cm)[-1])
+        home = np.flatnonzero(distance_cm[i25:] <= 0.25 * peak_cm)
+        if home.size == 0:
+            return None
+        t25, t75 = float(time_s[i25]), float(time_s[i25 + int(home[0])])
+        return min(t75 + (t75 - t25), now_s)
+
+    def _reanchor(self, from_s: float, now_s: float) -> bool:
+        """Restart the steady window at ``from_s`` if the kept samples since then are steady.
+
+        Returns whether it did. The window may move back (it had restarted on the tail of the
+        move) as well as forward (it had begun inside the tail).
+        """
+        cfg = self._config
+        time_s, ap_cm, ml_cm, total_kg, _, usable = self._samples_between(from_s, now_s + 1e-6)
+        good = usable & np.isfinite(ap_cm) & np.isfinite(ml_cm)
+        if not good.any():
+            return False
+        ap_cm, ml_cm, total_kg = ap_cm[good], ml_cm[good], total_kg[good]
+        min_kg, max_kg = float(np.min(total_kg)), float(np.max(total_kg))
+        min_ap, max_ap = float(np.min(ap_cm)), float(np.max(ap_cm))
+        min_ml, max_ml = float(np.min(ml_cm)), float(np.max(ml_cm))
+        sum_kg = float(np.sum(total_kg))
+        if (
+            max_kg - min_kg > cfg.settle_load_range_fraction * sum_kg / total_kg.size
+            or max_ap - min_ap > cfg.settle_ap_range_cm
+            or max_ml - min_ml > cfg.settle_ml_range_cm
+        ):
+            return False
+        self._anchor_s = float(time_s[good][0])
+        self._count = int(total_kg.size)
+        self._sum_kg, self._sum_ap, self._sum_ml = (
+            sum_kg,
+            float(np.sum(ap_cm)),
+            float(np.sum(ml_cm)),
+        )
+        self._min_kg, self._max_kg = min_kg, max_kg
+        self._min_ap, self._max_ap = min_ap, max_ap
+        self._min_ml, self._max_ml = min_ml, max_ml
+        return True
 
     def _ready_sample(self, time_s: float) -> None:
         """Single-leg stance: wait for the COP to move under the stance foot and stay there."""

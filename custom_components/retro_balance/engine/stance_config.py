@@ -34,6 +34,11 @@ class DetectorConfig:
     settle_ap_range_cm: float = 4.0
     """Largest front-back COP range while settling."""
 
+    reposition_shift_cm: float = 4.0
+    """A test that must not start from the previous posture waits for the COP to move this far."""
+    reposition_load_fraction: float = 0.1
+    """... or for the load to change by this fraction (the vertical-force transient of a step)."""
+
     step_off_fraction: float = 0.25
     """A hold ends as ``stepped_off`` when the load stays this fraction below body mass."""
     loss_confirm_s: float = 0.1
@@ -123,7 +128,12 @@ class DetectorConfig:
                 f"DetectorConfig.cap_s must be between {MIN_CAP_S:g} and {MAX_CAP_S:g} s, "
                 f"got {self.cap_s!r}"
             )
-        for name in ("step_off_fraction", "settle_load_range_fraction", "touchdown_drop_fraction"):
+        for name in (
+            "step_off_fraction",
+            "settle_load_range_fraction",
+            "touchdown_drop_fraction",
+            "reposition_load_fraction",
+        ):
             if getattr(self, name) >= 1:
                 raise ValueError(
                     f"DetectorConfig.{name} must be below 1, got {getattr(self, name)}"
