@@ -436,7 +436,8 @@ def test_daily_check_runs_through_the_engine(lose_balance_at_s: float | None) ->
     expected_s = 12.0 if lose_balance_at_s else 30.0
     holds = [result.hold_time_s for result in runner.results]
     assert holds[0] == pytest.approx(30.0)  # quiet stance runs to the cap
-    assert holds[1] == pytest.approx(expected_s, abs=0.4)  # tandem
+    # Tandem: timed from settling after the move into it (test_daily_check_simulated.py).
+    assert holds[1] == pytest.approx(expected_s, abs=0.2)
     assert holds[2:] == pytest.approx([expected_s] * (len(holds) - 2), abs=0.2)  # single leg
     assert len(holds) == (8 if lose_balance_at_s else 4)
 
