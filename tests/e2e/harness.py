@@ -242,9 +242,10 @@ class Mosquitto:
                 "autosave_interval 30",
             ]
         conf.write_text("\n".join(lines) + "\n")
-        self.process = ManagedProcess(
-            "mosquitto", [mosquitto_binary(), "-c", str(conf)], run_dir / "mosquitto.log"
-        )
+        argv = [mosquitto_binary(), "-c", str(conf)]
+        if stdbuf := shutil.which("stdbuf"):  # mosquitto block-buffers stdout into a file
+            argv = [stdbuf, "-oL", *argv]
+        self.process = ManagedProcess("mosquitto", argv, run_dir / "mosquitto.log")
 
     def start(self, timeout_s: float = 10.0) -> None:
         """Start the broker and wait until it accepts connections."""
