@@ -99,6 +99,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\nscripts/develop: stopping …", flush=True)
     except (HarnessError, TimeoutError) as err:
         print(f"scripts/develop: {err}", file=sys.stderr, flush=True)
+        if "already in use" in str(err):
+            print(
+                "  Is scripts/develop (or another Home Assistant or broker) already running? "
+                "Stop it, or pick other ports with --http-port / --mqtt-port.",
+                file=sys.stderr,
+                flush=True,
+            )
         return 1
     finally:
         try:

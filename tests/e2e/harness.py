@@ -378,6 +378,8 @@ class HomeAssistant:
 
     def stop(self, timeout_s: float = 60.0) -> None:
         """Stop gracefully (SIGTERM makes it write its storage); wait for the port to close."""
+        if self.process.popen is None:  # never started (e.g. its port was taken)
+            return
         self.process.stop(timeout_s=timeout_s)
         wait_until(
             lambda: not port_open(self.port), what="Home Assistant's port to close", timeout_s=10
