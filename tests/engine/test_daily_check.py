@@ -25,6 +25,10 @@ from custom_components.retro_balance.engine.daily_check import (
     CheckPlan,
     CheckRunner,
     IncompleteReason,
+    Posture,
+    needs_repositioning,
+    posture_after,
+    start_posture,
     trial_passed,
 )
 from custom_components.retro_balance.engine.stance import (
@@ -229,6 +233,75 @@ def test_all_tests_held_to_cap_run_once_each_with_cues() -> None:
     assert runner.lose_signal(99.0) == []
     finished = [e for e in events if e.kind is CheckEventKind.TRIAL_FINISHED]
     assert [e.result for e in finished] == list(runner.results)
+
+
+def test_each_trial_after_a_different_posture_waits_for_a_repositioning() -> None:
+    touched = Script(EndReason.TOUCHED_DOWN, hold_s=4.0)
+    harness = Harness([cap(), cap(), touched, cap(), Script(EndReason.TOUCHED_DOWN), cap()])
+    harness.run()
+    flags = [(d.test, d.requires_repositioning) for d in harness.detectors]
+    assert flags == [
+        (QUIET, False),  # the first trial starts with stepping on
+        (TANDEM, True),  # quiet stance held to the cap: still on both feet
+        (LEFT, True),  # tandem held to the cap: still in tandem
+        (LEFT, False),  # the foot came down: on both feet, ready to lift again
+        (RIGHT, True),  # the left leg held to the cap: still on the left foot
+        (RIGHT, False),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("test", "posture"),
+    [
+        (QUIET, Posture.BOTH_FEET),
+        (StanceTest.QUIET_EYES_OPEN, Posture.BOTH_FEET),
+        (TANDEM, Posture.TANDEM),
+        (LEFT, Posture.BOTH_FEET),
+        (RIGHT, Posture.BOTH_FEET),
+    ],
+)
+def test_start_posture(test: StanceTest, posture: Posture) -> None:
+    assert start_posture(test) is posture
+
+
+@pytest.mark.parametrize(
+    ("test", "end_reason", "posture"),
+    [
+        (QUIET, EndReason.CAP, Posture.BOTH_FEET),
+        (TANDEM, EndReason.CAP, Posture.TANDEM),
+        (LEFT, EndReason.CAP, Posture.LEFT_FOOT),
+        (RIGHT, EndReason.CAP, Posture.RIGHT_FOOT),
+        (TANDEM, EndReason.TOUCHED_DOWN, Posture.BOTH_FEET),
+        (LEFT, EndReason.STEPPED_OFF, Posture.BOTH_FEET),
+        (TANDEM, EndReason.TIMED_OUT, Posture.BOTH_FEET),
+    ],
+)
+def test_posture_after(test: StanceTest, end_reason: EndReason, posture: Posture) -> None:
+    assert posture_after(make_result(test, end_reason, 5.0)) is posture
+
+
+@pytest.mark.parametrize(
+    ("previous", "end_reason", "test", "needed"),
+    [
+        (None, None, TANDEM, False),
+        (QUIET, EndReason.CAP, StanceTest.QUIET_EYES_OPEN, False),
+        (QUIET, EndReason.CAP, TANDEM, True),
+        (QUIET, EndReason.CAP, LEFT, False),
+        (TANDEM, EndReason.TOUCHED_DOWN, TANDEM, True),  # stepped out: step back in
+        (TANDEM, EndReason.TOUCHED_DOWN, LEFT, False),
+        (TANDEM, EndReason.CAP, QUIET, True),
+        (LEFT, EndReason.TOUCHED_DOWN, LEFT, False),
+        (LEFT, EndReason.CAP, RIGHT, True),
+        (RIGHT, EndReason.CAP, TANDEM, True),
+    ],
+)
+def test_needs_repositioning(
+    previous: StanceTest | None, end_reason: EndReason | None, test: StanceTest, needed: bool
+) -> None:
+    result = None
+    if previous is not None and end_reason is not None:
+        result = make_result(previous, end_reason, 5.0)
+    assert needs_repositioning(result, test) is needed
 
 
 def test_single_leg_best_of_three_stops_early_at_the_cap() -> None:

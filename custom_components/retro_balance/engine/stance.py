@@ -329,7 +329,7 @@ class StanceDetector:
             else:
                 if self._seen_empty:
                     self._repositioned = True  # stepping onto the pad moves the feet
-                elif self._from_kg is None:
+                else:
                     # On the pad from the first sample: the posture held since the last trial.
                     self._from_kg, self._from_ap_cm, self._from_ml_cm = total_kg, ap_cm, ml_cm
                 self._stepped_on_s = time_s
@@ -429,24 +429,23 @@ class StanceDetector:
         ``t75 + (t75 − t25)``. The tail of a move lies inside the steady window's limits, so the
         window alone would start the test up to a few tenths of a second early.
         """
+        # The steady window lies inside this span, so there is at least one good sample.
         time_s, ap_cm, ml_cm, _, _, usable = self._samples_between(
-            moved_at_s - MOVE_LOOKBACK_S, now_s
+            moved_at_s - MOVE_LOOKBACK_S, now_s + 1e-6
         )
         good = usable & np.isfinite(ap_cm) & np.isfinite(ml_cm)
         time_s = time_s[good]
         distance_cm = np.hypot(
             ap_cm[good] - self._sum_ap / self._count, ml_cm[good] - self._sum_ml / self._count
         )
-        if distance_cm.size == 0:
-            return None
         peak_cm = float(np.max(distance_cm))
         if peak_cm < MOVE_MIN_FRACTION * self._config.reposition_shift_cm:
             return None  # a load transient without a COP move: nothing to date
         i25 = int(np.flatnonzero(distance_cm >= 0.75 * peak_cm)[-1])
-        home = np.flatnonzero(distance_cm[i25:] <= 0.25 * peak_cm)
-        if home.size == 0:
-            return None
-        t25, t75 = float(time_s[i25]), float(time_s[i25 + int(home[0])])
+        way_home = distance_cm[i25:]
+        # First within P/4 of rest (or, had sway kept it further, where it came closest).
+        i75 = i25 + int(np.argmax(way_home <= max(0.25 * peak_cm, float(np.min(way_home)))))
+        t25, t75 = float(time_s[i25]), float(time_s[i75])
         return min(t75 + (t75 - t25), now_s)
 
     def _reanchor(self, from_s: float, now_s: float) -> bool:
@@ -456,10 +455,9 @@ class StanceDetector:
         move) as well as forward (it had begun inside the tail).
         """
         cfg = self._config
+        # ``from_s`` is at most ``now_s``, whose sample is good: never empty.
         time_s, ap_cm, ml_cm, total_kg, _, usable = self._samples_between(from_s, now_s + 1e-6)
         good = usable & np.isfinite(ap_cm) & np.isfinite(ml_cm)
-        if not good.any():
-            return False
         ap_cm, ml_cm, total_kg = ap_cm[good], ml_cm[good], total_kg[good]
         min_kg, max_kg = float(np.min(total_kg)), float(np.max(total_kg))
         min_ap, max_ap = float(np.min(ap_cm)), float(np.max(ap_cm))
@@ -671,6 +669,7 @@ class StanceDetector:
     def _back_to_waiting(self) -> None:
         """Wait for someone to step on again: the person left before the hold started."""
         self._phase = StancePhase.WAITING_FOR_PERSON
+        self._seen_empty = True
         self._stepped_on_s = None
         self._absent_since_s = None
         self._lift_candidate_s = None
