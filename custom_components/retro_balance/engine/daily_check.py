@@ -8,6 +8,9 @@ decides everything about the sequence, so the integration only moves data:
 - a single-leg trial that ends another way is repeated up to `CheckPlan.trials` times (best of
   three is the most reliable single-leg score, Springer et al. 2007, J Geriatr Phys Ther 30:8);
 - a test that timed out (it never started) is not repeated: the next test comes;
+- a trial whose starting posture differs from the one the last trial left the person in (e.g.
+  tandem after quiet stance) waits for the person to move their feet (`needs_repositioning`),
+  so it never starts from the posture held in the pause after the previous cue;
 - a person who steps off between tests has the detector's `wait_timeout_s` to step on again; if
   nobody comes, the check ends incomplete (`person_absent`); stepping off after the last test simply
   ends the check;
@@ -462,12 +465,12 @@ class CheckRunner:
         else:
             self._finish(time_s, self._missing_tests_reason(), events)
             return
-        test = self._plan.tests[self._test_index]
+        next_test = self._plan.tests[self._test_index]
         self._detector = self._factory(
-            test,
+            next_test,
             self._config,
             self._geometry,
-            requires_repositioning=needs_repositioning(result, test),
+            requires_repositioning=needs_repositioning(result, next_test),
         )
         self._hold_announced = False
         events.append(self._event(CheckEventKind.TRIAL_STARTED, next_start_s))
