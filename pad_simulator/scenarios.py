@@ -281,8 +281,10 @@ def _daily_check(options: ScenarioOptions) -> list[Phase]:
     """Button, step on, quiet EC, tandem, SLS left, SLS right, step off.
 
     Each change of stance follows the end of the previous test (its cap, as timed from the
-    settled stance or the lift) after `REACTION_S`, as a person reacting to the pad's cue would,
-    so the engine's `CheckRunner` runs through every test with its default rules.
+    settled stance or the lift) after `REACTION_S`, as a person reacting to the pad's cue would;
+    after quiet stance the person also opens their eyes and stands still for `CUE_PAUSE_S`
+    (longer than the detector settles) before stepping into tandem, so a tandem test must wait
+    for that step rather than start from the standing posture.
     """
     weight = options.weight_kg
     phases = [
