@@ -9,6 +9,8 @@ Run from the repository root: ``.venv/bin/python benchmarks/engine.py``.
    scipy.signal.filtfilt, 1-D and two columns (target < 0.5 ms for 6,000 samples), and, for
    information, resampling 60 s of jittered 45 Hz pad data to 100 Hz.
 3. The live stance detector: time per 10-sample frame, and the one frame that ends a test.
+4. The pad protocol: parsing and encoding one 10-sample v1 frame (the integration parses every
+   frame inside Home Assistant's event loop).
 """
 
 from __future__ import annotations
@@ -151,11 +153,36 @@ def bench_stance_detector() -> None:
     )
 
 
+def bench_protocol() -> None:
+    """Section 4: parse and encode one 10-sample frame (engine/protocol.py)."""
+    from custom_components.retro_balance.engine.protocol import encode_frame, parse_frame
+
+    cells_kg = np.random.default_rng(1).normal(17.5, 0.5, (10, 4))
+    cells_kg[3, 2] = np.nan  # a missed reading, sent as null
+    payload = (
+        b'{"v":1,"seq":7,"t_ms":12000,"rate_hz":80,"cells":['
+        + b",".join(
+            b"[" + b",".join(b"null" if math.isnan(v) else b"%.3f" % v for v in row) + b"]"
+            for row in cells_kg
+        )
+        + b"]}"
+    )
+    frame = parse_frame(payload)
+    number = 2000
+    parse_s = median_seconds(lambda: parse_frame(payload), number)
+    encode_s = median_seconds(lambda: encode_frame(frame), number)
+    print(
+        f"protocol, 10-sample frame ({len(payload)} bytes): parse {parse_s * 1e6:6.1f} us, "
+        f"encode {encode_s * 1e6:6.1f} us"
+    )
+
+
 def main() -> None:
     """Run every benchmark section."""
     bench_sway_measures()
     bench_preprocessing()
     bench_stance_detector()
+    bench_protocol()
 
 
 if __name__ == "__main__":
