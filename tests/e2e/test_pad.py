@@ -54,7 +54,7 @@ def test_single_leg_stance_lost_at_12_s_shows_on_the_right_person(
     stack: Stack, demo_pad: PadEntities, frank_single_leg_left: dict[str, Any]
 ) -> None:
     hold_s = float(frank_single_leg_left["state"])
-    assert math.isclose(hold_s, 12.0, abs_tol=0.75), hold_s
+    assert math.isclose(hold_s, 12.0, abs_tol=0.2), hold_s
     assert frank_single_leg_left["attributes"]["unit_of_measurement"] == "s"
     margaret = stack.api.state(demo_pad.person(MARGARET.name, "single_leg_left_time"))
     assert margaret is not None
