@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Final
+from typing import Final, TypedDict, Unpack
 
 import numpy as np
 
@@ -405,6 +405,29 @@ def device_config(
     )
 
 
+class SimulationArgs(TypedDict, total=False):
+    """The keyword arguments `generate` forwards to `build_simulation` (defaults there)."""
+
+    seed: int
+    rate_hz: float
+    samples_per_frame: int
+    weight_kg: float
+    cap_s: float
+    lose_balance_at_s: float | None
+    duration_s: float | None
+    width_mm: float
+    depth_mm: float
+    noise: bool
+    decimals: int | None
+    drop_rate: float
+    dup_rate: float
+    t0_ms: int
+    replay: Path | str | None
+    household_weights_kg: Sequence[float]
+    sls_trials: int | None
+    loop: bool
+
+
 def build_simulation(
     scenario_name: str,
     *,
@@ -427,7 +450,7 @@ def build_simulation(
     sls_trials: int | None = None,
     loop: bool = False,
 ) -> Simulation:
-    """Set up a scenario on a simulated pad (arguments as for `generate`); errors are immediate."""
+    """Set up a scenario on a simulated pad (described at `generate`); errors are immediate."""
     if replay is not None and scenario_name != "replay":
         raise ValueError("a replay file needs the 'replay' scenario")
     options = ScenarioOptions(
@@ -454,26 +477,7 @@ def build_simulation(
 
 
 def generate(
-    scenario_name: str,
-    *,
-    seed: int = 0,
-    rate_hz: float = 80.0,
-    samples_per_frame: int = 10,
-    weight_kg: float = DEFAULT_WEIGHT_KG,
-    cap_s: float = DEFAULT_CAP_S,
-    lose_balance_at_s: float | None = None,
-    duration_s: float | None = None,
-    width_mm: float = 433.0,
-    depth_mm: float = 238.0,
-    noise: bool = True,
-    decimals: int | None = 3,
-    drop_rate: float = 0.0,
-    dup_rate: float = 0.0,
-    t0_ms: int = 2000,
-    replay: Path | str | None = None,
-    household_weights_kg: Sequence[float] = HOUSEHOLD_WEIGHTS_KG,
-    sls_trials: int | None = None,
-    loop: bool = False,
+    scenario_name: str, **options: Unpack[SimulationArgs]
 ) -> Iterator[tuple[float, str, bytes]]:
     """Yield `(device_time_s, topic_kind, payload_bytes)` for one scenario, without a network.
 
@@ -484,27 +488,7 @@ def generate(
     `decimals=None` sends loads at full float precision. Invalid arguments raise `ValueError`
     at the call, not at the first iteration.
     """
-    simulation = build_simulation(
-        scenario_name,
-        seed=seed,
-        rate_hz=rate_hz,
-        samples_per_frame=samples_per_frame,
-        weight_kg=weight_kg,
-        cap_s=cap_s,
-        lose_balance_at_s=lose_balance_at_s,
-        duration_s=duration_s,
-        width_mm=width_mm,
-        depth_mm=depth_mm,
-        noise=noise,
-        decimals=decimals,
-        drop_rate=drop_rate,
-        dup_rate=dup_rate,
-        t0_ms=t0_ms,
-        replay=replay,
-        household_weights_kg=household_weights_kg,
-        sls_trials=sls_trials,
-        loop=loop,
-    )
+    simulation = build_simulation(scenario_name, **options)
     return (
         (message.time_s, str(message.kind), message.payload) for message in simulation.messages()
     )
