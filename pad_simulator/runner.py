@@ -14,7 +14,7 @@ import queue
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TextIO
 
@@ -210,6 +210,16 @@ class PadClient:
         self._print("published offline; disconnected")
 
 
+def in_send_order[T](sources: Iterable[tuple[T, Simulation]]) -> Iterable[tuple[T, Message]]:
+    """Every simulation's messages, each with its source, merged by send time (ties: list order)."""
+
+    def tagged(source: T, simulation: Simulation) -> Iterator[tuple[T, Message]]:
+        for message in simulation.messages():
+            yield source, message
+
+    return heapq.merge(*(tagged(*pair) for pair in sources), key=lambda item: item[1].time_s)
+
+
 def play(
     pads: list[PadClient],
     *,
@@ -221,27 +231,16 @@ def play(
 
     `speed` 0 publishes as fast as possible. Returns the number of messages published.
     """
-    streams: list[tuple[float, int, Message, Iterator[Message]]] = []
-    for index, pad in enumerate(pads):
-        iterator = pad.simulation.messages()
-        first = next(iterator, None)
-        if first is not None:
-            heapq.heappush(streams, (first.time_s, index, first, iterator))
     start = clock()
     published = 0
-    while streams:
-        time_s, index, message, iterator = heapq.heappop(streams)
-        pad = pads[index]
+    for pad, message in in_send_order((pad, pad.simulation) for pad in pads):
         if speed > 0:
-            while (wait_s := start + time_s / speed - clock()) > 0:
+            while (wait_s := start + message.time_s / speed - clock()) > 0:
                 pad.handle_commands()
                 sleep(min(wait_s, 0.05))
         pad.handle_commands()
         pad.publish(message)
         published += 1
-        following = next(iterator, None)
-        if following is not None:
-            heapq.heappush(streams, (following.time_s, index, following, iterator))
     for pad in pads:
         pad.handle_commands()
     return published
@@ -251,13 +250,9 @@ def print_messages(
     pads: list[tuple[str, Simulation]], prefix: str, out: TextIO = sys.stdout
 ) -> int:
     """Dry run: write every message as `time topic payload` lines instead of publishing."""
-    streams = [
-        ((message.time_s, pad_id, message) for message in simulation.messages())
-        for pad_id, simulation in pads
-    ]
     count = 0
-    for time_s, pad_id, message in heapq.merge(*streams, key=lambda item: item[0]):
+    for pad_id, message in in_send_order(pads):
         name = protocol.topic(prefix, pad_id, message.kind)
-        print(f"{time_s:9.3f} {name} {message.payload.decode()}", file=out)
+        print(f"{message.time_s:9.3f} {name} {message.payload.decode()}", file=out)
         count += 1
     return count

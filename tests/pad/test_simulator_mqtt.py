@@ -407,6 +407,18 @@ def test_dry_run_prints_protocol_messages() -> None:
         protocol.parse_frame(payload)
 
 
+def test_dry_run_names_each_pad_on_its_own_messages() -> None:
+    output = io.StringIO()
+    argv = ["--dry-run", "--pads", "2", "--scenario", "idle", "--duration", "2"]
+    assert main(argv, out=output) == 0
+    pads_and_kinds = [
+        protocol.parse_topic(line.split()[1]) for line in output.getvalue().splitlines()
+    ]
+    for pad_id in ("pad1", "pad2"):
+        assert (pad_id, protocol.TopicKind.INFO) in pads_and_kinds
+        assert pads_and_kinds.count((pad_id, protocol.TopicKind.FRAMES)) >= 2
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
