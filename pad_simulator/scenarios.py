@@ -105,7 +105,8 @@ class ScenarioOptions:
 # --- timeline building blocks ------------------------------------------------------------
 
 
-def _empty(duration_s: float, *, press: str | None = None) -> Phase:
+def empty_pad(duration_s: float, *, press: str | None = None) -> Phase:
+    """Nobody on the pad for `duration_s` (with a short button press at its start if `press`)."""
     return Phase(
         label="empty",
         duration_s=duration_s,
@@ -204,47 +205,47 @@ def build_timeline(name: str, options: ScenarioOptions) -> list[Phase]:
     weight = options.weight_kg
     hold = options.hold_s
     if name == "idle":
-        return [_empty(options.duration_s or 30.0)]
+        return [empty_pad(options.duration_s or 30.0)]
     if name == "step":
         return [
-            _empty(5.0),
+            empty_pad(5.0),
             _step_on(weight, QUIET_EO),
             _hold("quiet_eyes_open", weight, QUIET_EO, options.duration_s or 10.0),
             _step_off(weight, QUIET_EO),
-            _empty(5.0),
+            empty_pad(5.0),
         ]
     if name in ("quiet-eo", "quiet-ec"):
         pose = QUIET_EO if name == "quiet-eo" else QUIET_EC
         return [
-            _empty(3.0),
+            empty_pad(3.0),
             _step_on(weight, pose),
             _hold("settle", weight, pose, SETTLE_S),
             _hold(pose.condition, weight, pose, options.duration_s or options.cap_s + REACTION_S),
             _step_off(weight, pose),
-            _empty(4.0),
+            empty_pad(4.0),
         ]
     if name in ("sls-left", "sls-right"):
         leg, label = (
             (LEFT_LEG, "single_leg_left") if name == "sls-left" else (RIGHT_LEG, "single_leg_right")
         )
         return [
-            _empty(3.0),
+            empty_pad(3.0),
             _step_on(weight, QUIET_EO),
             _hold("settle", weight, QUIET_EO, 3.0),
             *_single_leg(label, weight, leg, hold),
             _hold("after", weight, QUIET_EO, 2.0),
             _step_off(weight, QUIET_EO),
-            _empty(4.0),
+            empty_pad(4.0),
         ]
     if name == "tandem":
         return [
-            _empty(3.0),
+            empty_pad(3.0),
             _step_on(weight, TANDEM),
             _hold("settle", weight, TANDEM, SETTLE_S),
             *_tandem_hold(weight, hold),
             _hold("after", weight, QUIET_EO, 2.0),
             _step_off(weight, QUIET_EO),
-            _empty(4.0),
+            empty_pad(4.0),
         ]
     if name == "daily-check":
         return _daily_check(options)
@@ -252,12 +253,12 @@ def build_timeline(name: str, options: ScenarioOptions) -> list[Phase]:
         phases: list[Phase] = []
         for person_kg in options.household_weights_kg:
             phases += [
-                _empty(8.0),
+                empty_pad(8.0),
                 _step_on(person_kg, QUIET_EO),
                 _hold("quiet_eyes_open", person_kg, QUIET_EO, options.duration_s or 15.0),
                 _step_off(person_kg, QUIET_EO),
             ]
-        return [*phases, _empty(5.0)]
+        return [*phases, empty_pad(5.0)]
     if name == "replay":
         if options.replay is None:
             raise ValueError("the replay scenario needs a trial file (--replay FILE)")
@@ -268,11 +269,11 @@ def build_timeline(name: str, options: ScenarioOptions) -> list[Phase]:
             _hold("replay", weight, start, trace.duration_s), replay=trace, pose_to=end
         )
         return [
-            _empty(2.0),
+            empty_pad(2.0),
             _step_on(weight, start),
             replay_phase,
             _step_off(weight, end),
-            _empty(3.0),
+            empty_pad(3.0),
         ]
     raise ValueError(f"unknown scenario {name!r}; choose one of {', '.join(SCENARIOS)}")
 
@@ -288,8 +289,8 @@ def _daily_check(options: ScenarioOptions) -> list[Phase]:
     """
     weight = options.weight_kg
     phases = [
-        _empty(2.0),
-        _empty(3.0, press="short"),
+        empty_pad(2.0),
+        empty_pad(3.0, press="short"),
         _step_on(weight, QUIET_EC),
         _hold("settle", weight, QUIET_EC, SETTLE_S),
         _hold("quiet_eyes_closed", weight, QUIET_EC, options.cap_s + REACTION_S),
@@ -304,7 +305,7 @@ def _daily_check(options: ScenarioOptions) -> list[Phase]:
                 *_single_leg(label, weight, leg, options.hold_s),
                 _hold("pause", weight, QUIET_EO, 3.0),
             ]
-    return [*phases, _step_off(weight, QUIET_EO), _empty(5.0)]
+    return [*phases, _step_off(weight, QUIET_EO), empty_pad(5.0)]
 
 
 @dataclass(frozen=True, slots=True)

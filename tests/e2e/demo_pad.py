@@ -13,28 +13,23 @@ import sys
 from collections.abc import Sequence
 from types import FrameType
 
-from pad_simulator.body import QUIET_EO, Phase
+from custom_components.retro_balance.engine import protocol
+from pad_simulator.body import Phase
 from pad_simulator.runner import BrokerSettings, PadClient, play
-from pad_simulator.scenarios import ScenarioOptions, Simulation, build_timeline, device_config
+from pad_simulator.scenarios import (
+    ScenarioOptions,
+    Simulation,
+    build_timeline,
+    device_config,
+    empty_pad,
+)
 
-from .pad import FRANK, MARGARET
+from .pad import DEMO_PAD_ID, FRANK, MARGARET
 
 SECOND_PERSON_EVERY = 3
 """Every third round, Frank does his check after Margaret's."""
 FRANK_LOSES_BALANCE_AT_S = 12.0
 LEAD_IN_S = 20.0
-
-
-def empty_pad(duration_s: float) -> Phase:
-    """Nobody on the pad for a while."""
-    return Phase(
-        label="empty",
-        duration_s=duration_s,
-        load_from_kg=0.0,
-        load_to_kg=0.0,
-        pose_from=QUIET_EO,
-        pose_to=QUIET_EO,
-    )
 
 
 def demo_timeline(every_s: float) -> list[Phase]:
@@ -66,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="demo_pad", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--pad-id", default="hallway")
+    parser.add_argument("--pad-id", default=DEMO_PAD_ID)
     parser.add_argument("--every-min", type=float, default=3.0)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
@@ -76,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     pad = PadClient(
         args.pad_id,
-        "retro_balance",
+        protocol.DEFAULT_PREFIX,
         simulation,
         BrokerSettings(host=args.host, port=args.port),
         sys.stdout,
