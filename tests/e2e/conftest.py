@@ -28,13 +28,13 @@ from .harness import (
 from .pad import (
     DEMO_PAD_ID,
     DEMO_PEOPLE,
-    DOMAIN,
     FRANK,
     PadEntities,
     add_people,
     find_entities,
     set_up_pad,
     simulator,
+    start_test_when_online,
 )
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -123,15 +123,7 @@ def frank_single_leg_left(
     pad.start()
     try:
         # The scenario leaves the pad empty for 3 s, then Frank steps on: start the test meanwhile.
-        stack.api.wait_for_state(
-            demo_pad.pad("connectivity"),
-            lambda s: s["state"] == "on",
-            what="pad online",
-            timeout_s=20,
-        )
-        stack.api.call_service(
-            DOMAIN, "start_test", {"config_entry_id": demo_pad.entry_id, "test": "single_leg_left"}
-        )
+        start_test_when_online(stack.api, demo_pad, "single_leg_left", timeout_s=20)
         wait_until(lambda: not pad.running, what="the sls-left scenario to end", timeout_s=90)
     finally:
         pad.stop()

@@ -122,3 +122,16 @@ def find_entities(
         registered, what="the pad's and people's entities to be registered", timeout_s=timeout_s
     )
     return PadEntities(entry_id=entry_id, people=people, by_unique_id=by_unique_id)
+
+
+def start_test_when_online(
+    client: HomeAssistantClient, entities: PadEntities, test: str, *, timeout_s: float = 60.0
+) -> None:
+    """Wait for the pad to be online, then start `test` on it (`retro_balance.start_test`)."""
+    client.wait_for_state(
+        entities.pad("connectivity"),
+        lambda s: s["state"] == "on",
+        what="pad online",
+        timeout_s=timeout_s,
+    )
+    client.call_service(DOMAIN, "start_test", {"config_entry_id": entities.entry_id, "test": test})

@@ -16,7 +16,15 @@ import pytest
 from custom_components.retro_balance.engine.stance import StanceResult
 
 from .harness import Stack, wait_until
-from .pad import DEMO_PAD_ID, DOMAIN, FRANK, MARGARET, PadEntities, simulator
+from .pad import (
+    DEMO_PAD_ID,
+    DOMAIN,
+    FRANK,
+    MARGARET,
+    PadEntities,
+    simulator,
+    start_test_when_online,
+)
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
@@ -90,14 +98,7 @@ def test_broker_restart_mid_test_leaves_an_incomplete_session_not_a_score(
     )
     pad.start()
     try:
-        stack.api.wait_for_state(
-            demo_pad.pad("connectivity"), lambda s: s["state"] == "on", what="pad online"
-        )
-        stack.api.call_service(
-            DOMAIN,
-            "start_test",
-            {"config_entry_id": demo_pad.entry_id, "test": "single_leg_right"},
-        )
+        start_test_when_online(stack.api, demo_pad, "single_leg_right")
         stack.api.wait_for_state(
             demo_pad.pad("test_elapsed"),
             lambda s: s["state"] not in UNKNOWN and float(s["state"]) >= 3.0,

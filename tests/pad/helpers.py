@@ -8,10 +8,10 @@ import numpy as np
 import numpy.typing as npt
 
 from custom_components.retro_balance.engine import protocol
-from custom_components.retro_balance.engine.cop import PadGeometry, centre_of_pressure
+from custom_components.retro_balance.engine.cop import WII_BALANCE_BOARD, centre_of_pressure
 
 FloatArray = npt.NDArray[np.float64]
-GEOMETRY = PadGeometry(width_mm=433.0, depth_mm=238.0)
+GEOMETRY = WII_BALANCE_BOARD
 
 
 def frames_of(messages: Iterable[tuple[float, str, bytes]]) -> list[protocol.Frame]:
