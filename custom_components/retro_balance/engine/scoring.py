@@ -17,7 +17,6 @@ better (100 − sway percentile, 5–95). ``docs/scoring.md`` walks through an e
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +31,7 @@ from .fall_risk import (
 )
 from .norms import Sex, TimedNorm, ratio_to_norm, single_leg_norm, sway_norm, tandem_norm
 from .stance import StanceResult, StanceTest
+from .validation import finite_number
 
 __all__ = ["BalanceAssessment", "ScoreComponent", "Sex", "assess_balance"]
 
@@ -268,10 +268,7 @@ def _sway_percentile(best: Mapping[StanceTest, StanceResult], age_years: int) ->
 
 
 def _number(data: Mapping[str, Any], name: str) -> float:
-    value = data.get(name)
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
-    return float(value)
+    return finite_number(data.get(name), name)
 
 
 def _maybe_number(data: Mapping[str, Any], name: str) -> float | None:

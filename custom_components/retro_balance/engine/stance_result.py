@@ -6,13 +6,13 @@ integration uses (docs/architecture.md); ``stance.py`` re-exports them with the 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Any
 
 from .measures import SwayMeasures
+from .validation import finite_number
 
 
 class StanceTest(StrEnum):
@@ -159,9 +159,7 @@ def _enum[E: StrEnum](kind: type[E], value: object, name: str) -> E:
 
 def _number(value: object, name: str) -> float:
     """``value`` as a finite float, or a ``ValueError`` naming the field."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise ValueError(f"stance result {name} must be a finite number, got {value!r}")
-    return float(value)
+    return finite_number(value, f"stance result {name}")
 
 
 def _sway_from_dict(value: object) -> SwayMeasures | None:

@@ -1,0 +1,15 @@
+"""Field checks shared by the ``from_dict`` readers of stored engine records."""
+
+from __future__ import annotations
+
+import math
+
+
+def finite_number(value: object, name: str) -> float:
+    """``value`` as a finite float, or a ``ValueError`` naming the field.
+
+    ``bool`` is refused even though it is an ``int``: a stored true/false is never a number.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    return float(value)
