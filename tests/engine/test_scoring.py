@@ -62,6 +62,10 @@ def test_worked_example_from_the_docs() -> None:
     expected = (0.5 * 74.7 + 0.5 * 50.0 + 100.0 + 0.5 * expected_open + 0.5 * 100.0) / 3.0
     assert result.score == pytest.approx(expected, abs=0.05)
     assert 100 - open_norm.velocity_percentile(1.30) == pytest.approx(result.percentile, abs=0.05)
+    # The figures printed in docs/scoring.md.
+    assert (open_norm.median_velocity_cm_s, closed_norm.median_velocity_cm_s) == (1.058, 1.143)
+    assert expected_open == 81.4
+    assert (result.score, result.percentile) == (84.4, 30.7)
     assert result.fall_risk.level is RiskLevel.LOW
     assert result.notes == ()
 

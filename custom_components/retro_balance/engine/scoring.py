@@ -173,7 +173,7 @@ def assess_balance(
         result = best.get(test)
         if result is None:
             continue
-        if test in (StanceTest.QUIET_EYES_OPEN, StanceTest.QUIET_EYES_CLOSED):
+        if test in QUIET_TESTS:
             components.append(_quiet_component(result, age_years, trials[test]))
         else:
             components.append(_timed_component(result, age_years, trials[test]))
@@ -259,7 +259,7 @@ def _quiet_component(result: StanceResult, age_years: int, trials: int) -> Score
 
 
 def _sway_percentile(best: Mapping[StanceTest, StanceResult], age_years: int) -> float | None:
-    for test in (StanceTest.QUIET_EYES_OPEN, StanceTest.QUIET_EYES_CLOSED):
+    for test in QUIET_TESTS:
         result = best.get(test)
         norm = sway_norm(age_years, eyes_closed=test is StanceTest.QUIET_EYES_CLOSED)
         if result is not None and result.sway is not None and norm is not None:
