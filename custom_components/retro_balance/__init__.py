@@ -7,7 +7,7 @@ pure engine (`engine/`, a subpackage) and its command-line tool can be imported 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .const import DOMAIN
 
@@ -22,14 +22,31 @@ if TYPE_CHECKING:
 PLATFORMS: list[str] = ["binary_sensor", "button", "event", "select", "sensor"]
 
 
+@dataclass(frozen=True, kw_only=True)
+class EntrySettings:
+    """The part of a pad's entry whose change must reload it: options and people."""
+
+    options: dict[str, Any]
+    people: dict[str, tuple[str, dict[str, Any]]]
+    """Each person subentry's title and data, by subentry id."""
+
+    @classmethod
+    def of(cls, entry: ConfigEntry[Any]) -> EntrySettings:
+        """Snapshot the entry's options and person subentries."""
+        return cls(
+            options=dict(entry.options),
+            people={key: (sub.title, dict(sub.data)) for key, sub in entry.subentries.items()},
+        )
+
+
 @dataclass(kw_only=True)
 class RetroBalanceData:
-    """What a loaded pad entry holds: its live link and its stored sessions."""
+    """What a loaded pad entry holds: its live link, its stored sessions, its settings."""
 
     link: PadLink
     history: SessionHistory
-    settings: object
-    """What a change of must reload the entry: options and people (see `_settings`)."""
+    settings: EntrySettings
+    """The settings the entry was loaded with (a change reloads it)."""
 
 
 type RetroBalanceConfigEntry = ConfigEntry[RetroBalanceData]
@@ -56,19 +73,14 @@ async def async_setup_entry(hass: HomeAssistant, entry: RetroBalanceConfigEntry)
     history = SessionHistory(hass, entry.entry_id)
     await history.async_load()
     link = PadLink(hass, entry, history)
-    entry.runtime_data = RetroBalanceData(link=link, history=history, settings=_settings(entry))
+    entry.runtime_data = RetroBalanceData(
+        link=link, history=history, settings=EntrySettings.of(entry)
+    )
     entry.async_on_unload(link.async_stop)
     await link.async_connect()
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     entry.async_on_unload(entry.add_update_listener(_async_reload_on_change))
     return True
-
-
-def _settings(entry: RetroBalanceConfigEntry) -> object:
-    return (
-        dict(entry.options),
-        {key: (sub.title, dict(sub.data)) for key, sub in entry.subentries.items()},
-    )
 
 
 async def _async_reload_on_change(hass: HomeAssistant, entry: RetroBalanceConfigEntry) -> None:
@@ -77,7 +89,7 @@ async def _async_reload_on_change(hass: HomeAssistant, entry: RetroBalanceConfig
     Other updates (e.g. MQTT discovery recording the pad's retained info again after a reboot)
     must not reload: that would cancel a test in progress.
     """
-    if _settings(entry) != entry.runtime_data.settings:
+    if EntrySettings.of(entry) != entry.runtime_data.settings:
         await hass.config_entries.async_reload(entry.entry_id)
 
 
