@@ -80,7 +80,7 @@ class CellCalibration:
 
     def apply(self, raw: npt.ArrayLike) -> FloatArray:
         """Calibrated loads in kg from raw readings of shape ``(N, 4)`` or ``(4,)``."""
-        readings = _as_corner_rows(raw, "raw")
+        readings = as_corner_rows(raw, "raw")
         loads_kg: FloatArray = readings * np.asarray(self.gain) + np.asarray(self.offset_kg)
         return loads_kg
 
@@ -109,7 +109,7 @@ def centre_of_pressure(
     """
     if not np.isfinite(min_total_kg) or min_total_kg < 0:
         raise ValueError(f"min_total_kg must be a non-negative number, got {min_total_kg!r}")
-    loads = _as_corner_rows(loads_kg, "loads_kg")
+    loads = as_corner_rows(loads_kg, "loads_kg")
     if calibration is not None:
         loads = calibration.apply(loads)
     tl, tr, bl, br = loads.T
@@ -123,16 +123,19 @@ def centre_of_pressure(
     return CopTrace(ap_cm=ap_cm, ml_cm=ml_cm, total_kg=total_kg)
 
 
-def _as_corner_rows(values: npt.ArrayLike, name: str) -> FloatArray:
-    """``values`` as a float array of shape ``(N, 4)``; a single ``(4,)`` row becomes ``(1, 4)``."""
+def as_corner_rows(values: npt.ArrayLike, name: str, *, single_row: bool = True) -> FloatArray:
+    """``values`` as a float array of shape ``(n, 4)``, or a ``ValueError`` naming ``name``.
+
+    With ``single_row`` a single ``(4,)`` row becomes ``(1, 4)``; without it, it is refused.
+    """
     try:
         array = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError) as err:
         raise ValueError(f"{name} must be numeric corner loads: {err}") from err
-    if array.ndim == 1:
+    if single_row and array.ndim == 1:
         array = array.reshape(1, -1)
     if array.ndim != 2 or array.shape[1] != 4:
         raise ValueError(
-            f"{name} must have shape (N, 4) in corner order tl, tr, bl, br; got {array.shape}"
+            f"{name} must have shape (n, 4) in corner order tl, tr, bl, br; got {array.shape}"
         )
     return array

@@ -22,7 +22,7 @@ from typing import Any, cast
 import numpy as np
 import numpy.typing as npt
 
-from .cop import WII_BALANCE_BOARD, PadGeometry, centre_of_pressure
+from .cop import WII_BALANCE_BOARD, PadGeometry, as_corner_rows, centre_of_pressure
 from .filtering import lowpass_zero_phase
 from .measures import MIN_SAMPLES, SwayMeasures, sway_measures
 from .stance_config import DetectorConfig
@@ -807,14 +807,7 @@ class StanceDetector:
 
 def _corner_rows(cells_kg: npt.ArrayLike) -> FloatArray:
     """Corner loads as a float ``(n, 4)`` array, or a ``ValueError`` saying what is wrong."""
-    try:
-        loads = np.asarray(cells_kg, dtype=np.float64)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"cells_kg must be numeric corner loads: {err}") from err
-    if loads.ndim != 2 or loads.shape[1] != 4:
-        raise ValueError(
-            f"cells_kg must have shape (n, 4) in corner order tl, tr, bl, br; got {loads.shape}"
-        )
+    loads = as_corner_rows(cells_kg, "cells_kg", single_row=False)
     if np.isinf(loads).any():
         raise ValueError("cells_kg contains infinite values; use NaN for a missed reading")
     return loads
