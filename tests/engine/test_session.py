@@ -225,6 +225,23 @@ def test_malformed_stored_data_names_the_field(changes: dict[str, Any], match: s
         SessionRecord.from_dict(stored(**changes))
 
 
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"started_at": "2026-11-23T18:00:00"}, "^started_at: "),
+        ({"pad_id": ""}, "^pad_id "),
+        ({"results": [7]}, r"^results\[0\]: "),
+        ({"assessment": {"score": "high"}}, "^assessment: "),
+    ],
+)
+def test_malformed_stored_data_message_starts_with_the_field(
+    changes: dict[str, Any], field: str
+) -> None:
+    """docs/sessions.md: the message starts with the field name."""
+    with pytest.raises(ValueError, match=field):
+        SessionRecord.from_dict(stored(**changes))
+
+
 def test_from_dict_rejects_a_non_mapping() -> None:
     with pytest.raises(ValueError, match="mapping"):
         SessionRecord.from_dict([("session_id", "x")])  # type: ignore[arg-type]

@@ -160,22 +160,19 @@ class SessionRecord:
             )
         except (ValueError, KeyError, TypeError) as err:
             raise ValueError(f"assessment: {err}") from err
-        try:
-            return cls(
-                session_id=_get(data, "session_id", str),
-                pad_id=_get(data, "pad_id", str),
-                person_id=_get(data, "person_id", str, optional=True),
-                identified_by=_get(data, "identified_by", str),
-                kind=_get(data, "kind", str),
-                started_at=_parse_time(data, "started_at"),
-                ended_at=_parse_time(data, "ended_at"),
-                complete=_get(data, "complete", bool),
-                incomplete_reason=_get(data, "incomplete_reason", str, optional=True),
-                results=tuple(results),
-                assessment=assessment,
-            )
-        except ValueError as err:
-            raise ValueError(f"session record: {err}") from err
+        return cls(
+            session_id=_get(data, "session_id", str),
+            pad_id=_get(data, "pad_id", str),
+            person_id=_get(data, "person_id", str, optional=True),
+            identified_by=_get(data, "identified_by", str),
+            kind=_get(data, "kind", str),
+            started_at=_parse_time(data, "started_at"),
+            ended_at=_parse_time(data, "ended_at"),
+            complete=_get(data, "complete", bool),
+            incomplete_reason=_get(data, "incomplete_reason", str, optional=True),
+            results=tuple(results),
+            assessment=assessment,
+        )
 
 
 def _require_text(name: str, value: object) -> None:
