@@ -146,11 +146,16 @@ class PadLink:
 
     @callback
     def async_stop(self) -> None:
-        """Stop timers (the subscription is removed by the entry)."""
+        """End a running test as cancelled (its results are stored) and stop timers.
+
+        The entry waits for the tasks this starts (storing the session, the stop cue) before
+        it counts as unloaded; the subscription is removed by the entry.
+        """
+        if self._run is not None:
+            self._end_run("entry unloaded")
         self._live_updates.async_shutdown()
         self._cancel_offline_issue()
         self._stop_watchdog()
-        self._run = None
 
     @property
     def device_info(self) -> DeviceInfo:

@@ -154,3 +154,26 @@ async def test_selected_person_wins_and_resets(
     assert record.person_id == ANNA_ID
     assert record.identified_by == "selected"
     assert hass.states.get("select.balance_pad_hall_person_on_the_pad").state == "automatic"
+
+
+async def test_reload_during_test_keeps_results(
+    hass: HomeAssistant, init_integration: MockConfigEntry, hass_storage: dict[str, Any]
+) -> None:
+    """Changing options or people reloads the entry: the running test is stored as cancelled."""
+    await hass.services.async_call(
+        DOMAIN,
+        "start_test",
+        {"config_entry_id": ENTRY_ID, "test": "daily_check", "person": "anna"},
+        blocking=True,
+    )
+    messages = list(generate("daily-check", seed=3, weight_kg=62.0))
+    await play(hass, [message for message in messages if message[0] < 45.0])
+    assert init_integration.runtime_data.link.testing
+    assert await hass.config_entries.async_reload(ENTRY_ID)
+    await hass.async_block_till_done()
+
+    (record,) = sessions(hass_storage)
+    assert record.person_id == ANNA_ID
+    assert not record.complete
+    assert record.incomplete_reason == "cancelled"
+    assert record.results
