@@ -26,6 +26,7 @@ from typing import Any
 
 from .norms import STEADI_2017, STEADI_TANDEM_THRESHOLD_S, sway_norm
 from .stance import StanceResult, StanceTest
+from .validation import text
 
 
 class RiskLevel(StrEnum):
@@ -97,12 +98,10 @@ class RiskReason:
         """Rebuild a reason from :meth:`as_dict`; ``ValueError`` says what is wrong."""
         if not isinstance(data, Mapping):
             raise ValueError(f"a risk reason must be a mapping, got {type(data).__name__}")
-        values = {}
-        for name in ("code", "message", "source", "severity"):
-            value = data.get(name)
-            if not isinstance(value, str):
-                raise ValueError(f"risk reason {name} must be a string, got {value!r}")
-            values[name] = value
+        values = {
+            name: text(data.get(name), f"risk reason {name}")
+            for name in ("code", "message", "source", "severity")
+        }
         try:
             severity = Severity(values.pop("severity"))
         except ValueError:

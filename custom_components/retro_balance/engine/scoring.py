@@ -31,7 +31,7 @@ from .fall_risk import (
 )
 from .norms import Sex, TimedNorm, ratio_to_norm, single_leg_norm, sway_norm, tandem_norm
 from .stance import StanceResult, StanceTest
-from .validation import finite_number
+from .validation import finite_number, text
 
 __all__ = ["BalanceAssessment", "ScoreComponent", "Sex", "assess_balance"]
 
@@ -276,10 +276,7 @@ def _maybe_number(data: Mapping[str, Any], name: str) -> float | None:
 
 
 def _text(data: Mapping[str, Any], name: str) -> str:
-    value = data.get(name)
-    if not isinstance(value, str):
-        raise ValueError(f"{name} must be a string, got {value!r}")
-    return value
+    return text(data.get(name), name)
 
 
 def _maybe_text(data: Mapping[str, Any], name: str) -> str | None:

@@ -13,3 +13,10 @@ def finite_number(value: object, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise ValueError(f"{name} must be a finite number, got {value!r}")
     return float(value)
+
+
+def text(value: object, name: str) -> str:
+    """``value`` if it is a string, or a ``ValueError`` naming the field."""
+    if not isinstance(value, str):
+        raise ValueError(f"{name} must be a string, got {value!r}")
+    return value
