@@ -27,9 +27,9 @@ from scipy import signal, stats
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from custom_components.retro_balance.engine.filtering import lowpass_zero_phase
-from custom_components.retro_balance.engine.measures import sway_measures
-from custom_components.retro_balance.engine.resample import resample_uniform
+from custom_components.retro_balance.engine.signal.filtering import lowpass_zero_phase
+from custom_components.retro_balance.engine.signal.measures import sway_measures
+from custom_components.retro_balance.engine.signal.resample import resample_uniform
 
 REPEATS = 15
 FS_HZ = 100.0
@@ -128,7 +128,7 @@ def bench_stance_detector() -> None:
     on its own. The frame that ends the test also computes the sway measures once (filter and
     measures over the held part), so it is reported separately.
     """
-    from custom_components.retro_balance.engine.stance import StanceDetector, StanceTest
+    from custom_components.retro_balance.engine.detection.stance import StanceDetector, StanceTest
     from tests.engine.synthetic_stance import single_leg
 
     stream = single_leg(1.0, seed=1, hold_s=40.0)
@@ -155,7 +155,7 @@ def bench_stance_detector() -> None:
 
 def bench_protocol() -> None:
     """Section 4: parse and encode one 10-sample frame (engine/protocol.py)."""
-    from custom_components.retro_balance.engine.protocol import encode_frame, parse_frame
+    from custom_components.retro_balance.engine.wire.protocol import encode_frame, parse_frame
 
     cells_kg = np.random.default_rng(1).normal(17.5, 0.5, (10, 4))
     cells_kg[3, 2] = np.nan  # a missed reading, sent as null

@@ -15,7 +15,7 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-from custom_components.retro_balance.engine import protocol
+from custom_components.retro_balance.engine.wire import protocol
 
 from .sway import CONDITIONS, gains
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TextIO
 
-from custom_components.retro_balance.engine import protocol
+from custom_components.retro_balance.engine.wire import protocol
 
 from .runner import BrokerSettings, BrokerUnreachableError, PadClient, play, print_messages
 from .scenarios import (

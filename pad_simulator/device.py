@@ -16,7 +16,7 @@ from typing import Final, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from custom_components.retro_balance.engine import protocol
+from custom_components.retro_balance.engine.wire import protocol
 
 FloatArray = npt.NDArray[np.float64]
 

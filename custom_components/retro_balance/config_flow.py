@@ -48,9 +48,9 @@ from .const import (
     MIN_TRIALS,
     SUBENTRY_PERSON,
 )
-from .engine.norms import Sex
-from .engine.people import PersonProfile
-from .engine.protocol import (
+from .engine.clinical.norms import Sex
+from .engine.clinical.people import PersonProfile
+from .engine.wire.protocol import (
     DEFAULT_PREFIX,
     PadInfo,
     ProtocolError,

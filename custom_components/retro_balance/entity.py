@@ -8,7 +8,7 @@ from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
 
 from .const import DOMAIN
-from .engine.session import SessionRecord
+from .engine.clinical.session import SessionRecord
 from .pad_link import PadLink
 
 

@@ -9,7 +9,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from . import RetroBalanceConfigEntry
 from .const import EVENT_SESSION_UNASSIGNED, EVENT_TEST_COMPLETED, SUBENTRY_PERSON
-from .engine.session import SessionRecord
+from .engine.clinical.session import SessionRecord
 from .entity import PadEntity, PersonEntity
 from .pad_link import PadLink
 

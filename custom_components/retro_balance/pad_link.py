@@ -41,11 +41,13 @@ from .const import (
     LOGGER,
     OFFLINE_ISSUE_AFTER_S,
 )
-from .engine.cop import WII_BALANCE_BOARD, PadGeometry, centre_of_pressure
-from .engine.daily_check import CheckEvent, CheckEventKind, CheckRunner
-from .engine.pad_state import CalibrationIssue, PadMonitor, PadState, pad_state
-from .engine.people import PersonProfile, identify_person
-from .engine.protocol import (
+from .engine.clinical.people import PersonProfile, identify_person
+from .engine.clinical.session import SessionRecord, assess_session, new_session_id
+from .engine.detection.daily_check import CheckEvent, CheckEventKind, CheckRunner
+from .engine.detection.pad_state import CalibrationIssue, PadMonitor, PadState, pad_state
+from .engine.detection.stance import StanceTest
+from .engine.signal.cop import WII_BALANCE_BOARD, PadGeometry, centre_of_pressure
+from .engine.wire.protocol import (
     Cue,
     PadInfo,
     ProtocolError,
@@ -59,9 +61,7 @@ from .engine.protocol import (
     parse_topic,
     topic,
 )
-from .engine.sequencing import FrameSequencer
-from .engine.session import SessionRecord, assess_session, new_session_id
-from .engine.stance import StanceTest
+from .engine.wire.sequencing import FrameSequencer
 from .settings import daily_check_plan, people, single_test_plan
 from .storage import RawCop, SessionHistory
 

@@ -27,10 +27,10 @@ from homeassistant.helpers.typing import StateType
 
 from . import RetroBalanceConfigEntry
 from .const import SUBENTRY_PERSON
-from .engine.fall_risk import RiskLevel
-from .engine.pad_state import PadState
-from .engine.session import SessionRecord, best_result
-from .engine.stance import StanceTest
+from .engine.clinical.fall_risk import RiskLevel
+from .engine.clinical.session import SessionRecord, best_result
+from .engine.detection.pad_state import PadState
+from .engine.detection.stance import StanceTest
 from .entity import PadEntity, PersonEntity
 from .pad_link import PadLink
 

@@ -30,8 +30,8 @@ from .const import (
     SERVICE_EXPORT_HISTORY,
     SERVICE_START_TEST,
 )
-from .engine.session import SessionRecord, assign_session, export_session
-from .engine.stance import StanceTest
+from .engine.clinical.session import SessionRecord, assign_session, export_session
+from .engine.detection.stance import StanceTest
 
 if TYPE_CHECKING:
     from . import RetroBalanceData

@@ -20,11 +20,11 @@ from .const import (
     DEFAULT_TRIALS,
     SUBENTRY_PERSON,
 )
-from .engine.daily_check import DEFAULT_DAILY_CHECK, CheckPlan
-from .engine.norms import Sex
-from .engine.people import PersonProfile
-from .engine.protocol import TopicKind, topic
-from .engine.stance import StanceTest
+from .engine.clinical.norms import Sex
+from .engine.clinical.people import PersonProfile
+from .engine.detection.daily_check import DEFAULT_DAILY_CHECK, CheckPlan
+from .engine.detection.stance import StanceTest
+from .engine.wire.protocol import TopicKind, topic
 
 STANCE_TEST_KEYS: tuple[str, ...] = tuple(test.value for test in StanceTest)
 DEFAULT_DAILY_TESTS: tuple[str, ...] = tuple(test.value for test in DEFAULT_DAILY_CHECK)

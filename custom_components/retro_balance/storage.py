@@ -23,7 +23,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.storage import Store
 
 from .const import DOMAIN, LOGGER
-from .engine.session import SessionRecord
+from .engine.clinical.session import SessionRecord
 
 STORAGE_VERSION = 2
 STORAGE_MINOR_VERSION = 1

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from types import FrameType
 
-from custom_components.retro_balance.engine import protocol
+from custom_components.retro_balance.engine.wire import protocol
 from pad_simulator.body import Phase
 from pad_simulator.runner import BrokerSettings, PadClient, play
 from pad_simulator.scenarios import (

@@ -19,13 +19,13 @@ import numpy as np
 import numpy.typing as npt
 from scipy.signal import lfilter  # type: ignore[import-untyped]
 
-from custom_components.retro_balance.engine.cop import WII_BALANCE_BOARD, PadGeometry
-from custom_components.retro_balance.engine.daily_check import (
+from custom_components.retro_balance.engine.detection.daily_check import (
     CheckEvent,
     CheckEventKind,
     CheckRunner,
 )
-from custom_components.retro_balance.engine.stance import StanceTest
+from custom_components.retro_balance.engine.detection.stance import StanceTest
+from custom_components.retro_balance.engine.signal.cop import WII_BALANCE_BOARD, PadGeometry
 
 FloatArray = npt.NDArray[np.float64]
 

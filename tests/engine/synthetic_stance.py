@@ -16,15 +16,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from custom_components.retro_balance.engine.cop import WII_BALANCE_BOARD, PadGeometry
-from custom_components.retro_balance.engine.measures import SwayMeasures
-from custom_components.retro_balance.engine.stance import (
+from custom_components.retro_balance.engine.detection.stance import (
     EndReason,
     StanceDetector,
     StanceEvent,
     StanceResult,
     StanceTest,
 )
+from custom_components.retro_balance.engine.signal.cop import WII_BALANCE_BOARD, PadGeometry
+from custom_components.retro_balance.engine.signal.measures import SwayMeasures
 
 FloatArray = npt.NDArray[np.float64]
 

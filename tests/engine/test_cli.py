@@ -8,9 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from custom_components.retro_balance.engine import cli
-from custom_components.retro_balance.engine.measures import sway_measures
-from custom_components.retro_balance.engine.resample import resample_uniform
+from custom_components.retro_balance.engine.cli import analyze
+from custom_components.retro_balance.engine.cli import main as cli
+from custom_components.retro_balance.engine.signal.measures import sway_measures
+from custom_components.retro_balance.engine.signal.resample import resample_uniform
 
 REQUIRED_KEYS = {
     "file", "samples", "duration_s", "path_length_cm", "mean_velocity_cm_s",
@@ -223,7 +224,7 @@ def test_unexpected_errors_are_one_line_too(
     def explode(*_: object, **__: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(cli, "sway_measures", explode)
+    monkeypatch.setattr(analyze, "sway_measures", explode)
     path = _cop_file(tmp_path / "a.tsv")
     assert _one_error(tmp_path, path) == f"{path}: unexpected RuntimeError: boom"
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from custom_components.retro_balance.engine.cop import (
+from custom_components.retro_balance.engine.signal.cop import (
     DEFAULT_MIN_TOTAL_KG,
     WII_BALANCE_BOARD,
     CellCalibration,

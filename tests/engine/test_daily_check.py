@@ -16,8 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from custom_components.retro_balance.engine.cop import WII_BALANCE_BOARD, PadGeometry
-from custom_components.retro_balance.engine.daily_check import (
+from custom_components.retro_balance.engine.detection.daily_check import (
     DEFAULT_DAILY_CHECK,
     STEADI_HOLD_S,
     CheckEvent,
@@ -31,7 +30,7 @@ from custom_components.retro_balance.engine.daily_check import (
     start_posture,
     trial_passed,
 )
-from custom_components.retro_balance.engine.stance import (
+from custom_components.retro_balance.engine.detection.stance import (
     DetectorConfig,
     EndReason,
     QualityFlag,
@@ -41,6 +40,7 @@ from custom_components.retro_balance.engine.stance import (
     StanceResult,
     StanceTest,
 )
+from custom_components.retro_balance.engine.signal.cop import WII_BALANCE_BOARD, PadGeometry
 from tests.engine.synthetic_check import SimulatedPerson, Trial
 
 QUIET = StanceTest.QUIET_EYES_CLOSED

@@ -18,15 +18,15 @@ from dataclasses import dataclass
 
 import pytest
 
-from custom_components.retro_balance.engine import protocol
-from custom_components.retro_balance.engine.cop import PadGeometry
-from custom_components.retro_balance.engine.daily_check import CheckPlan, CheckRunner
-from custom_components.retro_balance.engine.stance import (
+from custom_components.retro_balance.engine.detection.daily_check import CheckPlan, CheckRunner
+from custom_components.retro_balance.engine.detection.stance import (
     DetectorConfig,
     EndReason,
     StanceResult,
     StanceTest,
 )
+from custom_components.retro_balance.engine.signal.cop import PadGeometry
+from custom_components.retro_balance.engine.wire import protocol
 from pad_simulator.scenarios import (
     SETTLE_S,
     ScenarioOptions,

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from custom_components.retro_balance.engine.fall_risk import (
+from custom_components.retro_balance.engine.clinical.fall_risk import (
     FallRiskAssessment,
     RiskLevel,
     RiskReason,
@@ -15,7 +15,7 @@ from custom_components.retro_balance.engine.fall_risk import (
     best_trials,
     level_for,
 )
-from custom_components.retro_balance.engine.stance import (
+from custom_components.retro_balance.engine.detection.stance import (
     EndReason,
     QualityFlag,
     StanceResult,

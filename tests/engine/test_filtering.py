@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from scipy import signal
 
-from custom_components.retro_balance.engine import filtering
-from custom_components.retro_balance.engine.filtering import (
+from custom_components.retro_balance.engine.signal import filtering
+from custom_components.retro_balance.engine.signal.filtering import (
     BLOCK_SAMPLES,
     butterworth_lowpass_sections,
     lowpass_zero_phase,

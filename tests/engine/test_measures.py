@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import signal, stats
 
-from custom_components.retro_balance.engine.measures import (
+from custom_components.retro_balance.engine.signal.measures import (
     MIN_SAMPLES,
     SwayMeasures,
     axis_mean_velocity_cm_s,
@@ -20,7 +20,7 @@ from custom_components.retro_balance.engine.measures import (
     rms_cm,
     sway_measures,
 )
-from custom_components.retro_balance.engine.spectrum import periodic_hann, welch_psd
+from custom_components.retro_balance.engine.signal.spectrum import periodic_hann, welch_psd
 
 # A 3-4-5 zig-zag: every step is 3 cm along AP or 4 cm along ML.
 AP = [0, 3, 3, 0, 0, 3, 3, 0, 0, 3]

@@ -12,8 +12,8 @@ from types import ModuleType
 import numpy as np
 import pytest
 
-from custom_components.retro_balance.engine import norms, sway_norms
-from custom_components.retro_balance.engine.norms import (
+from custom_components.retro_balance.engine.clinical import norms, sway_norms
+from custom_components.retro_balance.engine.clinical.norms import (
     SWAY_NORMS,
     Sex,
     TimedNorm,

@@ -8,7 +8,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from custom_components.retro_balance.engine.pad_state import (
+from custom_components.retro_balance.engine.detection.pad_state import (
     DEAD_CORNER_DURATION_S,
     EMPTY_OFFSET_DURATION_S,
     CalibrationIssueCode,
@@ -16,7 +16,7 @@ from custom_components.retro_balance.engine.pad_state import (
     PadState,
     pad_state,
 )
-from custom_components.retro_balance.engine.protocol import Frame
+from custom_components.retro_balance.engine.wire.protocol import Frame
 
 RATE_HZ = 80.0
 

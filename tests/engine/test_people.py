@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from custom_components.retro_balance.engine.norms import Sex
-from custom_components.retro_balance.engine.people import (
+from custom_components.retro_balance.engine.clinical.norms import Sex
+from custom_components.retro_balance.engine.clinical.people import (
     IdentifiedBy,
     PersonProfile,
     identify_person,

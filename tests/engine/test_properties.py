@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from custom_components.retro_balance.engine.measures import SwayMeasures, sway_measures
+from custom_components.retro_balance.engine.signal.measures import SwayMeasures, sway_measures
 
 FAST = settings(max_examples=30, deadline=None, database=None)
 

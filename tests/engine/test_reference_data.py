@@ -14,14 +14,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from custom_components.retro_balance.engine.cli import main
-from custom_components.retro_balance.engine.cop import WII_BALANCE_BOARD, centre_of_pressure
-from custom_components.retro_balance.engine.measures import sway_measures
-from custom_components.retro_balance.engine.resample import (
+from custom_components.retro_balance.engine.cli.main import main
+from custom_components.retro_balance.engine.cli.tabular import read_table
+from custom_components.retro_balance.engine.signal.cop import WII_BALANCE_BOARD, centre_of_pressure
+from custom_components.retro_balance.engine.signal.measures import sway_measures
+from custom_components.retro_balance.engine.signal.resample import (
     longest_complete_stretch,
     resample_uniform,
 )
-from custom_components.retro_balance.engine.tabular import read_table
 
 pytestmark = pytest.mark.shared_data
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from custom_components.retro_balance.engine.resample import (
+from custom_components.retro_balance.engine.signal.resample import (
     Gap,
     longest_complete_stretch,
     resample_uniform,

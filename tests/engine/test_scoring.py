@@ -6,15 +6,19 @@ import json
 
 import pytest
 
-from custom_components.retro_balance.engine import norms, scoring
-from custom_components.retro_balance.engine.fall_risk import RiskLevel
-from custom_components.retro_balance.engine.scoring import (
+from custom_components.retro_balance.engine.clinical import norms, scoring
+from custom_components.retro_balance.engine.clinical.fall_risk import RiskLevel
+from custom_components.retro_balance.engine.clinical.scoring import (
     BalanceAssessment,
     ScoreComponent,
     Sex,
     assess_balance,
 )
-from custom_components.retro_balance.engine.stance import EndReason, QualityFlag, StanceTest
+from custom_components.retro_balance.engine.detection.stance import (
+    EndReason,
+    QualityFlag,
+    StanceTest,
+)
 from tests.engine.synthetic_stance import sway, trial
 
 T = StanceTest

@@ -12,11 +12,13 @@ from typing import Any
 
 import pytest
 
-from custom_components.retro_balance.engine.measures import SwayMeasures
-from custom_components.retro_balance.engine.norms import Sex
-from custom_components.retro_balance.engine.people import IdentifiedBy, PersonProfile
-from custom_components.retro_balance.engine.scoring import BalanceAssessment, assess_balance
-from custom_components.retro_balance.engine.session import (
+from custom_components.retro_balance.engine.clinical.norms import Sex
+from custom_components.retro_balance.engine.clinical.people import IdentifiedBy, PersonProfile
+from custom_components.retro_balance.engine.clinical.scoring import (
+    BalanceAssessment,
+    assess_balance,
+)
+from custom_components.retro_balance.engine.clinical.session import (
     RAW_COP_KEY,
     SCHEMA_KEY,
     SESSION_SCHEMA_VERSION,
@@ -29,12 +31,13 @@ from custom_components.retro_balance.engine.session import (
     latest_for_person,
     new_session_id,
 )
-from custom_components.retro_balance.engine.stance import (
+from custom_components.retro_balance.engine.detection.stance import (
     EndReason,
     QualityFlag,
     StanceResult,
     StanceTest,
 )
+from custom_components.retro_balance.engine.signal.measures import SwayMeasures
 
 START = datetime(2026, 11, 23, 18, 0, 0, tzinfo=UTC)
 ANNA = PersonProfile(

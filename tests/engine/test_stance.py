@@ -11,9 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from custom_components.retro_balance.engine.cop import PadGeometry
-from custom_components.retro_balance.engine.measures import SwayMeasures
-from custom_components.retro_balance.engine.stance import (
+from custom_components.retro_balance.engine.detection.stance import (
     DetectorConfig,
     EndReason,
     QualityFlag,
@@ -23,6 +21,8 @@ from custom_components.retro_balance.engine.stance import (
     StanceResult,
     StanceTest,
 )
+from custom_components.retro_balance.engine.signal.cop import PadGeometry
+from custom_components.retro_balance.engine.signal.measures import SwayMeasures
 from tests.engine import synthetic_stance as syn
 
 RATE = syn.RATE_HZ

@@ -14,8 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from custom_components.retro_balance.engine.measures import SwayMeasures
-from custom_components.retro_balance.engine.stance import (
+from custom_components.retro_balance.engine.detection.stance import (
     EndReason,
     QualityFlag,
     StanceDetector,
@@ -23,6 +22,7 @@ from custom_components.retro_balance.engine.stance import (
     StanceResult,
     StanceTest,
 )
+from custom_components.retro_balance.engine.signal.measures import SwayMeasures
 from tests.engine import synthetic_stance as syn
 
 SIDES = [(-1.0, StanceTest.SINGLE_LEG_LEFT), (1.0, StanceTest.SINGLE_LEG_RIGHT)]

@@ -19,7 +19,7 @@ from custom_components.retro_balance.const import (
     CONF_PREFIX,
     DOMAIN,
 )
-from custom_components.retro_balance.engine.protocol import encode_info
+from custom_components.retro_balance.engine.wire.protocol import encode_info
 
 from .helpers import ANNA_ID, BEN_ID, ENTRY_ID, INFO, PAD_ID, PREFIX, fire, person
 

@@ -27,7 +27,7 @@ from custom_components.retro_balance.const import (
     DOMAIN,
     SUBENTRY_PERSON,
 )
-from custom_components.retro_balance.engine.protocol import encode_info
+from custom_components.retro_balance.engine.wire.protocol import encode_info
 
 from .helpers import ANNA_ID, INFO, PAD_ID, PREFIX
 

@@ -15,7 +15,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.retro_balance.const import DOMAIN
-from custom_components.retro_balance.engine.protocol import encode_info
+from custom_components.retro_balance.engine.wire.protocol import encode_info
 
 from .helpers import ENTRY_ID, INFO, fire
 

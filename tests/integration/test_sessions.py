@@ -11,7 +11,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from custom_components.retro_balance.const import DOMAIN
-from custom_components.retro_balance.engine.session import SessionRecord
+from custom_components.retro_balance.engine.clinical.session import SessionRecord
 from pad_simulator.scenarios import generate
 
 from .helpers import ANNA_ID, BEN_ID, ENTRY_ID, play, stored

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 import numpy as np
 import numpy.typing as npt
 
-from custom_components.retro_balance.engine import protocol
-from custom_components.retro_balance.engine.cop import WII_BALANCE_BOARD, centre_of_pressure
+from custom_components.retro_balance.engine.signal.cop import WII_BALANCE_BOARD, centre_of_pressure
+from custom_components.retro_balance.engine.wire import protocol
 
 FloatArray = npt.NDArray[np.float64]
 GEOMETRY = WII_BALANCE_BOARD

@@ -8,8 +8,8 @@ import math
 import numpy as np
 import pytest
 
-from custom_components.retro_balance.engine import protocol
-from custom_components.retro_balance.engine.protocol import ProtocolError
+from custom_components.retro_balance.engine.wire import protocol
+from custom_components.retro_balance.engine.wire.protocol import ProtocolError
 
 
 def frame_payload(**overrides: object) -> bytes:

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from custom_components.retro_balance.engine import protocol
+from custom_components.retro_balance.engine.wire import protocol
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "protocol"
 VALID = sorted((FIXTURES / "valid").glob("*.json"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from custom_components.retro_balance.engine.protocol import (
+from custom_components.retro_balance.engine.wire.protocol import (
     Frame,
     FrameSequencer,
     FrameVerdict,

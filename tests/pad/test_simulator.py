@@ -9,12 +9,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from custom_components.retro_balance.engine import protocol
-from custom_components.retro_balance.engine.cop import centre_of_pressure
-from custom_components.retro_balance.engine.daily_check import CheckPlan, CheckRunner
-from custom_components.retro_balance.engine.filtering import lowpass_zero_phase
-from custom_components.retro_balance.engine.measures import sway_measures
-from custom_components.retro_balance.engine.stance import EndReason, StanceDetector, StanceTest
+from custom_components.retro_balance.engine.detection.daily_check import CheckPlan, CheckRunner
+from custom_components.retro_balance.engine.detection.stance import (
+    EndReason,
+    StanceDetector,
+    StanceTest,
+)
+from custom_components.retro_balance.engine.signal.cop import centre_of_pressure
+from custom_components.retro_balance.engine.signal.filtering import lowpass_zero_phase
+from custom_components.retro_balance.engine.signal.measures import sway_measures
+from custom_components.retro_balance.engine.wire import protocol
 from pad_simulator import body, sway
 from pad_simulator.device import DeviceConfig, PadDevice
 from pad_simulator.replay import load_replay

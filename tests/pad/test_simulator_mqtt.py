@@ -23,7 +23,7 @@ import paho.mqtt.client as mqtt
 import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 
-from custom_components.retro_balance.engine import protocol
+from custom_components.retro_balance.engine.wire import protocol
 from pad_simulator.cli import main
 from pad_simulator.scenarios import generate
 

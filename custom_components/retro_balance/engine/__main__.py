@@ -1,5 +1,5 @@
 """Entry point: ``python -m custom_components.retro_balance.engine analyze FILE... --fs HZ ...``."""
 
-from .cli import main
+from .cli.main import main
 
 raise SystemExit(main())

@@ -16,9 +16,9 @@ import sys
 
 import numpy as np
 
-from custom_components.retro_balance.engine.cop import PadGeometry, centre_of_pressure
-from custom_components.retro_balance.engine.protocol import Frame, parse_frame
-from custom_components.retro_balance.engine.sequencing import FrameSequencer
+from custom_components.retro_balance.engine.signal.cop import PadGeometry, centre_of_pressure
+from custom_components.retro_balance.engine.wire.protocol import Frame, parse_frame
+from custom_components.retro_balance.engine.wire.sequencing import FrameSequencer
 
 COUNTS_PER_KG = 20000
 ZERO_COUNTS = 100000

@@ -11,8 +11,8 @@ from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Any
 
-from .measures import SwayMeasures
-from .validation import finite_number
+from ..signal.measures import SwayMeasures
+from ..validation import finite_number
 
 
 class StanceTest(StrEnum):

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-FloatArray = npt.NDArray[np.float64]
+from ..arrays import FloatArray
+
 Corners = tuple[float, float, float, float]
 
 DEFAULT_MIN_TOTAL_KG = 20.0

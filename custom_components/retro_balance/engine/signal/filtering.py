@@ -33,7 +33,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-FloatArray = npt.NDArray[np.float64]
+from ..arrays import FloatArray
+
 Section = tuple[float, float, float, float, float]
 """One second-order section ``(b0, b1, b2, a1, a2)`` with ``a0 = 1``."""
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-FloatArray = npt.NDArray[np.float64]
+from ..arrays import FloatArray
 
 DEFAULT_MAX_GAP_S = 0.25
 

@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 if TYPE_CHECKING:
-    from .protocol import Frame
+    from ..wire.protocol import Frame
 
 OCCUPIED_MIN_KG = 10.0
 """Total load at or above which someone is on the pad (the firmware's idle threshold too)."""

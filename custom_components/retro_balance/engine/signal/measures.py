@@ -23,9 +23,8 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import numpy.typing as npt
 
+from ..arrays import FloatArray
 from .spectrum import welch_psd
-
-FloatArray = npt.NDArray[np.float64]
 
 MIN_SAMPLES = 10
 """Fewest samples any measure accepts: enough for a covariance and two Welch segments."""

@@ -21,25 +21,21 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
 import numpy as np
-import numpy.typing as npt
 
-from .cop import DEFAULT_MIN_TOTAL_KG, WII_BALANCE_BOARD, PadGeometry, centre_of_pressure
-from .filtering import lowpass_zero_phase
-from .measures import MIN_SAMPLES, sway_measures
-from .resample import DEFAULT_MAX_GAP_S, longest_complete_stretch, resample_uniform
+from ..arrays import FloatArray
+from ..signal.cop import DEFAULT_MIN_TOTAL_KG, WII_BALANCE_BOARD, PadGeometry, centre_of_pressure
+from ..signal.filtering import lowpass_zero_phase
+from ..signal.measures import MIN_SAMPLES, sway_measures
+from ..signal.resample import DEFAULT_MAX_GAP_S, longest_complete_stretch, resample_uniform
+from .command import PROG, Command
 from .tabular import Table, read_table
-
-FloatArray = npt.NDArray[np.float64]
 
 CM_PER_UNIT = {"cm": 1.0, "mm": 0.1, "m": 100.0}
 KG_PER_LOAD_UNIT = {"kg": 1.0, "N": 1.0 / 9.80665, "lb": 0.45359237}
-PROG = "python -m custom_components.retro_balance.engine"
 
 
 class AnalysisError(ValueError):
@@ -55,33 +51,16 @@ class _Trace:
     extra: dict[str, Any]
 
 
-_ANALYZE_HELP = "print the sway measures of each file as one JSON line"
-_ANALYZE_DESCRIPTION = (
+HELP = "print the sway measures of each file as one JSON line"
+DESCRIPTION = (
     "Read delimited text files with a header row (tab, comma or whitespace separated; "
     "gzip-compressed too) and print one JSON object per file with the sway measures. "
     "Give either --ap and --ml (COP columns) or --cells with --time (corner loads)."
 )
-_ANALYZE_EPILOG = (
-    f"example: {PROG} analyze BDS00001.txt.gz --fs 100 --ap 'COPx[cm]' --ml 'COPy[cm]'"
-)
+EPILOG = f"example: {PROG} analyze BDS00001.txt.gz --fs 100 --ap 'COPx[cm]' --ml 'COPy[cm]'"
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Return the top-level parser (its only command is ``analyze``)."""
-    parser = argparse.ArgumentParser(
-        prog=PROG,
-        description="Sway measures (Prieto 1996; Santos & Duarte 2016) of COP recordings.",
-    )
-    commands = parser.add_subparsers(dest="command", required=True)
-    _add_analyze_arguments(
-        commands.add_parser(
-            "analyze", help=_ANALYZE_HELP, description=_ANALYZE_DESCRIPTION, epilog=_ANALYZE_EPILOG
-        )
-    )
-    return parser
-
-
-def _add_analyze_arguments(analyze: argparse.ArgumentParser) -> None:
+def add_arguments(analyze: argparse.ArgumentParser) -> None:
     """Declare the options of the ``analyze`` command on ``analyze``."""
     analyze.add_argument("files", nargs="+", metavar="FILE", help="recordings to analyse")
     analyze.add_argument(
@@ -129,20 +108,8 @@ def _add_analyze_arguments(analyze: argparse.ArgumentParser) -> None:
     )  # fmt: skip
 
 
-def main(
-    argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None
-) -> int:
-    """Run the command line; return the exit status (0 ok, 1 a file failed, 2 bad arguments)."""
-    out, err = stdout or sys.stdout, stderr or sys.stderr
-    arguments = list(sys.argv[1:] if argv is None else argv)
-    if arguments[:1] != ["analyze"]:
-        build_parser().parse_args(arguments)  # prints help or a usage error and exits
-    # Parsed on its own so that files and options may be intermixed (subparsers cannot be).
-    analyze = argparse.ArgumentParser(
-        prog=f"{PROG} analyze", description=_ANALYZE_DESCRIPTION, epilog=_ANALYZE_EPILOG,
-    )  # fmt: skip
-    _add_analyze_arguments(analyze)
-    args = analyze.parse_intermixed_args(arguments[1:])
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Analyse each file; return the exit status (0 ok, 1 a file failed, 2 bad arguments)."""
     problem = _argument_problem(args)
     if problem:
         err.write(f"{PROG} analyze: error: {problem}\n")
@@ -253,3 +220,13 @@ def _reject_missing(table: Table, column: str, values: FloatArray) -> None:
             f"column {column!r} has {bad.size} missing or non-finite value(s), first on line "
             f"{table.line_numbers[bad[0]]}; give --time to resample over them"
         )
+
+
+COMMAND = Command(
+    name="analyze",
+    help=HELP,
+    description=DESCRIPTION,
+    epilog=EPILOG,
+    add_arguments=add_arguments,
+    run=run,
+)

@@ -18,7 +18,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-FloatArray = npt.NDArray[np.float64]
+from ..arrays import FloatArray
+
 IntArray = npt.NDArray[np.int64]
 
 GZIP_MAGIC = b"\x1f\x8b"

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from . import sway_norms
+from ..clinical import sway_norms
 
 
 class Sex(StrEnum):

@@ -30,8 +30,8 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
-from .cop import WII_BALANCE_BOARD, PadGeometry
-from .protocol import Cue
+from ..signal.cop import WII_BALANCE_BOARD, PadGeometry
+from ..wire.protocol import Cue
 from .stance import (
     DetectorConfig,
     EndReason,

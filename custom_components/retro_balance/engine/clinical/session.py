@@ -19,9 +19,9 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
+from ..detection.stance import StanceResult, StanceTest
 from .people import UNASSIGNED_METHODS, IdentifiedBy, PersonProfile
 from .scoring import BalanceAssessment, assess_balance
-from .stance import StanceResult, StanceTest
 
 SESSION_SCHEMA_VERSION = 1
 SCHEMA_KEY = "schema_version"

@@ -22,9 +22,10 @@ from typing import Any, cast
 import numpy as np
 import numpy.typing as npt
 
-from .cop import WII_BALANCE_BOARD, PadGeometry, as_corner_rows, centre_of_pressure
-from .filtering import lowpass_zero_phase
-from .measures import MIN_SAMPLES, SwayMeasures, sway_measures
+from ..arrays import FloatArray
+from ..signal.cop import WII_BALANCE_BOARD, PadGeometry, as_corner_rows, centre_of_pressure
+from ..signal.filtering import lowpass_zero_phase
+from ..signal.measures import MIN_SAMPLES, SwayMeasures, sway_measures
 from .stance_config import DetectorConfig
 from .stance_result import (
     ABORTING_REASONS,
@@ -49,7 +50,6 @@ __all__ = [
     "StanceTest",
 ]
 
-FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
 FILTER_ORDER = 4

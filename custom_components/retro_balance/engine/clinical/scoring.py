@@ -21,6 +21,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..detection.stance import StanceResult, StanceTest
+from ..validation import finite_number, text
 from .fall_risk import (
     MIN_QUIET_HOLD_S,
     QUIET_TESTS,
@@ -30,8 +32,6 @@ from .fall_risk import (
     usable_quiet_trial,
 )
 from .norms import Sex, TimedNorm, ratio_to_norm, single_leg_norm, sway_norm, tandem_norm
-from .stance import StanceResult, StanceTest
-from .validation import finite_number, text
 
 __all__ = ["BalanceAssessment", "ScoreComponent", "Sex", "assess_balance"]
 

@@ -1,0 +1,1 @@
+"""The engine's command-line tools, for researchers and for checking rules without HA."""

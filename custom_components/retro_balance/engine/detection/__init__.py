@@ -1,0 +1,1 @@
+"""What the pad sees happen: occupancy, the live stance-test detector, the daily-check sequence."""

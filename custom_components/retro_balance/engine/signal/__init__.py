@@ -1,0 +1,1 @@
+"""From four corner loads to sway measures: COP, resampling, filtering, spectra, measures."""
