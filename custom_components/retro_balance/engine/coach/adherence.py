@@ -89,7 +89,9 @@ def week_adherence(
     if phase is None:
         return None
     plan = plan_for(phase)
+    # Days after `today` are left out: `today` may lie in the past (recomputing a past state).
     days = [monday + timedelta(days=n) for n in range(DAYS_PER_WEEK)]
+    days = [day for day in days if day <= today]
     walk_minutes_per_day = [
         sum(a.duration_min for a in by_day.get(day, ()) if a.kind is ActivityKind.RETRO_WALK)
         for day in days
