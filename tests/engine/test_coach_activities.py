@@ -14,7 +14,6 @@ from custom_components.retro_balance.engine.coach.activities import (
     check_not_future,
 )
 from custom_components.retro_balance.engine.coach.programme import ActivityKind, Support
-
 from tests.engine.coach_builders import AMSTERDAM, MONDAY, activity, at, hold, walk
 
 

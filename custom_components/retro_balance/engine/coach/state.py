@@ -120,7 +120,7 @@ class CoachState:
         check_not_future(activity, now)
         if any(known.activity_id == activity.activity_id for known in self.activities):
             raise ValueError(f"activity {activity.activity_id!r} is already logged")
-        activities = sorted((*self.activities, activity), key=lambda a: a.started_at)
+        activities = sorted((*self.activities, activity), key=_log_order)
         return replace(self, activities=tuple(activities))
 
     def without_activity(self, activity_id: str) -> CoachState:
@@ -197,6 +197,11 @@ class CoachState:
         )
 
 
+def _log_order(activity: Activity) -> tuple[datetime, str]:
+    """Order of the log: by start, ties by id, so a stored log reads back in one order."""
+    return activity.started_at, activity.activity_id
+
+
 def _list(data: Mapping[str, Any], name: str) -> list[Any]:
     value = data.get(name)
     if not isinstance(value, list):
@@ -228,7 +233,7 @@ def _read_activities(
             quarantine.append(QuarantinedRecord(record=record, error=f"activities[{index}]: {err}"))
             continue
         activities[activity.activity_id] = activity
-    ordered = sorted(activities.values(), key=lambda a: a.started_at)
+    ordered = sorted(activities.values(), key=_log_order)
     return tuple(ordered), tuple(quarantine)
 
 
