@@ -12,6 +12,7 @@ from custom_components.retro_balance.engine.coach.activities import (
     Activity,
     LoggedVia,
     check_not_future,
+    new_activity_id,
 )
 from custom_components.retro_balance.engine.coach.programme import ActivityKind, Support
 from tests.engine.coach_builders import AMSTERDAM, MONDAY, activity, at, hold, walk
@@ -124,3 +125,30 @@ def test_future_starts_are_refused_beyond_five_minutes() -> None:
     assert check_not_future(walk(MONDAY, hour=11), now).kind is ActivityKind.RETRO_WALK
     with pytest.raises(ValueError, match="lies in the future"):
         check_not_future(walk(MONDAY, hour=12), now)
+
+
+def test_new_ids_are_random_hex() -> None:
+    first, second = new_activity_id(), new_activity_id()
+    assert first != second
+    assert len(first) == 32
+    int(first, 16)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"kind": "retro_walk"}, "kind must be one of"),
+        ({"logged_via": "pad"}, "logged_via must be one of"),
+        ({"support": "none"}, "support must be one of"),
+    ],
+)
+def test_plain_strings_are_not_enum_members_in_code(changes: dict[str, Any], message: str) -> None:
+    fields: dict[str, Any] = {
+        "activity_id": "x",
+        "kind": ActivityKind.RETRO_WALK,
+        "started_at": at(MONDAY),
+        "duration_s": 60.0,
+        "logged_via": LoggedVia.PAD,
+    }
+    with pytest.raises(ValueError, match=message):
+        Activity(**(fields | changes))

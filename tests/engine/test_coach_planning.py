@@ -83,7 +83,9 @@ def test_a_walk_marks_its_day_completed_and_is_an_event_of_its_own() -> None:
 
 
 def test_only_events_overlapping_the_range_are_returned() -> None:
-    state = with_log(CoachState.start(MONDAY), [walk(MONDAY, minutes=30, hour=9)])
+    state = with_log(
+        CoachState.start(MONDAY), [walk(MONDAY, minutes=30, hour=9), walk(MONDAY, hour=18)]
+    )
     window = calendar_events(
         state, start=at(MONDAY, 9, 20), end=at(MONDAY, 10, 1), today=MONDAY, tz=AMSTERDAM
     )

@@ -170,6 +170,12 @@ def test_a_snooze_into_quiet_hours_waits_for_their_end() -> None:
     )
 
 
+def test_a_snooze_into_the_early_morning_quiet_hours_waits_the_same_day() -> None:
+    settings = _daily(10, quiet_hours=QuietHours(start=time(22), end=time(7)))
+    snoozed = snooze(settings, now=at(MONDAY, 0, 30), until=at(MONDAY, 1))
+    assert next_reminder(at(MONDAY, 0, 30), snoozed, AMSTERDAM, phase=P1) == at(MONDAY, 7)
+
+
 @pytest.mark.parametrize(
     ("reminder", "quiet", "expected_day_offset", "expected"),
     [
@@ -303,6 +309,12 @@ def test_bad_settings_are_refused(changes: dict[str, object], message: str) -> N
 
 
 def test_bad_settings_in_code_are_refused() -> None:
+    with pytest.raises(ValueError, match="enabled must be true or false"):
+        ReminderSettings(enabled=1)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="quiet_hours must be QuietHours"):
+        ReminderSettings(quiet_hours=("22:00", "07:00"))  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="non-empty set of weekdays"):
+        ReminderSettings(days={1, 3})  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="without a time zone"):
         ReminderSettings(time_of_day=time(10, tzinfo=UTC))
     with pytest.raises(ValueError, match="timezone-aware"):

@@ -207,5 +207,11 @@ def test_invalid_states_in_code_are_refused() -> None:
             activities=(walk(MONDAY, hour=15), walk(MONDAY, hour=9)),
         )
     with pytest.raises(ValueError, match="phase must be one of"):
+        CoachState(started_on=MONDAY, phase_history=start.phase_history, override=5)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="activities must be Activity records"):
+        CoachState(started_on=MONDAY, phase_history=start.phase_history, activities=({},))  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="reminders must be ReminderSettings"):
+        CoachState(started_on=MONDAY, phase_history=start.phase_history, reminders=None)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="phase must be one of"):
         start.with_override(7)  # type: ignore[arg-type]
     assert start.with_reminders(ReminderSettings(enabled=False)).reminders.enabled is False
