@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from custom_components.retro_balance.engine.coach.adherence import (
     activities_by_day,
     adherence_summary,
+    walked_on,
     week_adherence,
     weeks_met_in_phase,
 )
@@ -177,3 +178,9 @@ def test_exercise_days_count_days_not_sessions() -> None:
     assert week is not None
     marching = next(e for e in week.exercises if e.kind is ActivityKind.MARCHING)
     assert marching.days == 1
+
+
+def test_walked_on_looks_at_retro_walks_of_that_local_day() -> None:
+    done = [activity(ActivityKind.MARCHING, MONDAY), walk(MONDAY + timedelta(days=1), hour=0)]
+    assert not walked_on(done, MONDAY, AMSTERDAM)  # marching is not a walk; 00:00 is Tuesday
+    assert walked_on(done, MONDAY + timedelta(days=1), AMSTERDAM)

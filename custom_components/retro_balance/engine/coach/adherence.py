@@ -80,6 +80,14 @@ def activities_by_day(activities: Iterable[Activity], tz: ZoneInfo) -> dict[date
     return dict(grouped)
 
 
+def walked_on(activities: Iterable[Activity], day: date, tz: ZoneInfo) -> bool:
+    """Whether a retro walk was logged on local `day` (the HA side may then skip its reminder)."""
+    return any(
+        a.kind is ActivityKind.RETRO_WALK and local_date(a.started_at, tz) == day
+        for a in activities
+    )
+
+
 def week_adherence(
     by_day: ActivitiesByDay, history: Sequence[PhaseChange], monday: date, *, today: date
 ) -> WeekAdherence | None:
