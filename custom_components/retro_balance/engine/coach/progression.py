@@ -4,8 +4,8 @@ Rules, in order (``docs/coach.md`` gives each its source or calls it a product c
 
 1. Safety first. A high fall-risk level or a detected decline puts the person in phase 1
    (supported walking), from any phase: people at high fall risk should not be pushed to brisk or
-   unsupported walking (Sherrington 2019 via clinical.md), and the source itself begins every
-   programme supported and slow (SEED_PROTOCOL).
+   unsupported walking (clinical.md's summary of the fall-prevention evidence, Sherrington et al.),
+   and the source itself begins every programme supported and slow (SEED_PROTOCOL).
 2. Step up one phase when all of these hold:
    - `STEP_UP_WEEKS` complete weeks in a row, spent wholly in the current phase, met its target
      (product choice; the source gives no rule, it only suggests gains "within 4 to 6 weeks");
