@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
+from custom_components.retro_balance.engine.clinical.fall_risk import RiskLevel
 from custom_components.retro_balance.engine.coach.planning import (
     BEFORE_PROGRAMME_KEY,
     CalendarEvent,
@@ -14,7 +15,6 @@ from custom_components.retro_balance.engine.coach.programme import ActivityKind,
 from custom_components.retro_balance.engine.coach.progression import apply_decision, decide_phase
 from custom_components.retro_balance.engine.coach.reminders import QuietHours, ReminderSettings
 from custom_components.retro_balance.engine.coach.state import CoachState
-from custom_components.retro_balance.engine.fall_risk import RiskLevel
 from tests.engine.coach_builders import AMSTERDAM, MONDAY, NEW_YORK, activity, at, walk, with_log
 
 WEEK = timedelta(days=7)

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from custom_components.retro_balance.engine.clinical.fall_risk import RiskLevel
 from custom_components.retro_balance.engine.coach.adherence import DAYS_PER_WEEK
 from custom_components.retro_balance.engine.coach.clock import local_date
 from custom_components.retro_balance.engine.coach.history import PhaseAction, phase_on
@@ -19,7 +20,6 @@ from custom_components.retro_balance.engine.coach.progression import (
 )
 from custom_components.retro_balance.engine.coach.reasons import ReasonCode
 from custom_components.retro_balance.engine.coach.state import CoachState
-from custom_components.retro_balance.engine.fall_risk import RiskLevel
 from tests.engine.coach_builders import AMSTERDAM, MONDAY, full_week, hold, with_log
 
 WEEK = timedelta(days=DAYS_PER_WEEK)

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from custom_components.retro_balance.engine.clinical.fall_risk import RiskLevel
 from custom_components.retro_balance.engine.coach.history import PhaseAction, PhaseChange
 from custom_components.retro_balance.engine.coach.programme import Phase
 from custom_components.retro_balance.engine.coach.progression import update_phase
@@ -19,7 +20,6 @@ from custom_components.retro_balance.engine.coach.state import (
     MAX_MISSED_KEPT,
     CoachState,
 )
-from custom_components.retro_balance.engine.fall_risk import RiskLevel
 from tests.engine.coach_builders import AMSTERDAM, MONDAY, at, full_week, hold, walk, with_log
 
 WEEK = timedelta(days=7)

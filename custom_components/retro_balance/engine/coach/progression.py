@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from ..fall_risk import RiskLevel  # the coach's one import of the fall-risk level
+from ..clinical.fall_risk import RiskLevel  # the coach's one import of the fall-risk level
 from .adherence import activities_by_day, weeks_met_in_phase
 from .history import PhaseAction, PhaseChange
 from .practice import best_holds
