@@ -34,6 +34,7 @@ from .filtering import lowpass_zero_phase
 from .measures import MIN_SAMPLES, sway_measures
 from .resample import DEFAULT_MAX_GAP_S, longest_complete_stretch, resample_uniform
 from .tabular import Table, read_table
+from .trends import command as trend_command
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -78,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
             "analyze", help=_ANALYZE_HELP, description=_ANALYZE_DESCRIPTION, epilog=_ANALYZE_EPILOG
         )
     )
+    trend_command.add_parser(commands)
     return parser
 
 
@@ -135,6 +137,8 @@ def main(
     """Run the command line; return the exit status (0 ok, 1 a file failed, 2 bad arguments)."""
     out, err = stdout or sys.stdout, stderr or sys.stderr
     arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == [trend_command.NAME]:
+        return trend_command.main(arguments[1:], stdout=out, stderr=err)
     if arguments[:1] != ["analyze"]:
         build_parser().parse_args(arguments)  # prints help or a usage error and exits
     # Parsed on its own so that files and options may be intermixed (subparsers cannot be).

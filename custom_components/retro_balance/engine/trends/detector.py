@@ -53,7 +53,7 @@ class TrendStatus(StrEnum):
     DECLINING = "declining"
 
 
-STATUSES = tuple(TrendStatus)
+STATUSES: tuple[TrendStatus, ...] = tuple(TrendStatus)
 """Index of each status in :attr:`Detection.status`."""
 
 

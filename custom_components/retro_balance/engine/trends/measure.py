@@ -62,6 +62,14 @@ class TrendMeasure(StrEnum):
     BALANCE_SCORE = "balance_score"
 
 
+HOLD_MEASURES = (
+    TrendMeasure.SINGLE_LEG_LEFT,
+    TrendMeasure.SINGLE_LEG_RIGHT,
+    TrendMeasure.TANDEM,
+)
+"""The timed holds (seconds, capped by the pad's hold cap)."""
+
+
 class Scale(StrEnum):
     """How values are compared: as ratios (log) or as differences (linear)."""
 
@@ -121,6 +129,12 @@ class MeasureSpec:
         signed = scaled if self.higher_is_better else -scaled
         return math.exp(signed) if self.scale is Scale.LOG else signed
 
+    def reported_change(self, change: float | None, baseline: float | None) -> float | None:
+        """Express a change as reasons report it: % of the baseline (log scale) or in ``unit``."""
+        if change is None or self.scale is Scale.LINEAR:
+            return change
+        return 100.0 * change / baseline if baseline else None
+
     def error_in_units(self, sigma: float) -> float:
         """Express a scale SD as reported: SEM in % of the mean (log scale) or in ``unit``."""
         if self.scale is Scale.LOG:
@@ -144,9 +158,7 @@ def _hold(measure: TrendMeasure) -> MeasureSpec:
 
 
 SPECS: dict[TrendMeasure, MeasureSpec] = {
-    TrendMeasure.SINGLE_LEG_LEFT: _hold(TrendMeasure.SINGLE_LEG_LEFT),
-    TrendMeasure.SINGLE_LEG_RIGHT: _hold(TrendMeasure.SINGLE_LEG_RIGHT),
-    TrendMeasure.TANDEM: _hold(TrendMeasure.TANDEM),
+    **{measure: _hold(measure) for measure in HOLD_MEASURES},
     TrendMeasure.QUIET_SWAY_VELOCITY: MeasureSpec(
         measure=TrendMeasure.QUIET_SWAY_VELOCITY,
         unit="cm/s",

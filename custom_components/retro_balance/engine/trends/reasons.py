@@ -14,6 +14,8 @@ from typing import Any
 from .measure import TrendMeasure
 from .sources import TrendSource
 
+FIGURE_DECIMALS = 3
+
 
 class TrendCode(StrEnum):
     """What a reason says; its ``figure`` is described in ``docs/trends.md``."""
@@ -41,14 +43,17 @@ class TrendCode(StrEnum):
     DECLINE_NOT_YET_PERSISTENT = "decline_not_yet_persistent"
     """Beyond noise, but not on enough sessions in a row yet (figure: sessions so far)."""
     DECLINE_PERSISTED = "decline_persisted"
-    """Beyond noise on enough sessions in a row: a confirmed decline (figure: sessions)."""
+    """Beyond noise on enough sessions in a row: a confirmed decline (figure: sessions since it
+    was confirmed, 1 on that session)."""
     TANDEM_UNDER_THRESHOLD = "tandem_under_10s"
-    """Tandem held under 10 s on enough of the last sessions (figure: how many of them)."""
+    """Tandem under 10 s on enough of the last sessions for the rule (figure: how many)."""
     TANDEM_HELD = "tandem_10s_held"
-    """Tandem held 10 s on the last sessions (figure: how many sessions fell short)."""
+    """Tandem under 10 s on fewer of the last sessions than the rule needs (figure: how many)."""
     TANDEM_BASELINE_UNDER_THRESHOLD = "tandem_baseline_under_10s"
     """The baseline itself is under 10 s: a level for the fall-risk rules, not a change (figure:
     the baseline in s)."""
+    RECOVERY_NOT_YET_PERSISTENT = "recovery_not_yet_persistent"
+    """While declining: back within the recovery bound, not yet long enough (figure: sessions)."""
     RECOVERED = "recovered"
     """A decline is no longer present (figure: sessions back within the recovery bound)."""
     DECLINE_RAISES_LEVEL = "decline_raises_level"
@@ -73,6 +78,6 @@ class TrendReason:
         return {
             "code": self.code.value,
             "measure": self.measure.value,
-            "figure": self.figure,
+            "figure": None if self.figure is None else round(self.figure, FIGURE_DECIMALS),
             "source": self.source.value,
         }

@@ -16,7 +16,7 @@ from datetime import date
 import numpy as np
 import numpy.typing as npt
 
-from .measure import SPECS, FloatArray, MeasureSpec, TrendMeasure
+from .measure import SPECS, FloatArray, TrendMeasure
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -60,7 +60,7 @@ def censor(values: FloatArray, caps: FloatArray) -> tuple[FloatArray, BoolArray]
 def daily_series(measure: TrendMeasure, observations: Iterable[Observation]) -> DailySeries:
     """Validate ``observations`` and keep each day's best; ``ValueError`` names the bad one."""
     spec = SPECS[TrendMeasure(measure)]
-    rows = [_checked(spec, observation) for observation in observations]
+    rows = [checked_observation(spec.measure, observation) for observation in observations]
     if not rows:
         empty = np.empty(0)
         return DailySeries(
@@ -83,8 +83,11 @@ def daily_series(measure: TrendMeasure, observations: Iterable[Observation]) -> 
     )
 
 
-def _checked(spec: MeasureSpec, observation: Observation) -> tuple[int, float, float]:
-    """``(ordinal day, value, cap or inf)`` of a valid observation."""
+def checked_observation(
+    measure: TrendMeasure, observation: Observation
+) -> tuple[int, float, float]:
+    """``(ordinal day, value, cap or inf)`` of a valid observation; else ``ValueError``."""
+    spec = SPECS[measure]
     if not isinstance(observation, Observation):
         raise ValueError(f"observations must be Observation objects, got {observation!r}")
     if not isinstance(observation.day, date):
