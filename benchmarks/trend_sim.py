@@ -47,6 +47,7 @@ from custom_components.retro_balance.engine.trends.measure import (
     SPECS,
     SWAY_SEM_FRACTION_RANGE,
     Z_95,
+    FloatArray,
     Scale,
     TrendMeasure,
     log_sigma,
@@ -67,7 +68,7 @@ STABLE_BEFORE_DAYS = (56, 182)
 DECLINE_DAYS = (28, 84)
 FIRST_DAY = 738_000  # an arbitrary ordinal day (2021-07-20)
 
-MEASURES = tuple(TrendMeasure)
+MEASURES: tuple[TrendMeasure, ...] = tuple(TrendMeasure)
 SCORE_SEM_POINTS = 9.0 / (Z_95 * math.sqrt(2.0))
 POPULATION = {  # centre on the measure's scale (down is worse), SD between people
     TrendMeasure.SINGLE_LEG_LEFT: (math.log(12.5), 0.8),
@@ -103,7 +104,7 @@ def noise_sd(measure: TrendMeasure, rng: np.random.Generator) -> float:
     return log_sigma(SLS_SEM_FRACTION)
 
 
-def to_units(measure: TrendMeasure, scaled: np.ndarray) -> np.ndarray:
+def to_units(measure: TrendMeasure, scaled: FloatArray) -> FloatArray:
     """Scale (down is worse) → the measure's unit."""
     spec = SPECS[measure]
     signed = scaled if spec.higher_is_better else -scaled
