@@ -1,7 +1,8 @@
 """The public API: a measure's trend after every session, on any day, and a person's trends.
 
-- :func:`measure_history` runs the detector over a measure's observations and describes every
-  session (baseline, current level, change, slope, decision and its reasons, events);
+- :func:`measure_history` runs the detector over a measure's observations; the history describes
+  a session on demand (baseline, current level, change, slope, decision and its reasons) and
+  lists the events;
 - :meth:`MeasureHistory.at` gives the trend on a day: the last session's decision, with the
   current level dropped once no session is recent (the decision is kept: nothing says it ended);
 - :func:`assess_person` does that for all five measures of one person.
@@ -38,23 +39,62 @@ SLOPE_PER_DAYS = 30
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MeasureHistory:
-    """A measure's trend after each session, in date order, and the events among them."""
+    """A measure's detector run, described on demand: one session, one day, or all of them."""
 
-    measure: TrendMeasure
+    detection: Detection
     days: tuple[date, ...]
-    trends: tuple[MeasureTrend, ...]
-    events: tuple[TrendEvent, ...]
-    settings: DetectorSettings
+    """The session days, in order."""
+    onsets: tuple[int, ...]
+    """Sessions where the declining flag switched on."""
+    recoveries: tuple[int, ...]
+    """Sessions where it switched off."""
+
+    @property
+    def measure(self) -> TrendMeasure:
+        """The measure followed."""
+        return self.detection.series.measure
+
+    @property
+    def events(self) -> tuple[TrendEvent, ...]:
+        """Every switch of the declining flag, in date order."""
+        switches = [(i, TrendEventKind.DECLINE_DETECTED) for i in self.onsets]
+        switches += [(i, TrendEventKind.RECOVERED) for i in self.recoveries]
+        return tuple(
+            TrendEvent(day=self.days[i], measure=self.measure, kind=kind)
+            for i, kind in sorted(switches)
+        )
+
+    @property
+    def trends(self) -> tuple[MeasureTrend, ...]:
+        """The trend after every session (describes each one: for statistics, not every call)."""
+        return tuple(self.session(i) for i in range(len(self.days)))
+
+    def session(self, index: int) -> MeasureTrend:
+        """Return the trend right after session ``index``."""
+        onset = _last_at_or_before(self.onsets, index)
+        recovery = _last_at_or_before(self.recoveries, index)
+        event = None
+        if onset == index:
+            event = TrendEventKind.DECLINE_DETECTED
+        elif recovery == index:
+            event = TrendEventKind.RECOVERED
+        return _describe(
+            self.detection,
+            index,
+            self.days,
+            event,
+            onset if self.detection.declining[index] else None,
+            None if recovery is None else self.days[recovery],
+        )
 
     def at(self, as_of: date) -> MeasureTrend:
         """Return the trend on ``as_of``, from the sessions up to that day."""
         index = bisect_right(self.days, as_of) - 1
         if index < 0:
             return _no_data(self.measure, as_of)
-        trend = replace(self.trends[index], as_of=as_of)
-        assert trend.day is not None
-        idle_days = (as_of - trend.day).days
-        if idle_days < self.settings.current_window_days:
+        trend = replace(self.session(index), as_of=as_of)
+        idle_days = (as_of - self.days[index]).days
+        if idle_days < self.detection.settings.current_window_days:
             return trend
         status = trend.status
         if status is not TrendStatus.BUILDING_BASELINE:
@@ -101,31 +141,20 @@ def measure_history(
     settings: DetectorSettings = DEFAULT_SETTINGS,
 ) -> MeasureHistory:
     """Run the detector over ``observations`` (any order; ``ValueError`` names a bad one)."""
-    measure = TrendMeasure(measure)
-    detection = detect(daily_series(measure, observations), settings)
-    days = [date.fromordinal(int(day)) for day in detection.series.days]
-    flags = [bool(flag) for flag in detection.declining]
-    trends: list[MeasureTrend] = []
-    events: list[TrendEvent] = []
-    since: int | None = None
-    recovered: date | None = None
-    for i, day in enumerate(days):
-        was = bool(i) and flags[i - 1]
-        event = None
-        if flags[i] and not was:
-            event, since = TrendEventKind.DECLINE_DETECTED, i
-        elif was and not flags[i]:
-            event, since, recovered = TrendEventKind.RECOVERED, None, day
-        if event is not None:
-            events.append(TrendEvent(day=day, measure=measure, kind=event))
-        trends.append(_describe(detection, i, days, event, since, recovered))
+    detection = detect(daily_series(TrendMeasure(measure), observations), settings)
+    declining = detection.declining
+    before = np.concatenate(([False], declining[:-1]))
     return MeasureHistory(
-        measure=measure,
-        days=tuple(days),
-        trends=tuple(trends),
-        events=tuple(events),
-        settings=settings,
+        detection=detection,
+        days=tuple(date.fromordinal(int(day)) for day in detection.series.days),
+        onsets=tuple(int(i) for i in np.flatnonzero(declining & ~before)),
+        recoveries=tuple(int(i) for i in np.flatnonzero(before & ~declining)),
     )
+
+
+def _last_at_or_before(indices: tuple[int, ...], index: int) -> int | None:
+    position = bisect_right(indices, index) - 1
+    return indices[position] if position >= 0 else None
 
 
 def assess_measure(
@@ -190,7 +219,7 @@ def _no_data(measure: TrendMeasure, as_of: date | None) -> MeasureTrend:
 def _describe(
     d: Detection,
     i: int,
-    days: list[date],
+    days: tuple[date, ...],
     event: TrendEventKind | None,
     since: int | None,
     recovered: date | None,
