@@ -260,3 +260,23 @@ def test_a_suspected_decline_does_not_raise_the_level():
 def test_an_unknown_level_name_is_refused():
     with pytest.raises(ValueError, match="unknown fall-risk level"):
         combine_fall_risk("severe", _person(declining=False))
+
+
+def test_right_after_a_long_gap_there_are_too_few_recent_sessions():
+    values, days = [25.0] * 12 + [25.0], [*range(12), 80]
+    for measure in (SLS, TANDEM):
+        trend = assess_measure(measure, observations(values, days=days), day(80))
+        assert trend.status is TrendStatus.TOO_FEW_RECENT_SESSIONS
+        assert trend.current is None
+        figures = {reason.code: reason.figure for reason in trend.reasons}
+        assert figures[TrendCode.TOO_FEW_RECENT_SESSIONS] == 1
+        assert TrendCode.TANDEM_HELD not in figures  # not enough sessions for the 2-of-3 rule
+
+
+def test_events_serialise():
+    event = measure_history(SLS, observations(DECLINE)).events[0]
+    assert event.as_dict() == {
+        "day": event.day.isoformat(),
+        "measure": "single_leg_left",
+        "kind": "decline_detected",
+    }

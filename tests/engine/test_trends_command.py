@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from custom_components.retro_balance.engine import cli
+from custom_components.retro_balance.engine.trends import command
 from tests.engine.trend_series import day
 
 REQUIRED = {"baseline", "current", "change", "declining"}
@@ -177,3 +178,20 @@ def test_python_dash_m_runs_it_without_a_traceback(tmp_path):
     assert done.returncode == 1
     assert done.stdout == ""
     assert done.stderr == f"{path}:3: value 'x' is not a number\n"
+
+
+def test_cap_outside_the_pads_range_is_a_usage_error(tmp_path):
+    status, _, errors = _run(_csv(tmp_path, ["date,test,value"]), "--cap-s", "61")
+    assert status == 2
+    assert "from 10 to 60 s" in errors[0]
+
+
+def test_an_unexpected_failure_is_one_line_not_a_traceback(tmp_path, monkeypatch):
+    def broken(*_args, **_kwargs):
+        raise ArithmeticError("boom")
+
+    monkeypatch.setattr(command, "trend_rows", broken)
+    path = _csv(tmp_path, ["date,test,value", "2025-01-01,tandem,30"])
+    status, results, errors = _run(path)
+    assert (status, results) == (1, [])
+    assert errors == [f"{path}: unexpected ArithmeticError: boom"]

@@ -71,6 +71,15 @@ def test_censored_medians_per_row_with_invalid_entries():
     assert not at_cap.any()
 
 
+def test_censored_medians_of_no_columns():
+    median, at_cap, count = censored_medians(
+        np.empty((2, 0)), np.empty((2, 0), bool), np.empty((2, 0), bool)
+    )
+    assert np.isnan(median).all()
+    assert not at_cap.any()
+    assert count.tolist() == [0, 0]
+
+
 def test_running_difference_sd_skips_censored_pairs_and_needs_enough():
     values = np.array([0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0])
     censored = np.zeros(7, dtype=bool)
@@ -308,3 +317,11 @@ def test_an_empty_series():
 def test_settings_that_cannot_work_are_refused(changes):
     with pytest.raises(ValueError, match=r"\w"):
         DetectorSettings(**changes)
+
+
+def test_tandem_held_to_a_cap_under_10s_is_not_known_to_be_short():
+    obs = observations([25.0] * 25, cap=30.0)
+    obs += observations([5.0] * 10, cap=5.0, days=range(25, 35))
+    detection = detect(daily_series(TANDEM, obs))
+    assert (detection.tandem_below[-5:] == 0).all()
+    assert not detection.declining.any()

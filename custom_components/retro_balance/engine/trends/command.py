@@ -16,13 +16,13 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import math
 import re
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any, TextIO
 
+from ..stance_config import MAX_CAP_S, MIN_CAP_S
 from .assess import MeasureHistory, measure_history
 from .measure import DEFAULT_HOLD_CAP_S, HOLD_MEASURES, TrendMeasure
 from .series import Observation, checked_observation
@@ -76,8 +76,8 @@ def main(argv: Sequence[str], *, stdout: TextIO | None = None, stderr: TextIO | 
     parser = argparse.ArgumentParser(prog=PROG, description=_DESCRIPTION)
     _add_arguments(parser)
     args = parser.parse_args(argv)
-    if not (math.isfinite(args.cap_s) and args.cap_s > 0):
-        err.write(f"{PROG}: error: --cap-s must be a positive number of seconds\n")
+    if not MIN_CAP_S <= args.cap_s <= MAX_CAP_S:
+        err.write(f"{PROG}: error: --cap-s must be from {MIN_CAP_S:g} to {MAX_CAP_S:g} s\n")
         return 2
     try:
         with open(args.file, encoding="utf-8-sig", newline="") as handle:  # noqa: PTH123
@@ -88,8 +88,12 @@ def main(argv: Sequence[str], *, stdout: TextIO | None = None, stderr: TextIO | 
     except (OSError, UnicodeDecodeError) as error:
         err.write(f"{args.file}: cannot read: {error}\n")
         return 1
-    for row in trend_rows(observations, explain=args.explain):
-        out.write(json.dumps(row) + "\n")
+    try:
+        rows = list(trend_rows(observations, explain=args.explain))
+    except Exception as error:  # a bad file must never end in a traceback
+        err.write(f"{args.file}: unexpected {type(error).__name__}: {error}\n")
+        return 1
+    out.writelines(json.dumps(row) + "\n" for row in rows)
     return 0
 
 

@@ -179,7 +179,9 @@ def detect(series: DailySeries, settings: DetectorSettings = DEFAULT_SETTINGS) -
     below: IntArray = np.full(n, -1, dtype=np.int64)
     if spec.rule is DeclineRule.THRESHOLD:
         recent = in_window[:, : s.tandem_sessions]
-        short = (series.values[clipped[:, : s.tandem_sessions]] < s.tandem_threshold_s) & recent
+        last = clipped[:, : s.tandem_sessions]
+        # A hold censored at a cap under 10 s is not known to be short.
+        short = (series.values[last] < s.tandem_threshold_s) & ~series.censored[last] & recent
         below = np.where(recent.sum(axis=1) == s.tandem_sessions, short.sum(axis=1), -1).astype(
             np.int64
         )
