@@ -138,36 +138,20 @@ def detect(series: DailySeries, settings: DetectorSettings = DEFAULT_SETTINGS) -
     """Run the rules over ``series`` (see the module docstring)."""
     spec = SPECS[series.measure]
     s = settings
-    n = series.size
     y = spec.to_scale(series.values)
-
-    baseline = np.full(n, np.nan)
-    baseline_n = np.zeros(n, dtype=np.int64)
-    baseline_at_cap = np.zeros(n, dtype=np.bool_)
-    post_practice = np.arange(n) + 1 - s.practice_sessions
-    for count in range(s.baseline_min_sessions, s.baseline_max_sessions + 1):
-        rows = (
-            post_practice >= count if count == s.baseline_max_sessions else post_practice == count
-        )
-        if not rows.any():
-            continue
-        window = slice(s.practice_sessions, s.practice_sessions + count)
-        median, at_cap, _ = censored_medians(
-            y[None, window], series.censored[None, window], np.ones((1, count), dtype=np.bool_)
-        )
-        baseline[rows], baseline_at_cap[rows], baseline_n[rows] = median[0], at_cap[0], count
+    baseline, baseline_n, baseline_at_cap = _baselines(y, series.censored, s)
     own_sd = running_difference_sd(
         y, series.censored, start=s.practice_sessions, window=s.spread_sessions,
         min_pairs=s.baseline_min_sessions,
     )  # fmt: skip
     sigma = np.fmax(own_sd, spec.published_sigma)
 
-    offsets = np.arange(s.current_sessions)
-    index = np.arange(n)[:, None] - offsets[None, :]
-    clipped = np.maximum(index, 0)
-    in_window = (index >= 0) & (series.days[:, None] - series.days[clipped] < s.current_window_days)
+    # Row i holds sessions i, i-1, ... i-(current_sessions-1), flagged when inside the window.
+    index = np.arange(series.size)[:, None] - np.arange(s.current_sessions)[None, :]
+    recent = np.maximum(index, 0)
+    in_window = (index >= 0) & (series.days[:, None] - series.days[recent] < s.current_window_days)
     current, current_at_cap, current_n = censored_medians(
-        y[clipped], series.censored[clipped], in_window
+        y[recent], series.censored[recent], in_window
     )
     current[current_n < s.min_current_sessions] = np.nan
 
@@ -176,26 +160,16 @@ def detect(series: DailySeries, settings: DetectorSettings = DEFAULT_SETTINGS) -
         z = (baseline - current) / standard_error
     z = np.where(current_at_cap, np.minimum(z, 0.0), z)
 
-    below: IntArray = np.full(n, -1, dtype=np.int64)
-    if spec.rule is DeclineRule.THRESHOLD:
-        recent = in_window[:, : s.tandem_sessions]
-        last = clipped[:, : s.tandem_sessions]
-        # A hold censored at a cap under 10 s is not known to be short.
-        short = (series.values[last] < s.tandem_threshold_s) & ~series.censored[last] & recent
-        below = np.where(recent.sum(axis=1) == s.tandem_sessions, short.sum(axis=1), -1).astype(
-            np.int64
-        )
-        threshold_scaled = float(spec.to_scale(np.array([s.tandem_threshold_s]))[0])
-        passing = baseline >= threshold_scaled
-    else:
-        passing = np.ones(n, dtype=np.bool_)
-
     assessable = np.isfinite(z) & (baseline_n > 0)
-    beyond, within = z >= s.decline_z, z <= s.recovery_z
+    below: IntArray = np.full(series.size, -1, dtype=np.int64)
     if spec.rule is DeclineRule.THRESHOLD:
+        below = _tandem_below(series, recent, in_window, s)
+        threshold = float(spec.to_scale(np.array([s.tandem_threshold_s]))[0])
         assessable &= below >= 0
-        beyond &= passing & (below >= s.tandem_below)
+        beyond = (z >= s.decline_z) & (baseline >= threshold) & (below >= s.tandem_below)
         within = below == 0
+    else:
+        beyond, within = z >= s.decline_z, z <= s.recovery_z
     status, declining, run = _decide(s, baseline_n > 0, assessable, beyond, within)
     return Detection(
         series=series,
@@ -215,6 +189,41 @@ def detect(series: DailySeries, settings: DetectorSettings = DEFAULT_SETTINGS) -
         status=status,
         declining=declining,
     )
+
+
+def _baselines(
+    y: FloatArray, censored: BoolArray, s: DetectorSettings
+) -> tuple[FloatArray, IntArray, BoolArray]:
+    """Baseline after each session, how many sessions it rests on, and whether it is capped."""
+    n = y.size
+    baseline = np.full(n, np.nan)
+    count_used = np.zeros(n, dtype=np.int64)
+    at_cap = np.zeros(n, dtype=np.bool_)
+    post_practice = np.arange(n) + 1 - s.practice_sessions
+    for count in range(s.baseline_min_sessions, s.baseline_max_sessions + 1):
+        rows = (
+            post_practice >= count if count == s.baseline_max_sessions else post_practice == count
+        )
+        if not rows.any():
+            continue
+        window = slice(s.practice_sessions, s.practice_sessions + count)
+        median, capped, _ = censored_medians(
+            y[None, window], censored[None, window], np.ones((1, count), dtype=np.bool_)
+        )
+        baseline[rows], at_cap[rows], count_used[rows] = median[0], capped[0], count
+    return baseline, count_used, at_cap
+
+
+def _tandem_below(
+    series: DailySeries, recent: IntArray, in_window: BoolArray, s: DetectorSettings
+) -> IntArray:
+    """How many of the last ``tandem_sessions`` held under 10 s (−1: fewer in the window)."""
+    last = recent[:, : s.tandem_sessions]
+    counted = in_window[:, : s.tandem_sessions]
+    # A hold censored at a cap under 10 s is not known to be short.
+    short = (series.values[last] < s.tandem_threshold_s) & ~series.censored[last] & counted
+    complete = counted.sum(axis=1) == s.tandem_sessions
+    return np.where(complete, short.sum(axis=1), -1).astype(np.int64)
 
 
 def _decide(
