@@ -7,7 +7,8 @@ figures it rests on and its limits are in ``docs/trends.md``. Modules:
 - ``series``: dated observations → one value per day (the day's best), censoring at the cap;
 - ``robust``: censored median, robust spread, Theil–Sen slope;
 - ``detector``: the decline and recovery rules over a whole series, as arrays;
-- ``reasons``, ``results``, ``assess``: reason codes, result types and the public API;
+- ``reasons``, ``sources``: reason codes and the references behind them;
+- ``results``, ``assess``: result types and the public API;
 - ``risk``: a fall-risk level raised by a confirmed decline;
 - ``command``: the ``trend`` command line.
 """

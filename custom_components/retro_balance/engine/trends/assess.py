@@ -244,7 +244,7 @@ def _describe(
         baseline_sessions=int(d.baseline_sessions[i]),
         current=current,
         current_at_cap=bool(d.current_at_cap[i]),
-        current_sessions=int(d.current_sessions[i]) if current is not None else 0,
+        current_sessions=int(d.current_sessions[i]),
         change=change,
         change_pct=100.0 * change / baseline if change is not None and baseline else None,
         slope_per_30d=slope_units,
