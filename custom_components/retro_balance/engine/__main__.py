@@ -1,4 +1,4 @@
-"""Entry point: ``python -m custom_components.retro_balance.engine analyze FILE... --fs HZ ...``."""
+"""Entry point: ``python -m custom_components.retro_balance.engine COMMAND ...`` (engine/cli)."""
 
 from .cli.main import main
 
