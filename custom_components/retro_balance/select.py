@@ -10,10 +10,10 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from . import RetroBalanceConfigEntry
-from .const import DAILY_CHECK, PERSON_AUTOMATIC
-from .engine.detection.stance import StanceTest
+from .const import PERSON_AUTOMATIC
 from .entity import PadEntity
 from .pad_link import PadLink
+from .settings import TEST_CHOICES
 
 PARALLEL_UPDATES = 0
 
@@ -50,7 +50,7 @@ SELECTS: tuple[PadSelectDescription, ...] = (
     PadSelectDescription(
         key="next_test",
         translation_key="next_test",
-        options_fn=lambda link: [DAILY_CHECK, *(test.value for test in StanceTest)],
+        options_fn=lambda link: list(TEST_CHOICES),
         current_fn=lambda link: link.next_test,
         select_fn=_select_test,
     ),

@@ -31,18 +31,16 @@ from .const import (
     SERVICE_START_TEST,
 )
 from .engine.clinical.session import SessionRecord, assign_session, export_session
-from .engine.detection.stance import StanceTest
+from .settings import TEST_CHOICES
 
 if TYPE_CHECKING:
     from . import RetroBalanceData
-
-TEST_OPTIONS = [DAILY_CHECK, *(test.value for test in StanceTest)]
 
 _PAD: dict[vol.Marker, Any] = {vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string}
 START_TEST_SCHEMA = vol.Schema(
     {
         **_PAD,
-        vol.Optional(ATTR_TEST, default=DAILY_CHECK): vol.In(TEST_OPTIONS),
+        vol.Optional(ATTR_TEST, default=DAILY_CHECK): vol.In(TEST_CHOICES),
         vol.Optional(ATTR_PERSON): cv.string,
     }
 )
