@@ -26,7 +26,7 @@ from custom_components.retro_balance.const import (
 from custom_components.retro_balance.engine.wire.protocol import Frame, encode_frame, encode_info
 from pad_simulator.scenarios import generate
 
-from .helpers import ENTRY_ID, INFO, PAD_ID, fire, flush_live_updates, play
+from .helpers import ENTRY_ID, INFO, PAD_ID, fire, flush_live_updates, live, play
 
 STATE = "sensor.balance_pad_hall_pad_state"
 
@@ -145,7 +145,7 @@ async def test_offline_during_test_ends_it(
     )
     fire(hass, "status", b"offline")
     await hass.async_block_till_done()
-    assert not init_integration.runtime_data.link.testing
+    assert not init_integration.runtime_data.coordinator.data.pad.testing
 
 
 async def test_silence_during_test_ends_it(
@@ -155,15 +155,14 @@ async def test_silence_during_test_ends_it(
     await hass.services.async_call(
         DOMAIN, "start_test", {"config_entry_id": ENTRY_ID, "test": "tandem"}, blocking=True
     )
-    link = init_integration.runtime_data.link
     with patch.object(hass.loop, "time", return_value=hass.loop.time() + 2):
         async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=2))
         await hass.async_block_till_done()
-    assert link.testing
+    assert live(init_integration).testing
     with patch.object(hass.loop, "time", return_value=hass.loop.time() + 10):
         async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=10))
         await hass.async_block_till_done()
-    assert not link.testing
+    assert not live(init_integration).testing
 
 
 def loads(tl: float, tr: float, bl: float, br: float, samples: int = 10) -> np.ndarray:
@@ -219,16 +218,15 @@ async def test_tare_button(
 async def test_buttons_start_and_cancel(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
-    link = init_integration.runtime_data.link
     await hass.services.async_call(
         "button", "press", {"entity_id": "button.balance_pad_hall_start_daily_check"}, blocking=True
     )
-    assert link.testing
+    assert live(init_integration).testing
     assert hass.states.get(STATE).state == "testing"
     await hass.services.async_call(
         "button", "press", {"entity_id": "button.balance_pad_hall_cancel_test"}, blocking=True
     )
-    assert not link.testing
+    assert not live(init_integration).testing
 
 
 async def test_rediscovery_does_not_reload(
@@ -238,8 +236,8 @@ async def test_rediscovery_does_not_reload(
     await hass.services.async_call(
         DOMAIN, "start_test", {"config_entry_id": ENTRY_ID, "test": "tandem"}, blocking=True
     )
-    link = init_integration.runtime_data.link
+    coordinator = init_integration.runtime_data.coordinator
     fire(hass, "info", encode_info(replace(INFO, firmware="9.9.9")))
     await hass.async_block_till_done()
-    assert init_integration.runtime_data.link is link
-    assert link.testing
+    assert init_integration.runtime_data.coordinator is coordinator
+    assert live(init_integration).testing

@@ -15,7 +15,7 @@ from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 from custom_components.retro_balance.const import DOMAIN
 from pad_simulator.scenarios import generate
 
-from .helpers import ANNA_ID, BEN_ID, ENTRY_ID, fire, play, stored
+from .helpers import ANNA_ID, BEN_ID, ENTRY_ID, fire, live, play, stored
 
 
 async def call(hass: HomeAssistant, service: str, **data: Any) -> Any:
@@ -120,7 +120,7 @@ async def test_long_press_cancels(hass: HomeAssistant, init_integration: MockCon
     await call(hass, "start_test", test="tandem")
     fire(hass, "button", b'{"v":1,"press":"long"}')
     await hass.async_block_till_done()
-    assert not init_integration.runtime_data.link.testing
+    assert not init_integration.runtime_data.coordinator.data.pad.testing
     # A long press with nothing running is ignored (logged), not an error.
     fire(hass, "button", b'{"v":1,"press":"long"}')
     await hass.async_block_till_done()
@@ -207,7 +207,7 @@ async def test_engine_failure_ends_the_test(
     await call(hass, "start_test", test="single_leg_left", person="Ben")
     messages = list(generate("sls-left", seed=8, weight_kg=84.0, lose_balance_at_s=12.0))
     await play(hass, messages[:60])
-    target = "custom_components.retro_balance.pad_link.CheckRunner"
+    target = "custom_components.retro_balance.runs.CheckRunner"
     with (
         patch(f"{target}.feed", side_effect=RuntimeError("boom")),
         patch(f"{target}.cancel", side_effect=RuntimeError("boom too"))
@@ -215,8 +215,7 @@ async def test_engine_failure_ends_the_test(
         else patch(f"{target}.lose_signal"),
     ):
         await play(hass, messages[60:61])
-    link = init_integration.runtime_data.link
-    assert not link.testing
+    assert not live(init_integration).testing
     assert "the test engine failed" in caplog.text
     assert hass.states.get("sensor.balance_pad_hall_pad_state").state != "testing"
     if not stop_fails:

@@ -95,7 +95,7 @@ async def test_migration_from_v1(
     await setup(hass, mock_config_entry)
     left = hass.states.get("sensor.anna_single_leg_stance_left")
     assert float(left.state) == pytest.approx(expected_left_s(anna))
-    history = mock_config_entry.runtime_data.history
+    history = mock_config_entry.runtime_data.sessions.history
     assert [record.person_id for record in history.sessions] == [ANNA_ID]
     assert history.quarantined == 2
     # The next save writes the current layout.
@@ -118,7 +118,7 @@ async def test_migration_from_v1_without_history(
 ) -> None:
     hass_storage[KEY] = {"version": 1, "minor_version": 1, "key": KEY, "data": {"x": 1}}
     await setup(hass, mock_config_entry)
-    history = mock_config_entry.runtime_data.history
+    history = mock_config_entry.runtime_data.sessions.history
     assert history.sessions == ()
     assert history.quarantined == 1
 
@@ -137,7 +137,7 @@ async def test_corrupt_record_is_skipped(
     hass_storage[KEY] = {"version": STORAGE_VERSION, "minor_version": 1, "key": KEY, "data": data}
     with caplog.at_level(logging.WARNING):
         await setup(hass, mock_config_entry)
-    history = mock_config_entry.runtime_data.history
+    history = mock_config_entry.runtime_data.sessions.history
     assert len(history.sessions) == 1
     assert history.quarantined == 2
     lines = [r.message for r in caplog.records if "Skipping stored session" in r.message]
@@ -155,4 +155,4 @@ async def test_older_minor_version_is_read_as_is(
     """2.0 had the same layout (a minor bump only adds optional keys)."""
     hass_storage[KEY] = {"version": 2, "minor_version": 0, "key": KEY, "data": fixture_data()}
     await setup(hass, mock_config_entry)
-    assert len(mock_config_entry.runtime_data.history.sessions) == 2
+    assert len(mock_config_entry.runtime_data.sessions.history.sessions) == 2
