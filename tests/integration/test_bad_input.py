@@ -15,10 +15,10 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
-from custom_components.retro_balance.const import DOMAIN
+from custom_components.retro_balance.const import CONF_PAD_ID, CONF_PREFIX, DOMAIN
 from custom_components.retro_balance.engine.wire.protocol import Frame, encode_frame, encode_info
 
-from .helpers import ENTRY_ID, INFO, fire, flush_live_updates, live
+from .helpers import ENTRY_ID, INFO, PREFIX, fire, flush_live_updates, live
 
 DROPPED = "sensor.balance_pad_hall_dropped_frames"
 MALFORMED = "sensor.balance_pad_hall_malformed_messages"
@@ -129,11 +129,9 @@ async def test_sequence_problems_are_dropped(
         assert any(f"Dropped a {verdict} frame" in r.message for r in caplog.records)
 
 
-async def test_unknown_pad_and_kinds_are_ignored(
-    hass: HomeAssistant, init_integration: MockConfigEntry, caplog: pytest.LogCaptureFixture
+async def test_unknown_kinds_are_ignored(
+    hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
-    fire(hass, "frames", frame(1, 1000), pad_id="stranger")
-    fire(hass, "frames", b"garbage", pad_id="stranger")
     fire(hass, "cmd", b'{"cmd":"tare"}')  # our own command echoed back
     fire(hass, "button", b'{"v":1,"press":"sideways"}')
     fire(hass, "status", b"maybe")
@@ -141,11 +139,38 @@ async def test_unknown_pad_and_kinds_are_ignored(
     await hass.async_block_till_done()
     await flush_live_updates(hass)
     pad = live(init_integration)
-    assert pad.weight_kg is None
     assert pad.malformed == {"bad_field": 2, "missing_field": 1}
     assert pad.online
+    assert not pad.testing
+
+
+async def test_other_pad_on_the_broker_is_left_alone(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Frames and garbage from a second configured pad reach it, and only it."""
+    stranger = MockConfigEntry(
+        domain=DOMAIN,
+        title="stranger",
+        data={CONF_PREFIX: PREFIX, CONF_PAD_ID: "stranger"},
+        unique_id=f"{PREFIX}/stranger",
+    )
+    stranger.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(stranger.entry_id)
+    await hass.async_block_till_done()
+    fire(hass, "frames", frame(1, 1000), pad_id="stranger")
+    fire(hass, "frames", b"garbage", pad_id="stranger")
+    await hass.async_block_till_done()
+    await flush_live_updates(hass)
+    assert live(stranger).weight_kg == pytest.approx(70.0)
+    assert live(stranger).malformed == {"not_json": 1}
+    hall = live(init_integration)
+    assert hall.weight_kg is None
+    assert hall.frames.received == 0
+    assert hall.malformed == {}
     assert not any(
-        "stranger" in r.message for r in caplog.records if r.name.startswith("custom_components")
+        "pad hall" in r.message for r in caplog.records if r.name.startswith("custom_components")
     )
 
 
@@ -178,7 +203,8 @@ async def test_foreign_pad_message_is_ignored_by_the_link(
 ) -> None:
     """Even if a broker bridge delivers another pad's topic to us, it is ignored."""
     coordinator = init_integration.runtime_data.coordinator
-    for topic in ("retro_balance/stranger/frames", "other/hall/frames", "retro_balance/hall/x/y"):
+
+    def deliver(topic: str) -> None:
         coordinator.mqtt.async_handle_message(
             ReceiveMessage(
                 topic=topic,
@@ -189,7 +215,15 @@ async def test_foreign_pad_message_is_ignored_by_the_link(
                 timestamp=0.0,
             )
         )
+
+    for topic in ("retro_balance/stranger/frames", "other/hall/frames", "retro_balance/hall/x/y"):
+        deliver(topic)
     await flush_live_updates(hass)
     assert live(init_integration).weight_kg is None
     assert live(init_integration).malformed == {}
     assert live(init_integration).frames.received == 0
+    # The same frame on the pad's own topic is taken.
+    deliver("retro_balance/hall/frames")
+    await flush_live_updates(hass)
+    assert live(init_integration).frames.received == 1
+    assert live(init_integration).weight_kg == pytest.approx(70.0)

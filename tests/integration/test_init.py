@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 from unittest.mock import patch
 
 import numpy as np
-from homeassistant.config_entries import ConfigEntryState
+from homeassistant.config_entries import ConfigEntryState, ConfigFlowResult
 from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import AbortFlow
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.service_info.mqtt import MqttServiceInfo
+from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
+from custom_components.retro_balance.config_flow import RetroBalanceConfigFlow
 from custom_components.retro_balance.const import (
     CONF_BIRTH_YEAR,
+    CONF_CAP_S,
     CONF_NAME,
     CONF_SEX,
     DOMAIN,
@@ -237,7 +244,74 @@ async def test_rediscovery_does_not_reload(
         DOMAIN, "start_test", {"config_entry_id": ENTRY_ID, "test": "tandem"}, blocking=True
     )
     coordinator = init_integration.runtime_data.coordinator
-    fire(hass, "info", encode_info(replace(INFO, firmware="9.9.9")))
+    discovered: list[str] = []
+    step_mqtt = RetroBalanceConfigFlow.async_step_mqtt
+
+    async def spy(flow: RetroBalanceConfigFlow, info: MqttServiceInfo) -> ConfigFlowResult:
+        try:
+            return await step_mqtt(flow, info)
+        except AbortFlow as err:
+            discovered.append(err.reason)
+            raise
+
+    with patch.object(RetroBalanceConfigFlow, "async_step_mqtt", spy):
+        fire(hass, "info", encode_info(replace(INFO, firmware="9.9.9")))
+        await hass.async_block_till_done()
+    # The message did reach discovery, which found the pad configured ...
+    assert discovered == ["already_configured"]
+    # ... and the entry kept running: same coordinator, the test still going.
+    assert init_integration.runtime_data.coordinator is coordinator
+    assert live(init_integration).testing
+
+
+async def test_only_options_and_people_reload(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Another change of the entry (a new title) keeps a running test; new options reload."""
+    await hass.services.async_call(
+        DOMAIN, "start_test", {"config_entry_id": ENTRY_ID, "test": "tandem"}, blocking=True
+    )
+    coordinator = init_integration.runtime_data.coordinator
+    hass.config_entries.async_update_entry(init_integration, title="Hall pad")
     await hass.async_block_till_done()
     assert init_integration.runtime_data.coordinator is coordinator
     assert live(init_integration).testing
+
+    hass.config_entries.async_update_entry(init_integration, options={CONF_CAP_S: 20})
+    await hass.async_block_till_done()
+    assert init_integration.state is ConfigEntryState.LOADED
+    assert init_integration.runtime_data.coordinator is not coordinator
+    assert not live(init_integration).testing
+
+
+async def test_update_entity_republishes(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """homeassistant.update_entity refreshes from the live state (nothing to poll)."""
+    await async_setup_component(hass, "homeassistant", {})
+    fire(
+        hass,
+        "frames",
+        encode_frame(Frame(seq=1, t_ms=1000, rate_hz=80.0, cells_kg=loads(15, 15, 15, 15))),
+    )
+    await hass.async_block_till_done()
+    await hass.services.async_call(
+        "homeassistant",
+        "update_entity",
+        {"entity_id": "sensor.balance_pad_hall_weight_on_pad"},
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+    assert float(hass.states.get("sensor.balance_pad_hall_weight_on_pad").state) == 60.0
+
+
+def test_package_imports_without_home_assistant() -> None:
+    """The engine's command-line tool and the pad simulator import the package without HA."""
+    code = (
+        "import sys; sys.modules['homeassistant'] = None; "
+        "import custom_components.retro_balance as package; "
+        "import custom_components.retro_balance.engine.wire.protocol; "
+        "assert package.PLATFORMS"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
