@@ -46,6 +46,7 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
     def __init__(self, hass: HomeAssistant, entry: ConfigEntry[Any], sessions: PadSessions) -> None:
         """Prepare the pad's state; nothing is subscribed until `async_start`."""
         self.pad_id: str = entry.data[CONF_PAD_ID]
+        # The coordinator's name (in its log lines) is the pad device's name.
         super().__init__(hass, LOGGER, config_entry=entry, name=f"Balance pad {self.pad_id}")
         self.sessions = sessions
         self.mqtt = PadMqtt(hass, entry.data[CONF_PREFIX], self.pad_id)
@@ -96,7 +97,7 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
         info = self._info
         return DeviceInfo(
             identifiers={(DOMAIN, self.config_entry.entry_id)},
-            name=f"Balance pad {self.pad_id}",
+            name=self.name,
             manufacturer="Retro Balance",
             model=None if info is None else info.model,
             sw_version=None if info is None else info.firmware,
@@ -177,6 +178,7 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
         if online == self._online:
             return
         self._online = online
+        LOGGER.info("Pad %s is %s", self.pad_id, "online" if online else "offline")
         if online:
             self._issues.pad_online()
         else:

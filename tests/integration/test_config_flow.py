@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from unittest.mock import patch
 
 import pytest
@@ -13,6 +14,7 @@ from homeassistant.helpers.service_info.mqtt import MqttServiceInfo
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
+from custom_components.retro_balance import config_flow
 from custom_components.retro_balance.const import (
     CONF_BIRTH_YEAR,
     CONF_CAP_S,
@@ -39,6 +41,13 @@ from custom_components.retro_balance.engine.wire.protocol import encode_info
 from .helpers import ANNA_ID, INFO, PAD_ID, PREFIX
 
 DISCOVERY_TOPIC = "retro_balance/+/info"
+MANIFEST = Path(__file__).parents[2] / "custom_components" / "retro_balance" / "manifest.json"
+
+
+def test_manifest_subscribes_to_the_flows_discovery_topic() -> None:
+    """manifest.json cannot import the topic, so it is checked against the flow's here."""
+    assert json.loads(MANIFEST.read_text())["mqtt"] == [config_flow.DISCOVERY_TOPIC]
+    assert config_flow.DISCOVERY_TOPIC == DISCOVERY_TOPIC
 
 
 @pytest.fixture(autouse=True)

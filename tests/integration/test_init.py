@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 from dataclasses import replace
@@ -10,6 +11,7 @@ from typing import Any
 from unittest.mock import patch
 
 import numpy as np
+import pytest
 from homeassistant.config_entries import ConfigEntryState, ConfigFlowResult
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import AbortFlow
@@ -121,12 +123,29 @@ async def test_remove_entry_deletes_sessions(
     assert not [key for key in hass_storage if key.startswith(DOMAIN)]
 
 
+def pad_log(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """Our info lines about the pad's connection."""
+    return [
+        record.message
+        for record in caplog.records
+        if record.name.startswith("custom_components")
+        and record.levelno == logging.INFO
+        and record.message.startswith("Pad hall is")
+    ]
+
+
 async def test_offline_online_and_repair(
-    hass: HomeAssistant, init_integration: MockConfigEntry, issue_registry: ir.IssueRegistry
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    issue_registry: ir.IssueRegistry,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     issue_id = f"pad_offline_{ENTRY_ID}"
     fire(hass, "status", b"offline")
+    fire(hass, "status", b"offline")
     await hass.async_block_till_done()
+    # Logged once when the pad goes away, once when it is back (the connectivity sensor too).
+    assert pad_log(caplog) == ["Pad hall is offline"]
     assert hass.states.get(STATE).state == "offline"
     assert hass.states.get("binary_sensor.balance_pad_hall_connection").state == "off"
     assert hass.states.get("sensor.balance_pad_hall_weight_on_pad").state == "unavailable"
@@ -142,6 +161,7 @@ async def test_offline_online_and_repair(
     await hass.async_block_till_done()
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
     assert hass.states.get(STATE).state == "idle"
+    assert pad_log(caplog) == ["Pad hall is offline", "Pad hall is online"]
 
 
 async def test_offline_during_test_ends_it(

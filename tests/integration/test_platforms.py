@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections import Counter
 from pathlib import Path
@@ -136,3 +137,10 @@ async def test_every_entity_is_on_its_device(
     )
     person_entities = len(sensor.PERSON_SENSORS) + 1  # and the test-completed event
     assert on_device == {ENTRY_ID: pad_entities, ANNA_ID: person_entities, BEN_ID: person_entities}
+
+
+@pytest.mark.parametrize("name", PACKAGE_PLATFORMS)
+def test_platforms_set_parallel_updates(name: str) -> None:
+    """quality_scale.yaml says parallel-updates is done: entities never poll or queue."""
+    module = importlib.import_module(f"custom_components.retro_balance.{name}")
+    assert module.PARALLEL_UPDATES == 0
