@@ -64,7 +64,7 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
             immediate=True,
             function=self._publish_now,
         )
-        self.data = PadSnapshot(pad=self._live_pad(), people=self._people(MappingProxyType({})))
+        self.data = self._snapshot(self._people(MappingProxyType({})))
 
     # --- life cycle ---------------------------------------------------------------------
 
@@ -89,7 +89,7 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
 
     async def _async_update_data(self) -> PadSnapshot:
         """Republish the live state (a refresh asked for by Home Assistant, `update_entity`)."""
-        return PadSnapshot(pad=self._live_pad(), people=self.data.people)
+        return self._snapshot(self.data.people)
 
     @property
     def device_info(self) -> DeviceInfo:
@@ -249,13 +249,14 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
 
     @callback
     def _session_changed(self, change: SessionChange) -> None:
-        self.async_set_updated_data(
-            PadSnapshot(pad=self._live_pad(), people=self._people(self.data.people))
-        )
+        self.async_set_updated_data(self._snapshot(self._people(self.data.people)))
 
     @callback
     def _publish_now(self) -> None:
-        self.async_set_updated_data(PadSnapshot(pad=self._live_pad(), people=self.data.people))
+        self.async_set_updated_data(self._snapshot(self.data.people))
+
+    def _snapshot(self, people: Mapping[str, PersonSessions]) -> PadSnapshot:
+        return PadSnapshot(pad=self._live_pad(), people=people)
 
     def _state(self) -> PadState:
         return pad_state(
