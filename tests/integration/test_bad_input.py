@@ -198,7 +198,7 @@ async def test_weight_updates_are_throttled(
     assert float(hass.states.get(WEIGHT).state) == pytest.approx(weight)
 
 
-async def test_foreign_pad_message_is_ignored_by_the_link(
+async def test_foreign_topic_is_ignored_by_the_message_handler(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
     """Even if a broker bridge delivers another pad's topic to us, it is ignored."""
