@@ -14,18 +14,18 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from . import RetroBalanceConfigEntry
+from .data import RetroBalanceConfigEntry
 from .entity import PadEntity
-from .pad_link import PadLink
+from .snapshot import PadSnapshot
 
 PARALLEL_UPDATES = 0
 
 
 @dataclass(frozen=True, kw_only=True)
 class PadBinarySensorDescription(BinarySensorEntityDescription):
-    """A pad binary sensor: how to read it from the live link."""
+    """A pad binary sensor: its value in the snapshot."""
 
-    is_on_fn: Callable[[PadLink], bool]
+    is_on_fn: Callable[[PadSnapshot], bool]
 
 
 BINARY_SENSORS: tuple[PadBinarySensorDescription, ...] = (
@@ -34,7 +34,7 @@ BINARY_SENSORS: tuple[PadBinarySensorDescription, ...] = (
         translation_key="connectivity",
         device_class=BinarySensorDeviceClass.CONNECTIVITY,
         entity_category=EntityCategory.DIAGNOSTIC,
-        is_on_fn=lambda link: link.online,
+        is_on_fn=lambda snapshot: snapshot.pad.online,
     ),
 )
 
@@ -45,8 +45,8 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the pad's binary sensors."""
-    link = entry.runtime_data.link
-    async_add_entities(PadBinarySensor(link, description) for description in BINARY_SENSORS)
+    coordinator = entry.runtime_data.coordinator
+    async_add_entities(PadBinarySensor(coordinator, description) for description in BINARY_SENSORS)
 
 
 class PadBinarySensor(PadEntity, BinarySensorEntity):
@@ -57,5 +57,8 @@ class PadBinarySensor(PadEntity, BinarySensorEntity):
 
     @property
     def is_on(self) -> bool:
-        """The value from the live link."""
-        return self.entity_description.is_on_fn(self.link)
+        """The value in the snapshot."""
+        return self.entity_description.is_on_fn(self.coordinator.data)
+
+    def _shown(self) -> tuple[object, ...]:
+        return (self.available, self.is_on)

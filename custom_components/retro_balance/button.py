@@ -10,35 +10,35 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from . import RetroBalanceConfigEntry
 from .const import DAILY_CHECK
+from .coordinator import PadCoordinator
+from .data import RetroBalanceConfigEntry
 from .entity import PadEntity
-from .pad_link import PadLink
 
 PARALLEL_UPDATES = 0
 
 
-async def _start_daily_check(link: PadLink) -> None:
-    link.async_start(DAILY_CHECK, None)
+async def _start_daily_check(coordinator: PadCoordinator) -> None:
+    coordinator.async_start_test(DAILY_CHECK)
 
 
-async def _start_selected_test(link: PadLink) -> None:
-    link.async_start(link.next_test, None)
+async def _start_selected_test(coordinator: PadCoordinator) -> None:
+    coordinator.async_start_test(coordinator.data.pad.next_test)
 
 
-async def _cancel_test(link: PadLink) -> None:
-    link.async_cancel()
+async def _cancel_test(coordinator: PadCoordinator) -> None:
+    coordinator.async_cancel_test()
 
 
-async def _tare(link: PadLink) -> None:
-    await link.async_tare()
+async def _tare(coordinator: PadCoordinator) -> None:
+    await coordinator.async_tare()
 
 
 @dataclass(frozen=True, kw_only=True)
 class PadButtonDescription(ButtonEntityDescription):
-    """A pad button: what pressing it does."""
+    """A pad button: which coordinator method pressing it calls."""
 
-    press_fn: Callable[[PadLink], Awaitable[None]]
+    press_fn: Callable[[PadCoordinator], Awaitable[None]]
 
 
 BUTTONS: tuple[PadButtonDescription, ...] = (
@@ -63,8 +63,8 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the pad's buttons."""
-    link = entry.runtime_data.link
-    async_add_entities(PadButton(link, description) for description in BUTTONS)
+    coordinator = entry.runtime_data.coordinator
+    async_add_entities(PadButton(coordinator, description) for description in BUTTONS)
 
 
 class PadButton(PadEntity, ButtonEntity):
@@ -74,4 +74,4 @@ class PadButton(PadEntity, ButtonEntity):
 
     async def async_press(self) -> None:
         """Do what the button says (errors reach the user translated)."""
-        await self.entity_description.press_fn(self.link)
+        await self.entity_description.press_fn(self.coordinator)

@@ -38,18 +38,19 @@ from .const import (
     CONF_TRIALS,
     CONF_WEIGHT_MAX_KG,
     CONF_WEIGHT_MIN_KG,
-    DEFAULT_CAP_S,
-    DEFAULT_TRIALS,
     DOMAIN,
     LOGGER,
-    MAX_CAP_S,
-    MAX_TRIALS,
-    MIN_CAP_S,
-    MIN_TRIALS,
     SUBENTRY_PERSON,
 )
 from .engine.clinical.norms import Sex
-from .engine.clinical.people import PersonProfile
+from .engine.clinical.people import (
+    MAX_PERSON_WEIGHT_KG,
+    MIN_BIRTH_YEAR,
+    MIN_PERSON_WEIGHT_KG,
+    PersonProfile,
+)
+from .engine.detection.daily_check import MAX_TRIALS
+from .engine.detection.stance_config import MAX_CAP_S, MIN_CAP_S
 from .engine.wire.protocol import (
     DEFAULT_PREFIX,
     PadInfo,
@@ -59,11 +60,9 @@ from .engine.wire.protocol import (
     parse_info,
     parse_topic,
 )
-from .settings import DEFAULT_DAILY_TESTS, STANCE_TEST_KEYS, valid_prefix
+from .settings import DEFAULT_DAILY_TESTS, DEFAULT_PLAN, STANCE_TEST_KEYS, valid_prefix
 
 DISCOVERY_TOPIC = f"{DEFAULT_PREFIX}/+/{TopicKind.INFO.value}"
-SEX_OPTIONS = ["female", "male", "unspecified"]
-MIN_BIRTH_YEAR = 1900
 
 
 def pad_unique_id(prefix: str, pad_id: str) -> str:
@@ -217,7 +216,7 @@ class RetroBalanceOptionsFlow(OptionsFlow):
         current = user_input or self.config_entry.options
         schema = vol.Schema(
             {
-                vol.Required(CONF_CAP_S, default=current.get(CONF_CAP_S, DEFAULT_CAP_S)): (
+                vol.Required(CONF_CAP_S, default=current.get(CONF_CAP_S, DEFAULT_PLAN.cap_s)): (
                     NumberSelector(
                         NumberSelectorConfig(
                             min=MIN_CAP_S,
@@ -239,10 +238,10 @@ class RetroBalanceOptionsFlow(OptionsFlow):
                         mode=SelectSelectorMode.LIST,
                     )
                 ),
-                vol.Required(CONF_TRIALS, default=current.get(CONF_TRIALS, DEFAULT_TRIALS)): (
+                vol.Required(CONF_TRIALS, default=current.get(CONF_TRIALS, DEFAULT_PLAN.trials)): (
                     NumberSelector(
                         NumberSelectorConfig(
-                            min=MIN_TRIALS, max=MAX_TRIALS, step=1, mode=NumberSelectorMode.BOX
+                            min=1, max=MAX_TRIALS, step=1, mode=NumberSelectorMode.BOX
                         )
                     )
                 ),
@@ -261,7 +260,11 @@ def _person_schema(defaults: Mapping[str, Any]) -> vol.Schema:
 
     weight = NumberSelector(
         NumberSelectorConfig(
-            min=10, max=300, step=0.5, unit_of_measurement="kg", mode=NumberSelectorMode.BOX
+            min=MIN_PERSON_WEIGHT_KG,
+            max=MAX_PERSON_WEIGHT_KG,
+            step=0.5,
+            unit_of_measurement="kg",
+            mode=NumberSelectorMode.BOX,
         )
     )
     return vol.Schema(
@@ -274,8 +277,12 @@ def _person_schema(defaults: Mapping[str, Any]) -> vol.Schema:
                     )
                 )
             ),
-            vol.Required(CONF_SEX, default=defaults.get(CONF_SEX, "unspecified")): SelectSelector(
-                SelectSelectorConfig(options=SEX_OPTIONS, translation_key=CONF_SEX)
+            vol.Required(CONF_SEX, default=defaults.get(CONF_SEX, Sex.UNSPECIFIED.value)): (
+                SelectSelector(
+                    SelectSelectorConfig(
+                        options=[sex.value for sex in Sex], translation_key=CONF_SEX
+                    )
+                )
             ),
             optional_weight(CONF_WEIGHT_MIN_KG): weight,
             optional_weight(CONF_WEIGHT_MAX_KG): weight,

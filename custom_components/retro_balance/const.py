@@ -16,12 +16,6 @@ CONF_PAD_ID: Final = "pad_id"
 CONF_CAP_S: Final = "cap_s"
 CONF_DAILY_TESTS: Final = "daily_check_tests"
 CONF_TRIALS: Final = "trials"
-DEFAULT_CAP_S: Final = 30
-MIN_CAP_S: Final = 10
-MAX_CAP_S: Final = 60
-DEFAULT_TRIALS: Final = 3
-MIN_TRIALS: Final = 1
-MAX_TRIALS: Final = 3
 
 # Person subentries.
 SUBENTRY_PERSON: Final = "person"

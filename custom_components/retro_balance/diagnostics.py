@@ -7,14 +7,16 @@ from typing import Any
 from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.core import HomeAssistant
 
-from . import RetroBalanceConfigEntry
 from .const import (
     CONF_BIRTH_YEAR,
     CONF_NAME,
+    CONF_PREFIX,
     CONF_SEX,
     CONF_WEIGHT_MAX_KG,
     CONF_WEIGHT_MIN_KG,
 )
+from .data import RetroBalanceConfigEntry
+from .snapshot import LivePad
 
 TO_REDACT = {
     CONF_NAME,
@@ -31,7 +33,8 @@ async def async_get_config_entry_diagnostics(
 ) -> dict[str, Any]:
     """Return what helps to debug a pad, without names, birth years, weights or results."""
     data = entry.runtime_data
-    sessions = data.history.sessions
+    history = data.sessions.history
+    sessions = history.sessions
     return {
         "entry": {
             "data": dict(entry.data),
@@ -41,12 +44,40 @@ async def async_get_config_entry_diagnostics(
                 for subentry in entry.subentries.values()
             ],
         },
-        "pad": data.link.diagnostics(),
+        "pad": _pad(data.coordinator.data.pad, entry.data[CONF_PREFIX]),
         "sessions": {
             "stored": len(sessions),
             "unassigned": sum(record.person_id is None for record in sessions),
             "complete": sum(record.complete for record in sessions),
-            "unreadable": data.history.quarantined,
+            "unreadable": history.quarantined,
             "kinds": sorted({record.kind for record in sessions}),
         },
+    }
+
+
+def _pad(pad: LivePad, prefix: str) -> dict[str, Any]:
+    """Return the pad's live state and counters as last published (no personal data)."""
+    info = pad.info
+    return {
+        "pad_id": pad.pad_id,
+        "prefix": prefix,
+        "online": pad.online,
+        "state": pad.state.value,
+        "info": None
+        if info is None
+        else {
+            "model": info.model,
+            "firmware": info.firmware,
+            "rate_hz": info.rate_hz,
+            "width_mm": info.width_mm,
+            "depth_mm": info.depth_mm,
+        },
+        "measured_rate_hz": pad.measured_rate_hz,
+        "malformed": dict(pad.malformed),
+        "rejected": pad.rejected,
+        "sequencer": pad.frames.as_dict(),
+        "calibration_issue": None
+        if pad.calibration_issue is None
+        else pad.calibration_issue.message,
+        "testing": pad.testing,
     }

@@ -1,80 +1,113 @@
-"""Base entities: one for the pad's device, one for each person's device."""
+"""Base entities: one for the pad's device, one for each person's device.
+
+Both read the coordinator's snapshot. The pad streams ~8 frames a second and most entities do
+not change with each: an entity writes its state only when what it shows changed (`_shown`), so
+that Home Assistant records no repeated states.
+"""
 
 from __future__ import annotations
 
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
-from homeassistant.helpers.entity import Entity, EntityDescription
+from homeassistant.helpers.entity import EntityDescription
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN
-from .engine.clinical.session import SessionRecord
-from .pad_link import PadLink
+from .coordinator import PadCoordinator
+from .snapshot import PersonSessions
 
 
-class PadEntity(Entity):
-    """An entity of the pad device, updated whenever the pad's live state changes."""
+class RetroBalanceEntity(CoordinatorEntity[PadCoordinator]):
+    """An entity that writes its state only when what it shows changed."""
 
     _attr_has_entity_name = True
-    _attr_should_poll = False
+
+    def __init__(
+        self,
+        coordinator: PadCoordinator,
+        description: EntityDescription,
+        *,
+        unique_id: str,
+        device_info: DeviceInfo,
+    ) -> None:
+        """Bind to the pad's coordinator."""
+        super().__init__(coordinator)
+        self.entity_description = description
+        self._attr_unique_id = unique_id
+        self._attr_device_info = device_info
+        self._written: tuple[object, ...] | None = None
+
+    def _shown(self) -> tuple[object, ...]:
+        """Return what the entity shows; a platform adds its value and attributes."""
+        return (self.available,)
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        if self._shown() != self._written:
+            self.async_write_ha_state()
+
+    @callback
+    def async_write_ha_state(self) -> None:
+        """Write the state and remember what was written."""
+        self._written = self._shown()
+        super().async_write_ha_state()
+
+
+class PadEntity(RetroBalanceEntity):
+    """An entity of the pad's device; unavailable while the pad is offline unless it says so."""
+
     # Entities that only make sense while the pad is online say so.
     _requires_online = True
 
-    def __init__(self, link: PadLink, description: EntityDescription) -> None:
-        """Bind to the pad's link."""
-        self.link = link
-        self.entity_description = description
-        self._attr_unique_id = f"{link.entry.entry_id}_{description.key}"
-        self._attr_device_info = link.device_info
+    def __init__(self, coordinator: PadCoordinator, description: EntityDescription) -> None:
+        """Bind to the pad."""
+        super().__init__(
+            coordinator,
+            description,
+            unique_id=f"{coordinator.config_entry.entry_id}_{description.key}",
+            device_info=coordinator.device_info,
+        )
 
     @property
     def available(self) -> bool:
         """Unavailable while the pad is offline, unless the entity reports that itself."""
-        return self.link.online or not self._requires_online
-
-    async def async_added_to_hass(self) -> None:
-        """Follow the pad's live state."""
-        await super().async_added_to_hass()
-        self.async_on_remove(self.link.async_add_listener(self._handle_pad_update))
-
-    @callback
-    def _handle_pad_update(self) -> None:
-        self.async_write_ha_state()
+        return super().available and (self.coordinator.data.pad.online or not self._requires_online)
 
 
-class PersonEntity(Entity):
+class PersonEntity(RetroBalanceEntity):
     """An entity of a person's device: shows results from the person's stored sessions."""
 
-    _attr_has_entity_name = True
-    _attr_should_poll = False
-
     def __init__(
-        self, link: PadLink, subentry: ConfigSubentry, description: EntityDescription
+        self, coordinator: PadCoordinator, subentry: ConfigSubentry, description: EntityDescription
     ) -> None:
         """Bind to a person on the pad."""
-        self.link = link
         self.person_id = subentry.subentry_id
-        self.entity_description = description
-        self._attr_unique_id = f"{subentry.subentry_id}_{description.key}"
-        self._attr_device_info = DeviceInfo(
-            identifiers={(DOMAIN, subentry.subentry_id)},
-            name=subentry.title,
-            manufacturer="Retro Balance",
-            model="Person",
-            entry_type=None,
-            via_device=(DOMAIN, link.entry.entry_id),
+        super().__init__(
+            coordinator,
+            description,
+            unique_id=f"{subentry.subentry_id}_{description.key}",
+            device_info=DeviceInfo(
+                identifiers={(DOMAIN, subentry.subentry_id)},
+                name=subentry.title,
+                manufacturer="Retro Balance",
+                model="Person",
+                via_device=(DOMAIN, coordinator.config_entry.entry_id),
+            ),
         )
+        self._seen: tuple[bool, PersonSessions] | None = None
 
     @property
-    def sessions(self) -> tuple[SessionRecord, ...]:
-        """The person's sessions, oldest first."""
-        return self.link.history.for_person(self.person_id)
-
-    async def async_added_to_hass(self) -> None:
-        """Follow the person's sessions."""
-        await super().async_added_to_hass()
-        self.async_on_remove(self.link.async_add_session_listener(self._handle_session))
+    def person(self) -> PersonSessions:
+        """The person's part of the snapshot."""
+        return self.coordinator.data.people[self.person_id]
 
     @callback
-    def _handle_session(self, record: SessionRecord) -> None:
-        self.async_write_ha_state()
+    def _handle_coordinator_update(self) -> None:
+        # Most updates are the pad's live values: the person's part is then the same object.
+        seen = self._seen
+        available, person = self.available, self.person
+        if seen is not None and seen[0] == available and seen[1] is person:
+            return
+        self._seen = (available, person)
+        super()._handle_coordinator_update()

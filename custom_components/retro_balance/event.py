@@ -1,17 +1,20 @@
-"""Event entities: a person's `test_completed`, and the pad's `session_unassigned`."""
+"""Event entities: a person's `test_completed`, and the pad's `session_unassigned`.
+
+Both follow the sessions' dispatcher signal (`sessions.session_signal`), which is sent once a
+change is in storage.
+"""
 
 from __future__ import annotations
 
 from homeassistant.components.event import EventEntity, EventEntityDescription
-from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from . import RetroBalanceConfigEntry
 from .const import EVENT_SESSION_UNASSIGNED, EVENT_TEST_COMPLETED, SUBENTRY_PERSON
-from .engine.clinical.session import SessionRecord
-from .entity import PadEntity, PersonEntity
-from .pad_link import PadLink
+from .data import RetroBalanceConfigEntry
+from .entity import PadEntity, PersonEntity, RetroBalanceEntity
+from .sessions import ChangeKind, SessionChange, session_signal
 
 PARALLEL_UPDATES = 0
 
@@ -31,52 +34,55 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the pad's event entity and each person's."""
-    link = entry.runtime_data.link
-    async_add_entities([PadSessionEvent(link, PAD_EVENT)])
+    coordinator = entry.runtime_data.coordinator
+    async_add_entities([PadSessionEvent(coordinator, PAD_EVENT)])
     for subentry in entry.subentries.values():
         if subentry.subentry_type == SUBENTRY_PERSON:
             async_add_entities(
-                [PersonTestEvent(link, subentry, PERSON_EVENT)],
+                [PersonTestEvent(coordinator, subentry, PERSON_EVENT)],
                 config_subentry_id=subentry.subentry_id,
             )
 
 
-class PersonTestEvent(PersonEntity, EventEntity):
-    """Fires `test_completed` with the full result when one of the person's sessions is stored."""
+class _FollowsSessions(RetroBalanceEntity, EventEntity):
+    """An event entity that fires on the pad's session changes."""
 
-    def __init__(
-        self, link: PadLink, subentry: ConfigSubentry, description: EventEntityDescription
-    ) -> None:
-        """Bind to a person."""
-        super().__init__(link, subentry, description)
-        self._announced: set[str] = {record.session_id for record in self.sessions}
+    async def async_added_to_hass(self) -> None:
+        """Also follow the pad's session changes."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            async_dispatcher_connect(
+                self.hass,
+                session_signal(self.coordinator.config_entry.entry_id),
+                self._session_changed,
+            )
+        )
 
     @callback
-    def _handle_session(self, record: SessionRecord) -> None:
-        if record.person_id != self.person_id or record.session_id in self._announced:
+    def _session_changed(self, change: SessionChange) -> None:
+        raise NotImplementedError
+
+
+class PersonTestEvent(_FollowsSessions, PersonEntity):
+    """Fires `test_completed` with the full record when a session becomes the person's."""
+
+    @callback
+    def _session_changed(self, change: SessionChange) -> None:
+        if change.kind is ChangeKind.DELETED or change.record.person_id != self.person_id:
             return
-        self._announced.add(record.session_id)
-        self._trigger_event(EVENT_TEST_COMPLETED, record.as_dict())
+        self._trigger_event(EVENT_TEST_COMPLETED, change.record.as_dict())
         self.async_write_ha_state()
 
 
-class PadSessionEvent(PadEntity, EventEntity):
-    """Fires `session_unassigned` when a session could not be filed under a person."""
+class PadSessionEvent(_FollowsSessions, PadEntity):
+    """Fires `session_unassigned` when a new session could not be filed under a person."""
 
     _requires_online = False
 
-    async def async_added_to_hass(self) -> None:
-        """Also follow stored sessions."""
-        await super().async_added_to_hass()
-        self.async_on_remove(self.link.async_add_session_listener(self._handle_session))
-
     @callback
-    def _handle_pad_update(self) -> None:
-        """Live pad updates do not concern this entity."""
-
-    @callback
-    def _handle_session(self, record: SessionRecord) -> None:
-        if record.person_id is not None or self.link.history.get(record.session_id) is None:
+    def _session_changed(self, change: SessionChange) -> None:
+        record = change.record
+        if change.kind is not ChangeKind.STORED or record.person_id is not None:
             return
         self._trigger_event(
             EVENT_SESSION_UNASSIGNED,

@@ -9,50 +9,48 @@ from homeassistant.components.select import SelectEntity, SelectEntityDescriptio
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from . import RetroBalanceConfigEntry
-from .const import DAILY_CHECK, PERSON_AUTOMATIC
-from .engine.detection.stance import StanceTest
+from .const import PERSON_AUTOMATIC
+from .coordinator import PadCoordinator
+from .data import RetroBalanceConfigEntry
 from .entity import PadEntity
-from .pad_link import PadLink
+from .settings import TEST_CHOICES
+from .snapshot import PadSnapshot
 
 PARALLEL_UPDATES = 0
 
 
-def _person_options(link: PadLink) -> list[str]:
-    return [PERSON_AUTOMATIC, *(person.name for person in link.people.values())]
+def _person_options(snapshot: PadSnapshot) -> list[str]:
+    return [PERSON_AUTOMATIC, *(person.profile.name for person in snapshot.people.values())]
 
 
-def _current_person(link: PadLink) -> str:
-    person = link.people.get(link.selected_person_id or "")
-    return PERSON_AUTOMATIC if person is None else person.name
+def _current_person(snapshot: PadSnapshot) -> str:
+    person = snapshot.people.get(snapshot.pad.selected_person_id or "")
+    return PERSON_AUTOMATIC if person is None else person.profile.name
 
 
-def _select_person(link: PadLink, option: str) -> None:
-    link.selected_person_id = next(
-        (person_id for person_id, person in link.people.items() if person.name == option), None
+def _select_person(coordinator: PadCoordinator, option: str) -> None:
+    people = coordinator.data.people.items()
+    coordinator.async_select_person(
+        next((person_id for person_id, person in people if person.profile.name == option), None)
     )
-
-
-def _select_test(link: PadLink, option: str) -> None:
-    link.next_test = option
 
 
 @dataclass(frozen=True, kw_only=True)
 class PadSelectDescription(SelectEntityDescription):
-    """A pad select: its options, current option and how to choose one."""
+    """A pad select: its options and current option in the snapshot, how to choose one."""
 
-    options_fn: Callable[[PadLink], list[str]]
-    current_fn: Callable[[PadLink], str]
-    select_fn: Callable[[PadLink, str], None]
+    options_fn: Callable[[PadSnapshot], list[str]]
+    current_fn: Callable[[PadSnapshot], str]
+    select_fn: Callable[[PadCoordinator, str], None]
 
 
 SELECTS: tuple[PadSelectDescription, ...] = (
     PadSelectDescription(
         key="next_test",
         translation_key="next_test",
-        options_fn=lambda link: [DAILY_CHECK, *(test.value for test in StanceTest)],
-        current_fn=lambda link: link.next_test,
-        select_fn=_select_test,
+        options_fn=lambda snapshot: list(TEST_CHOICES),
+        current_fn=lambda snapshot: snapshot.pad.next_test,
+        select_fn=lambda coordinator, option: coordinator.async_select_next_test(option),
     ),
     PadSelectDescription(
         key="person",
@@ -70,8 +68,8 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the pad's selects."""
-    link = entry.runtime_data.link
-    async_add_entities(PadSelect(link, description) for description in SELECTS)
+    coordinator = entry.runtime_data.coordinator
+    async_add_entities(PadSelect(coordinator, description) for description in SELECTS)
 
 
 class PadSelect(PadEntity, SelectEntity):
@@ -83,14 +81,16 @@ class PadSelect(PadEntity, SelectEntity):
     @property
     def options(self) -> list[str]:
         """What can be chosen."""
-        return self.entity_description.options_fn(self.link)
+        return self.entity_description.options_fn(self.coordinator.data)
 
     @property
     def current_option(self) -> str:
         """What is chosen now."""
-        return self.entity_description.current_fn(self.link)
+        return self.entity_description.current_fn(self.coordinator.data)
 
     async def async_select_option(self, option: str) -> None:
         """Choose an option (Home Assistant has already checked it is one of the options)."""
-        self.entity_description.select_fn(self.link, option)
-        self.link.async_notify()
+        self.entity_description.select_fn(self.coordinator, option)
+
+    def _shown(self) -> tuple[object, ...]:
+        return (self.available, self.current_option, self.options)

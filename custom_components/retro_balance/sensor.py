@@ -25,14 +25,15 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
-from . import RetroBalanceConfigEntry
 from .const import SUBENTRY_PERSON
+from .coordinator import PadCoordinator
+from .data import RetroBalanceConfigEntry
 from .engine.clinical.fall_risk import RiskLevel
 from .engine.clinical.session import SessionRecord, best_result
 from .engine.detection.pad_state import PadState
 from .engine.detection.stance import StanceTest
 from .entity import PadEntity, PersonEntity
-from .pad_link import PadLink
+from .snapshot import PadSnapshot, PersonSessions
 
 PARALLEL_UPDATES = 0
 UNIT_CM_PER_S = "cm/s"
@@ -40,21 +41,20 @@ UNIT_CM_PER_S = "cm/s"
 
 @dataclass(frozen=True, kw_only=True)
 class PadSensorDescription(SensorEntityDescription):
-    """A pad sensor: how to read its value from the live link."""
+    """A pad sensor: its value in the snapshot, whether it exists, whether it needs the pad."""
 
-    value_fn: Callable[[PadLink], StateType]
+    value_fn: Callable[[PadSnapshot], StateType]
+    has_fn: Callable[[PadSnapshot], bool] = lambda _: True
     requires_online: bool = True
 
 
 @dataclass(frozen=True, kw_only=True)
 class PersonSensorDescription(SensorEntityDescription):
-    """A person's result: its value in one session (None when that session did not measure it).
+    """A person's result: its value and attributes from the person's part of the snapshot."""
 
-    The entity shows the newest session that measured it.
-    """
-
-    value_fn: Callable[[SessionRecord], StateType | datetime]
-    attributes_fn: Callable[[SessionRecord], Mapping[str, Any]] | None = None
+    value_fn: Callable[[PersonSessions], StateType | datetime]
+    attributes_fn: Callable[[PersonSessions], Mapping[str, Any] | None] = lambda _: None
+    has_fn: Callable[[PersonSessions], bool] = lambda _: True
 
 
 PAD_SENSORS: tuple[PadSensorDescription, ...] = (
@@ -65,14 +65,14 @@ PAD_SENSORS: tuple[PadSensorDescription, ...] = (
         native_unit_of_measurement=UnitOfMass.KILOGRAMS,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=1,
-        value_fn=lambda link: link.weight_kg,
+        value_fn=lambda snapshot: snapshot.pad.weight_kg,
     ),
     PadSensorDescription(
         key="pad_state",
         translation_key="pad_state",
         device_class=SensorDeviceClass.ENUM,
         options=[state.value for state in PadState],
-        value_fn=lambda link: link.state.value,
+        value_fn=lambda snapshot: snapshot.pad.state.value,
         requires_online=False,
     ),
     PadSensorDescription(
@@ -82,14 +82,16 @@ PAD_SENSORS: tuple[PadSensorDescription, ...] = (
         native_unit_of_measurement=UnitOfTime.SECONDS,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
-        value_fn=lambda link: link.elapsed_s,
+        value_fn=lambda snapshot: snapshot.pad.elapsed_s,
     ),
     PadSensorDescription(
         key="current_test",
         translation_key="current_test",
         device_class=SensorDeviceClass.ENUM,
         options=[test.value for test in StanceTest],
-        value_fn=lambda link: None if link.current_test is None else link.current_test.value,
+        value_fn=lambda snapshot: (
+            None if snapshot.pad.current_test is None else snapshot.pad.current_test.value
+        ),
     ),
     PadSensorDescription(
         key="sample_rate",
@@ -99,14 +101,14 @@ PAD_SENSORS: tuple[PadSensorDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         entity_category=EntityCategory.DIAGNOSTIC,
         suggested_display_precision=1,
-        value_fn=lambda link: link.measured_rate_hz,
+        value_fn=lambda snapshot: snapshot.pad.measured_rate_hz,
     ),
     PadSensorDescription(
         key="dropped_frames",
         translation_key="dropped_frames",
         state_class=SensorStateClass.TOTAL_INCREASING,
         entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda link: link.dropped_frames,
+        value_fn=lambda snapshot: snapshot.pad.dropped_frames,
         requires_online=False,
     ),
     PadSensorDescription(
@@ -114,7 +116,7 @@ PAD_SENSORS: tuple[PadSensorDescription, ...] = (
         translation_key="malformed_frames",
         state_class=SensorStateClass.TOTAL_INCREASING,
         entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda link: link.malformed_frames,
+        value_fn=lambda snapshot: snapshot.pad.malformed_frames,
         requires_online=False,
     ),
 )
@@ -145,7 +147,10 @@ def _fall_risk(record: SessionRecord) -> str | None:
     return str(record.assessment.fall_risk.level)
 
 
-def _fall_risk_reasons(record: SessionRecord) -> Mapping[str, Any]:
+def _fall_risk_reasons(person: PersonSessions) -> Mapping[str, Any] | None:
+    record = person.newest(_fall_risk)
+    if record is None:
+        return None
     assert record.assessment is not None
     return {
         "reasons": [
@@ -158,6 +163,16 @@ def _fall_risk_reasons(record: SessionRecord) -> Mapping[str, Any]:
             for reason in record.assessment.fall_risk.reasons
         ]
     }
+
+
+def _newest[V](value: Callable[[SessionRecord], V | None]) -> Callable[[PersonSessions], V | None]:
+    """Read the value from the newest session that measured it."""
+
+    def newest(person: PersonSessions) -> V | None:
+        record = person.newest(value)
+        return None if record is None else value(record)
+
+    return newest
 
 
 def _score(record: SessionRecord) -> float | None:
@@ -181,7 +196,7 @@ PERSON_SENSORS: tuple[PersonSensorDescription, ...] = (
             native_unit_of_measurement=UnitOfTime.SECONDS,
             state_class=SensorStateClass.MEASUREMENT,
             suggested_display_precision=1,
-            value_fn=_hold_time(test),
+            value_fn=_newest(_hold_time(test)),
         )
         for test in (StanceTest.SINGLE_LEG_LEFT, StanceTest.SINGLE_LEG_RIGHT, StanceTest.TANDEM)
     ),
@@ -193,7 +208,7 @@ PERSON_SENSORS: tuple[PersonSensorDescription, ...] = (
             state_class=SensorStateClass.MEASUREMENT,
             suggested_display_precision=2,
             entity_registry_enabled_default=test is StanceTest.QUIET_EYES_CLOSED,
-            value_fn=_sway(test, "mean_velocity_cm_s"),
+            value_fn=_newest(_sway(test, "mean_velocity_cm_s")),
         )
         for test in (StanceTest.QUIET_EYES_CLOSED, StanceTest.QUIET_EYES_OPEN)
     ),
@@ -206,7 +221,7 @@ PERSON_SENSORS: tuple[PersonSensorDescription, ...] = (
             state_class=SensorStateClass.MEASUREMENT,
             suggested_display_precision=2,
             entity_registry_enabled_default=test is StanceTest.QUIET_EYES_CLOSED,
-            value_fn=_sway(test, "ellipse_area95_cm2"),
+            value_fn=_newest(_sway(test, "ellipse_area95_cm2")),
         )
         for test in (StanceTest.QUIET_EYES_CLOSED, StanceTest.QUIET_EYES_OPEN)
     ),
@@ -215,7 +230,7 @@ PERSON_SENSORS: tuple[PersonSensorDescription, ...] = (
         translation_key="balance_score",
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
-        value_fn=_score,
+        value_fn=_newest(_score),
     ),
     PersonSensorDescription(
         key="percentile",
@@ -223,21 +238,21 @@ PERSON_SENSORS: tuple[PersonSensorDescription, ...] = (
         native_unit_of_measurement=PERCENTAGE,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
-        value_fn=_percentile,
+        value_fn=_newest(_percentile),
     ),
     PersonSensorDescription(
         key="fall_risk",
         translation_key="fall_risk",
         device_class=SensorDeviceClass.ENUM,
         options=[level.value for level in RiskLevel if level is not RiskLevel.UNKNOWN],
-        value_fn=_fall_risk,
+        value_fn=_newest(_fall_risk),
         attributes_fn=_fall_risk_reasons,
     ),
     PersonSensorDescription(
         key="last_check",
         translation_key="last_check",
         device_class=SensorDeviceClass.TIMESTAMP,
-        value_fn=lambda record: record.ended_at,
+        value_fn=_newest(lambda record: record.ended_at),
     ),
 )
 
@@ -248,12 +263,22 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the pad's sensors and every person's result sensors."""
-    link = entry.runtime_data.link
-    async_add_entities(PadSensor(link, description) for description in PAD_SENSORS)
+    coordinator = entry.runtime_data.coordinator
+    snapshot = coordinator.data
+    async_add_entities(
+        PadSensor(coordinator, description)
+        for description in PAD_SENSORS
+        if description.has_fn(snapshot)
+    )
     for subentry in entry.subentries.values():
         if subentry.subentry_type == SUBENTRY_PERSON:
+            person = snapshot.people[subentry.subentry_id]
             async_add_entities(
-                (PersonSensor(link, subentry, description) for description in PERSON_SENSORS),
+                (
+                    PersonSensor(coordinator, subentry, description)
+                    for description in PERSON_SENSORS
+                    if description.has_fn(person)
+                ),
                 config_subentry_id=subentry.subentry_id,
             )
 
@@ -263,15 +288,18 @@ class PadSensor(PadEntity, SensorEntity):
 
     entity_description: PadSensorDescription
 
-    def __init__(self, link: PadLink, description: PadSensorDescription) -> None:
+    def __init__(self, coordinator: PadCoordinator, description: PadSensorDescription) -> None:
         """Bind to the pad."""
-        super().__init__(link, description)
+        super().__init__(coordinator, description)
         self._requires_online = description.requires_online
 
     @property
     def native_value(self) -> StateType:
-        """The value from the live link."""
-        return self.entity_description.value_fn(self.link)
+        """The value in the snapshot."""
+        return self.entity_description.value_fn(self.coordinator.data)
+
+    def _shown(self) -> tuple[object, ...]:
+        return (self.available, self.native_value)
 
 
 class PersonSensor(PersonEntity, SensorEntity):
@@ -279,24 +307,15 @@ class PersonSensor(PersonEntity, SensorEntity):
 
     entity_description: PersonSensorDescription
 
-    def _latest(self) -> SessionRecord | None:
-        value_fn = self.entity_description.value_fn
-        for record in reversed(self.sessions):
-            if value_fn(record) is not None:
-                return record
-        return None
-
     @property
     def native_value(self) -> StateType | datetime:
         """The newest measured value."""
-        record = self._latest()
-        return None if record is None else self.entity_description.value_fn(record)
+        return self.entity_description.value_fn(self.person)
 
     @property
     def extra_state_attributes(self) -> Mapping[str, Any] | None:
         """Details of the value (the fall-risk reasons)."""
-        attributes_fn = self.entity_description.attributes_fn
-        record = self._latest()
-        if attributes_fn is None or record is None:
-            return None
-        return attributes_fn(record)
+        return self.entity_description.attributes_fn(self.person)
+
+    def _shown(self) -> tuple[object, ...]:
+        return (self.available, self.native_value, self.extra_state_attributes)

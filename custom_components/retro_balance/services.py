@@ -30,19 +30,17 @@ from .const import (
     SERVICE_EXPORT_HISTORY,
     SERVICE_START_TEST,
 )
-from .engine.clinical.session import SessionRecord, assign_session, export_session
-from .engine.detection.stance import StanceTest
+from .engine.clinical.session import SessionRecord, export_session
+from .settings import TEST_CHOICES
 
 if TYPE_CHECKING:
-    from . import RetroBalanceData
-
-TEST_OPTIONS = [DAILY_CHECK, *(test.value for test in StanceTest)]
+    from .data import RetroBalanceData
 
 _PAD: dict[vol.Marker, Any] = {vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string}
 START_TEST_SCHEMA = vol.Schema(
     {
         **_PAD,
-        vol.Optional(ATTR_TEST, default=DAILY_CHECK): vol.In(TEST_OPTIONS),
+        vol.Optional(ATTR_TEST, default=DAILY_CHECK): vol.In(TEST_CHOICES),
         vol.Optional(ATTR_PERSON): cv.string,
     }
 )
@@ -79,25 +77,25 @@ def _pad(call: ServiceCall) -> RetroBalanceData:
 
 def _person_id(pad: RetroBalanceData, person: str) -> str:
     """Find a person by subentry id or (case-insensitive) name."""
-    wanted = person.strip().casefold()
-    for person_id, profile in pad.link.people.items():
-        if person == person_id or profile.name.casefold() == wanted:
-            return person_id
-    raise _error("unknown_person", person=person)
+    if (person_id := pad.sessions.find_person(person)) is None:
+        raise _error("unknown_person", person=person)
+    return person_id
 
 
 async def _async_start_test(call: ServiceCall) -> None:
     pad = _pad(call)
     person = call.data.get(ATTR_PERSON)
-    pad.link.async_start(call.data[ATTR_TEST], None if person is None else _person_id(pad, person))
+    pad.coordinator.async_start_test(
+        call.data[ATTR_TEST], None if person is None else _person_id(pad, person)
+    )
 
 
 async def _async_cancel_test(call: ServiceCall) -> None:
-    _pad(call).link.async_cancel()
+    _pad(call).coordinator.async_cancel_test()
 
 
 def _session(pad: RetroBalanceData, session_id: str) -> SessionRecord:
-    record = pad.history.get(session_id)
+    record = pad.sessions.get(session_id)
     if record is None:
         raise _error("unknown_session", session_id=session_id)
     return record
@@ -106,34 +104,29 @@ def _session(pad: RetroBalanceData, session_id: str) -> SessionRecord:
 async def _async_assign_session(call: ServiceCall) -> None:
     pad = _pad(call)
     record = _session(pad, call.data[ATTR_SESSION_ID])
-    person_id = _person_id(pad, call.data[ATTR_PERSON])
-    assigned = assign_session(record, pad.link.people[person_id])
-    await pad.history.async_replace(assigned)
-    pad.link.announce(assigned)
+    await pad.sessions.async_assign(record, _person_id(pad, call.data[ATTR_PERSON]))
 
 
 async def _async_delete_session(call: ServiceCall) -> None:
     pad = _pad(call)
-    record = _session(pad, call.data[ATTR_SESSION_ID])
-    await pad.history.async_delete(record.session_id)
-    pad.link.announce(record)
+    await pad.sessions.async_delete(_session(pad, call.data[ATTR_SESSION_ID]))
 
 
 async def _async_export_history(call: ServiceCall) -> ServiceResponse:
     pad = _pad(call)
     person = call.data.get(ATTR_PERSON)
     person_id = None if person is None else _person_id(pad, person)
-    records = pad.history.for_person(person_id)
+    records = pad.sessions.for_person(person_id)
     raw_cop = (
-        await pad.history.async_load_raw_cop(record.session_id for record in records)
+        await pad.sessions.history.async_load_raw_cop(record.session_id for record in records)
         if call.data[ATTR_INCLUDE_RAW_COP]
         else None
     )
     sessions = [export_session(record, raw_cop=raw_cop) for record in records]
     return {
-        "pad_id": pad.link.pad_id,
+        "pad_id": pad.sessions.pad_id,
         "person_id": person_id,
-        "person": None if person_id is None else pad.link.people[person_id].name,
+        "person": None if person_id is None else pad.sessions.people[person_id].name,
         "sessions": cast(list[Any], sessions),
     }
 

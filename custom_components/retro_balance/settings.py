@@ -16,18 +16,21 @@ from .const import (
     CONF_TRIALS,
     CONF_WEIGHT_MAX_KG,
     CONF_WEIGHT_MIN_KG,
-    DEFAULT_CAP_S,
-    DEFAULT_TRIALS,
+    DAILY_CHECK,
     SUBENTRY_PERSON,
 )
 from .engine.clinical.norms import Sex
 from .engine.clinical.people import PersonProfile
-from .engine.detection.daily_check import DEFAULT_DAILY_CHECK, CheckPlan
+from .engine.detection.daily_check import CheckPlan
 from .engine.detection.stance import StanceTest
 from .engine.wire.protocol import TopicKind, topic
 
+DEFAULT_PLAN = CheckPlan()
+"""The engine's default daily check: its tests, trials and cap are the options' defaults."""
 STANCE_TEST_KEYS: tuple[str, ...] = tuple(test.value for test in StanceTest)
-DEFAULT_DAILY_TESTS: tuple[str, ...] = tuple(test.value for test in DEFAULT_DAILY_CHECK)
+DEFAULT_DAILY_TESTS: tuple[str, ...] = tuple(test.value for test in DEFAULT_PLAN.tests)
+TEST_CHOICES: tuple[str, ...] = (DAILY_CHECK, *STANCE_TEST_KEYS)
+"""What can be started: the daily check or one stance test (select, action, services.yaml)."""
 
 
 def valid_prefix(prefix: str) -> bool:
@@ -44,14 +47,16 @@ def daily_check_plan(options: Mapping[str, Any]) -> CheckPlan:
     tests = tuple(StanceTest(key) for key in options.get(CONF_DAILY_TESTS, DEFAULT_DAILY_TESTS))
     return CheckPlan(
         tests=tests,
-        trials=int(options.get(CONF_TRIALS, DEFAULT_TRIALS)),
-        cap_s=float(options.get(CONF_CAP_S, DEFAULT_CAP_S)),
+        trials=int(options.get(CONF_TRIALS, DEFAULT_PLAN.trials)),
+        cap_s=float(options.get(CONF_CAP_S, DEFAULT_PLAN.cap_s)),
     )
 
 
 def single_test_plan(options: Mapping[str, Any], test: StanceTest) -> CheckPlan:
     """One trial of one stance test, with the configured cap."""
-    return CheckPlan(tests=(test,), trials=1, cap_s=float(options.get(CONF_CAP_S, DEFAULT_CAP_S)))
+    return CheckPlan(
+        tests=(test,), trials=1, cap_s=float(options.get(CONF_CAP_S, DEFAULT_PLAN.cap_s))
+    )
 
 
 def person_profile(subentry: ConfigSubentry) -> PersonProfile:

@@ -10,6 +10,7 @@ from homeassistant.config_entries import ConfigSubentryDataWithId
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
     async_fire_mqtt_message,
     async_fire_time_changed,
 )
@@ -24,6 +25,7 @@ from custom_components.retro_balance.const import (
     SUBENTRY_PERSON,
 )
 from custom_components.retro_balance.engine.wire.protocol import PadInfo
+from custom_components.retro_balance.snapshot import LivePad
 
 PAD_ID = "hall"
 PREFIX = "retro_balance"
@@ -87,3 +89,9 @@ async def flush_live_updates(hass: HomeAssistant) -> None:
     """Let the once-a-second live updates (weight, counters) through."""
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=2))
     await hass.async_block_till_done()
+
+
+def live(entry: MockConfigEntry) -> LivePad:
+    """The pad part of the coordinator's last published snapshot."""
+    pad: LivePad = entry.runtime_data.coordinator.data.pad
+    return pad

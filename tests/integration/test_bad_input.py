@@ -15,10 +15,10 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
-from custom_components.retro_balance.const import DOMAIN
+from custom_components.retro_balance.const import CONF_PAD_ID, CONF_PREFIX, DOMAIN
 from custom_components.retro_balance.engine.wire.protocol import Frame, encode_frame, encode_info
 
-from .helpers import ENTRY_ID, INFO, fire, flush_live_updates
+from .helpers import ENTRY_ID, INFO, PREFIX, fire, flush_live_updates, live
 
 DROPPED = "sensor.balance_pad_hall_dropped_frames"
 MALFORMED = "sensor.balance_pad_hall_malformed_messages"
@@ -75,8 +75,7 @@ async def test_malformed_frames_are_counted(
     await flush_live_updates(hass)
     assert count(hass, MALFORMED) == 2
     assert count(hass, DROPPED) == 0
-    link = init_integration.runtime_data.link
-    assert link.malformed == {reason: 2}
+    assert live(init_integration).malformed == {reason: 2}
     # One log line for the two messages (at most one a minute per pad and reason).
     lines = [r for r in caplog.records if "Dropped a malformed frames message" in r.message]
     assert len(lines) == 1
@@ -86,12 +85,12 @@ async def test_malformed_frames_are_counted(
 async def test_log_limit_is_per_minute(
     hass: HomeAssistant, init_integration: MockConfigEntry, caplog: pytest.LogCaptureFixture
 ) -> None:
-    link = init_integration.runtime_data.link
     for now in (100.0, 130.0, 161.0):
-        with patch("custom_components.retro_balance.pad_link.monotonic", return_value=now):
+        with patch("custom_components.retro_balance.pad_mqtt.monotonic", return_value=now):
             fire(hass, "frames", b"nope")
             await hass.async_block_till_done()
-    assert link.malformed["not_json"] == 3
+    await flush_live_updates(hass)
+    assert live(init_integration).malformed["not_json"] == 3
     lines = [r for r in caplog.records if "Dropped a malformed frames message" in r.message]
     assert len(lines) == 2
 
@@ -113,7 +112,6 @@ async def test_wrong_version_raises_repair_until_fixed(
 async def test_sequence_problems_are_dropped(
     hass: HomeAssistant, init_integration: MockConfigEntry, caplog: pytest.LogCaptureFixture
 ) -> None:
-    link = init_integration.runtime_data.link
     fire(hass, "frames", frame(1010, 10_000))
     fire(hass, "frames", frame(1011, 10_125))
     fire(hass, "frames", frame(1011, 10_125))  # duplicate
@@ -122,8 +120,8 @@ async def test_sequence_problems_are_dropped(
     fire(hass, "frames", frame(1014, 8_000))  # late: older than the window
     await hass.async_block_till_done()
     await flush_live_updates(hass)
-    assert link.rejected == {"duplicate": 1, "out_of_order": 1, "late": 1}
-    assert link.lost_frames == 1
+    assert live(init_integration).rejected == {"duplicate": 1, "out_of_order": 1, "late": 1}
+    assert live(init_integration).frames.lost == 1
     assert count(hass, DROPPED) == 4
     assert count(hass, MALFORMED) == 0
     assert float(hass.states.get(WEIGHT).state) == pytest.approx(70.0)
@@ -131,22 +129,48 @@ async def test_sequence_problems_are_dropped(
         assert any(f"Dropped a {verdict} frame" in r.message for r in caplog.records)
 
 
-async def test_unknown_pad_and_kinds_are_ignored(
-    hass: HomeAssistant, init_integration: MockConfigEntry, caplog: pytest.LogCaptureFixture
+async def test_unknown_kinds_are_ignored(
+    hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
-    link = init_integration.runtime_data.link
-    fire(hass, "frames", frame(1, 1000), pad_id="stranger")
-    fire(hass, "frames", b"garbage", pad_id="stranger")
     fire(hass, "cmd", b'{"cmd":"tare"}')  # our own command echoed back
     fire(hass, "button", b'{"v":1,"press":"sideways"}')
     fire(hass, "status", b"maybe")
     fire(hass, "info", b"{}")
     await hass.async_block_till_done()
-    assert link.weight_kg is None
-    assert link.malformed == {"bad_field": 2, "missing_field": 1}
-    assert link.online
+    await flush_live_updates(hass)
+    pad = live(init_integration)
+    assert pad.malformed == {"bad_field": 2, "missing_field": 1}
+    assert pad.online
+    assert not pad.testing
+
+
+async def test_other_pad_on_the_broker_is_left_alone(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Frames and garbage from a second configured pad reach it, and only it."""
+    stranger = MockConfigEntry(
+        domain=DOMAIN,
+        title="stranger",
+        data={CONF_PREFIX: PREFIX, CONF_PAD_ID: "stranger"},
+        unique_id=f"{PREFIX}/stranger",
+    )
+    stranger.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(stranger.entry_id)
+    await hass.async_block_till_done()
+    fire(hass, "frames", frame(1, 1000), pad_id="stranger")
+    fire(hass, "frames", b"garbage", pad_id="stranger")
+    await hass.async_block_till_done()
+    await flush_live_updates(hass)
+    assert live(stranger).weight_kg == pytest.approx(70.0)
+    assert live(stranger).malformed == {"not_json": 1}
+    hall = live(init_integration)
+    assert hall.weight_kg is None
+    assert hall.frames.received == 0
+    assert hall.malformed == {}
     assert not any(
-        "stranger" in r.message for r in caplog.records if r.name.startswith("custom_components")
+        "pad hall" in r.message for r in caplog.records if r.name.startswith("custom_components")
     )
 
 
@@ -168,19 +192,20 @@ async def test_weight_updates_are_throttled(
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=2))
     await hass.async_block_till_done()
     # The last value is delivered once the second is over.
-    weight = init_integration.runtime_data.link.weight_kg
+    weight = live(init_integration).weight_kg
     assert weight is not None
     assert weight > 70
     assert float(hass.states.get(WEIGHT).state) == pytest.approx(weight)
 
 
-async def test_foreign_pad_message_is_ignored_by_the_link(
+async def test_foreign_topic_is_ignored_by_the_message_handler(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
     """Even if a broker bridge delivers another pad's topic to us, it is ignored."""
-    link = init_integration.runtime_data.link
-    for topic in ("retro_balance/stranger/frames", "other/hall/frames", "retro_balance/hall/x/y"):
-        link._on_message(
+    coordinator = init_integration.runtime_data.coordinator
+
+    def deliver(topic: str) -> None:
+        coordinator.mqtt.async_handle_message(
             ReceiveMessage(
                 topic=topic,
                 payload=frame(1, 1000),
@@ -190,5 +215,15 @@ async def test_foreign_pad_message_is_ignored_by_the_link(
                 timestamp=0.0,
             )
         )
-    assert link.weight_kg is None
-    assert link.malformed.total() == 0
+
+    for topic in ("retro_balance/stranger/frames", "other/hall/frames", "retro_balance/hall/x/y"):
+        deliver(topic)
+    await flush_live_updates(hass)
+    assert live(init_integration).weight_kg is None
+    assert live(init_integration).malformed == {}
+    assert live(init_integration).frames.received == 0
+    # The same frame on the pad's own topic is taken.
+    deliver("retro_balance/hall/frames")
+    await flush_live_updates(hass)
+    assert live(init_integration).frames.received == 1
+    assert live(init_integration).weight_kg == pytest.approx(70.0)

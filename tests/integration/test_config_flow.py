@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from unittest.mock import patch
 
 import pytest
 from homeassistant import config_entries
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.data_entry_flow import FlowResultType, InvalidData
 from homeassistant.helpers.service_info.mqtt import MqttServiceInfo
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
+from custom_components.retro_balance import config_flow
 from custom_components.retro_balance.const import (
     CONF_BIRTH_YEAR,
     CONF_CAP_S,
@@ -27,11 +29,25 @@ from custom_components.retro_balance.const import (
     DOMAIN,
     SUBENTRY_PERSON,
 )
+from custom_components.retro_balance.engine.clinical.people import (
+    MAX_PERSON_WEIGHT_KG,
+    MIN_BIRTH_YEAR,
+    MIN_PERSON_WEIGHT_KG,
+)
+from custom_components.retro_balance.engine.detection.daily_check import MAX_TRIALS
+from custom_components.retro_balance.engine.detection.stance_config import MAX_CAP_S, MIN_CAP_S
 from custom_components.retro_balance.engine.wire.protocol import encode_info
 
 from .helpers import ANNA_ID, INFO, PAD_ID, PREFIX
 
 DISCOVERY_TOPIC = "retro_balance/+/info"
+MANIFEST = Path(__file__).parents[2] / "custom_components" / "retro_balance" / "manifest.json"
+
+
+def test_manifest_subscribes_to_the_flows_discovery_topic() -> None:
+    """manifest.json cannot import the topic, so it is checked against the flow's here."""
+    assert json.loads(MANIFEST.read_text())["mqtt"] == [config_flow.DISCOVERY_TOPIC]
+    assert config_flow.DISCOVERY_TOPIC == DISCOVERY_TOPIC
 
 
 @pytest.fixture(autouse=True)
@@ -203,6 +219,76 @@ async def test_options(hass: HomeAssistant, mock_config_entry: MockConfigEntry) 
         CONF_DAILY_TESTS: ["tandem", "single_leg_left"],
         CONF_TRIALS: 2,
     }
+
+
+@pytest.mark.parametrize(
+    ("field", "refused", "accepted"),
+    [
+        (CONF_CAP_S, MIN_CAP_S - 1, MIN_CAP_S),
+        (CONF_CAP_S, MAX_CAP_S + 1, MAX_CAP_S),
+        (CONF_TRIALS, 0, 1),
+        (CONF_TRIALS, MAX_TRIALS + 1, MAX_TRIALS),
+    ],
+)
+async def test_options_limits_are_the_engines(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    field: str,
+    refused: float,
+    accepted: float,
+) -> None:
+    """The form offers exactly what the engine's check plan accepts."""
+    mock_config_entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
+    valid = {CONF_CAP_S: 30, CONF_DAILY_TESTS: ["tandem"], CONF_TRIALS: 3}
+    with pytest.raises(InvalidData):
+        await hass.config_entries.options.async_configure(
+            result["flow_id"], {**valid, field: refused}
+        )
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**valid, field: accepted}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert mock_config_entry.options[field] == accepted
+
+
+@pytest.mark.parametrize(
+    ("field", "refused", "accepted"),
+    [
+        (CONF_BIRTH_YEAR, MIN_BIRTH_YEAR - 1, MIN_BIRTH_YEAR),
+        (CONF_WEIGHT_MIN_KG, MIN_PERSON_WEIGHT_KG - 0.5, MIN_PERSON_WEIGHT_KG),
+        (CONF_WEIGHT_MAX_KG, MAX_PERSON_WEIGHT_KG + 0.5, MAX_PERSON_WEIGHT_KG),
+    ],
+)
+async def test_person_limits_are_the_engines(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    field: str,
+    refused: float,
+    accepted: float,
+) -> None:
+    """The person form offers exactly what the engine's PersonProfile accepts."""
+    mock_config_entry.add_to_hass(hass)
+    result = await hass.config_entries.subentries.async_init(
+        (mock_config_entry.entry_id, SUBENTRY_PERSON), context={"source": "user"}
+    )
+    valid = {
+        CONF_NAME: "Carla",
+        CONF_BIRTH_YEAR: 1960,
+        CONF_SEX: "female",
+        CONF_WEIGHT_MIN_KG: 60.0,
+        CONF_WEIGHT_MAX_KG: 80.0,
+    }
+    with pytest.raises(InvalidData):
+        await hass.config_entries.subentries.async_configure(
+            result["flow_id"], {**valid, field: refused}
+        )
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {**valid, field: accepted}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    carla = next(s for s in mock_config_entry.subentries.values() if s.title == "Carla")
+    assert carla.data[field] == accepted
 
 
 @pytest.mark.parametrize(

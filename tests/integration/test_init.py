@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
+import logging
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 from unittest.mock import patch
 
 import numpy as np
-from homeassistant.config_entries import ConfigEntryState
+import pytest
+from homeassistant.config_entries import ConfigEntryState, ConfigFlowResult
 from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import AbortFlow
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.service_info.mqtt import MqttServiceInfo
+from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
+from custom_components.retro_balance.config_flow import RetroBalanceConfigFlow
 from custom_components.retro_balance.const import (
     CONF_BIRTH_YEAR,
+    CONF_CAP_S,
     CONF_NAME,
     CONF_SEX,
     DOMAIN,
@@ -26,7 +35,7 @@ from custom_components.retro_balance.const import (
 from custom_components.retro_balance.engine.wire.protocol import Frame, encode_frame, encode_info
 from pad_simulator.scenarios import generate
 
-from .helpers import ENTRY_ID, INFO, PAD_ID, fire, flush_live_updates, play
+from .helpers import ENTRY_ID, INFO, PAD_ID, fire, flush_live_updates, live, play
 
 STATE = "sensor.balance_pad_hall_pad_state"
 
@@ -114,12 +123,29 @@ async def test_remove_entry_deletes_sessions(
     assert not [key for key in hass_storage if key.startswith(DOMAIN)]
 
 
+def pad_log(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """Our info lines about the pad's connection."""
+    return [
+        record.message
+        for record in caplog.records
+        if record.name.startswith("custom_components")
+        and record.levelno == logging.INFO
+        and record.message.startswith("Pad hall is")
+    ]
+
+
 async def test_offline_online_and_repair(
-    hass: HomeAssistant, init_integration: MockConfigEntry, issue_registry: ir.IssueRegistry
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    issue_registry: ir.IssueRegistry,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     issue_id = f"pad_offline_{ENTRY_ID}"
     fire(hass, "status", b"offline")
+    fire(hass, "status", b"offline")
     await hass.async_block_till_done()
+    # Logged once when the pad goes away, once when it is back (the connectivity sensor too).
+    assert pad_log(caplog) == ["Pad hall is offline"]
     assert hass.states.get(STATE).state == "offline"
     assert hass.states.get("binary_sensor.balance_pad_hall_connection").state == "off"
     assert hass.states.get("sensor.balance_pad_hall_weight_on_pad").state == "unavailable"
@@ -135,6 +161,7 @@ async def test_offline_online_and_repair(
     await hass.async_block_till_done()
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
     assert hass.states.get(STATE).state == "idle"
+    assert pad_log(caplog) == ["Pad hall is offline", "Pad hall is online"]
 
 
 async def test_offline_during_test_ends_it(
@@ -145,7 +172,7 @@ async def test_offline_during_test_ends_it(
     )
     fire(hass, "status", b"offline")
     await hass.async_block_till_done()
-    assert not init_integration.runtime_data.link.testing
+    assert not init_integration.runtime_data.coordinator.data.pad.testing
 
 
 async def test_silence_during_test_ends_it(
@@ -155,15 +182,14 @@ async def test_silence_during_test_ends_it(
     await hass.services.async_call(
         DOMAIN, "start_test", {"config_entry_id": ENTRY_ID, "test": "tandem"}, blocking=True
     )
-    link = init_integration.runtime_data.link
     with patch.object(hass.loop, "time", return_value=hass.loop.time() + 2):
         async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=2))
         await hass.async_block_till_done()
-    assert link.testing
+    assert live(init_integration).testing
     with patch.object(hass.loop, "time", return_value=hass.loop.time() + 10):
         async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=10))
         await hass.async_block_till_done()
-    assert not link.testing
+    assert not live(init_integration).testing
 
 
 def loads(tl: float, tr: float, bl: float, br: float, samples: int = 10) -> np.ndarray:
@@ -219,16 +245,15 @@ async def test_tare_button(
 async def test_buttons_start_and_cancel(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
-    link = init_integration.runtime_data.link
     await hass.services.async_call(
         "button", "press", {"entity_id": "button.balance_pad_hall_start_daily_check"}, blocking=True
     )
-    assert link.testing
+    assert live(init_integration).testing
     assert hass.states.get(STATE).state == "testing"
     await hass.services.async_call(
         "button", "press", {"entity_id": "button.balance_pad_hall_cancel_test"}, blocking=True
     )
-    assert not link.testing
+    assert not live(init_integration).testing
 
 
 async def test_rediscovery_does_not_reload(
@@ -238,8 +263,75 @@ async def test_rediscovery_does_not_reload(
     await hass.services.async_call(
         DOMAIN, "start_test", {"config_entry_id": ENTRY_ID, "test": "tandem"}, blocking=True
     )
-    link = init_integration.runtime_data.link
-    fire(hass, "info", encode_info(replace(INFO, firmware="9.9.9")))
+    coordinator = init_integration.runtime_data.coordinator
+    discovered: list[str] = []
+    step_mqtt = RetroBalanceConfigFlow.async_step_mqtt
+
+    async def spy(flow: RetroBalanceConfigFlow, info: MqttServiceInfo) -> ConfigFlowResult:
+        try:
+            return await step_mqtt(flow, info)
+        except AbortFlow as err:
+            discovered.append(err.reason)
+            raise
+
+    with patch.object(RetroBalanceConfigFlow, "async_step_mqtt", spy):
+        fire(hass, "info", encode_info(replace(INFO, firmware="9.9.9")))
+        await hass.async_block_till_done()
+    # The message did reach discovery, which found the pad configured ...
+    assert discovered == ["already_configured"]
+    # ... and the entry kept running: same coordinator, the test still going.
+    assert init_integration.runtime_data.coordinator is coordinator
+    assert live(init_integration).testing
+
+
+async def test_only_options_and_people_reload(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Another change of the entry (a new title) keeps a running test; new options reload."""
+    await hass.services.async_call(
+        DOMAIN, "start_test", {"config_entry_id": ENTRY_ID, "test": "tandem"}, blocking=True
+    )
+    coordinator = init_integration.runtime_data.coordinator
+    hass.config_entries.async_update_entry(init_integration, title="Hall pad")
     await hass.async_block_till_done()
-    assert init_integration.runtime_data.link is link
-    assert link.testing
+    assert init_integration.runtime_data.coordinator is coordinator
+    assert live(init_integration).testing
+
+    hass.config_entries.async_update_entry(init_integration, options={CONF_CAP_S: 20})
+    await hass.async_block_till_done()
+    assert init_integration.state is ConfigEntryState.LOADED
+    assert init_integration.runtime_data.coordinator is not coordinator
+    assert not live(init_integration).testing
+
+
+async def test_update_entity_republishes(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """homeassistant.update_entity refreshes from the live state (nothing to poll)."""
+    await async_setup_component(hass, "homeassistant", {})
+    fire(
+        hass,
+        "frames",
+        encode_frame(Frame(seq=1, t_ms=1000, rate_hz=80.0, cells_kg=loads(15, 15, 15, 15))),
+    )
+    await hass.async_block_till_done()
+    await hass.services.async_call(
+        "homeassistant",
+        "update_entity",
+        {"entity_id": "sensor.balance_pad_hall_weight_on_pad"},
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+    assert float(hass.states.get("sensor.balance_pad_hall_weight_on_pad").state) == 60.0
+
+
+def test_package_imports_without_home_assistant() -> None:
+    """The engine's command-line tool and the pad simulator import the package without HA."""
+    code = (
+        "import sys; sys.modules['homeassistant'] = None; "
+        "import custom_components.retro_balance as package; "
+        "import custom_components.retro_balance.engine.wire.protocol; "
+        "assert package.PLATFORMS"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr

@@ -2,23 +2,35 @@
 
 from __future__ import annotations
 
+import importlib
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import pytest
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.retro_balance import PLATFORMS as PACKAGE_PLATFORMS
+from custom_components.retro_balance import binary_sensor, button, select, sensor
 from custom_components.retro_balance.const import DOMAIN
+from custom_components.retro_balance.engine.detection.stance import StanceTest
 from custom_components.retro_balance.storage import STORAGE_MINOR_VERSION, STORAGE_VERSION
+from pad_simulator.scenarios import generate
 
-from .helpers import ENTRY_ID
+from .helpers import ANNA_ID, BEN_ID, ENTRY_ID, flush_live_updates, live, play
 
 FIXTURE = Path(__file__).parent / "fixtures" / "sessions.json"
+# snapshot_platform compares one platform at a time.
+PLATFORMS = [[platform] for platform in sorted(Platform(name) for name in PACKAGE_PLATFORMS)]
+PLATFORM_IDS = [str(platforms[0]) for platforms in PLATFORMS]
 
 
 @pytest.fixture(autouse=True)
@@ -33,17 +45,7 @@ def stored_sessions(hass_storage: dict[str, Any]) -> None:
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
-@pytest.mark.parametrize(
-    "platforms",
-    [
-        [Platform.BINARY_SENSOR],
-        [Platform.BUTTON],
-        [Platform.EVENT],
-        [Platform.SELECT],
-        [Platform.SENSOR],
-    ],
-    ids=lambda platforms: str(platforms[0]),
-)
+@pytest.mark.parametrize("platforms", PLATFORMS, ids=PLATFORM_IDS)
 async def test_entities(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
@@ -51,3 +53,94 @@ async def test_entities(
     snapshot: SnapshotAssertion,
 ) -> None:
     await snapshot_platform(hass, entity_registry, snapshot, init_integration.entry_id)
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+@pytest.mark.parametrize("platforms", PLATFORMS, ids=PLATFORM_IDS)
+async def test_entities_while_testing(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """Anna chosen, tandem selected and started, half of it played."""
+    choose_anna_and_tandem(init_integration)
+    messages = list(generate("tandem", seed=2, weight_kg=62.0, lose_balance_at_s=12.0))
+    await play(hass, messages[: len(messages) // 2])
+    await flush_live_updates(hass)
+    assert live(init_integration).current_test is StanceTest.TANDEM
+    await snapshot_platform(hass, entity_registry, snapshot, init_integration.entry_id)
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+@pytest.mark.parametrize("platforms", PLATFORMS, ids=PLATFORM_IDS)
+async def test_entities_after_results(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The same tandem played to the end: stored, shown on Anna's device, her event fired."""
+    freezer.move_to("2026-11-21T08:00:00+00:00")
+    choose_anna_and_tandem(init_integration)
+    with patch(
+        "custom_components.retro_balance.sessions.new_session_id",
+        return_value="5e5510ddeadbeef05e5510ddeadbeef0",
+    ):
+        await play(hass, generate("tandem", seed=2, weight_kg=62.0, lose_balance_at_s=12.0))
+    await flush_live_updates(hass)
+    assert not live(init_integration).testing
+    newest = init_integration.runtime_data.sessions.for_person(ANNA_ID)[-1]
+    assert newest.session_id == "5e5510ddeadbeef05e5510ddeadbeef0"
+    await snapshot_platform(hass, entity_registry, snapshot, init_integration.entry_id)
+
+
+def choose_anna_and_tandem(entry: MockConfigEntry) -> None:
+    """What the selects and the start button do (the platform under test may be another)."""
+    coordinator = entry.runtime_data.coordinator
+    coordinator.async_select_person(ANNA_ID)
+    coordinator.async_select_next_test("tandem")
+    coordinator.async_start_test(coordinator.data.pad.next_test)
+
+
+async def test_every_entity_is_on_its_device(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """Pad entities on the pad's device, each person's on theirs (linked to the pad)."""
+    pad = device_registry.async_get_device(identifiers={(DOMAIN, ENTRY_ID)})
+    assert pad is not None
+    people = {}
+    for person_id in (ANNA_ID, BEN_ID):
+        device = device_registry.async_get_device(identifiers={(DOMAIN, person_id)})
+        assert device is not None
+        assert device.via_device_id == pad.id
+        people[person_id] = device
+    on_device: Counter[str] = Counter()
+    for entry in er.async_entries_for_config_entry(entity_registry, ENTRY_ID):
+        owner = entry.unique_id.split("_", 1)[0]
+        if owner == ENTRY_ID:
+            assert (entry.device_id, entry.config_subentry_id) == (pad.id, None), entry.entity_id
+        else:
+            expected = (people[owner].id, owner)
+            assert (entry.device_id, entry.config_subentry_id) == expected, entry.entity_id
+        on_device[owner] += 1
+    pad_entities = (
+        len(sensor.PAD_SENSORS)
+        + len(binary_sensor.BINARY_SENSORS)
+        + len(button.BUTTONS)
+        + len(select.SELECTS)
+        + 1  # the unassigned-session event
+    )
+    person_entities = len(sensor.PERSON_SENSORS) + 1  # and the test-completed event
+    assert on_device == {ENTRY_ID: pad_entities, ANNA_ID: person_entities, BEN_ID: person_entities}
+
+
+@pytest.mark.parametrize("name", PACKAGE_PLATFORMS)
+def test_platforms_set_parallel_updates(name: str) -> None:
+    """quality_scale.yaml says parallel-updates is done: entities never poll or queue."""
+    module = importlib.import_module(f"custom_components.retro_balance.{name}")
+    assert module.PARALLEL_UPDATES == 0

@@ -13,9 +13,9 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from custom_components.retro_balance.const import DOMAIN
-from pad_simulator.scenarios import generate
+from pad_simulator.scenarios import ScenarioOptions, build_timeline, generate, timeline_spans
 
-from .helpers import ANNA_ID, BEN_ID, ENTRY_ID, fire, play, stored
+from .helpers import ANNA_ID, BEN_ID, ENTRY_ID, fire, flush_live_updates, live, play, stored
 
 
 async def call(hass: HomeAssistant, service: str, **data: Any) -> Any:
@@ -101,9 +101,19 @@ async def test_cancel_keeps_partial_results(
     """Cancelling mid-hold stores an incomplete session and cues stop."""
     await call(hass, "start_test", test="single_leg_right", person="Ben")
     messages = list(generate("sls-right", seed=8, weight_kg=84.0, lose_balance_at_s=20.0))
-    await play(hass, messages[: len(messages) // 2])
+    played = messages[: len(messages) // 2]
+    await play(hass, played)
+    await flush_live_updates(hass)
     assert hass.states.get("sensor.balance_pad_hall_current_test").state == "single_leg_right"
-    assert float(hass.states.get("sensor.balance_pad_hall_test_progress").state) >= 0
+    # The hold began when the foot came up in the script; the last frame played is now.
+    options = ScenarioOptions(weight_kg=84.0, lose_balance_at_s=20.0)
+    (hold,) = [
+        span
+        for span in timeline_spans(build_timeline("sls-right", options))
+        if span.label == "single_leg_right"
+    ]
+    progress_s = float(hass.states.get("sensor.balance_pad_hall_test_progress").state)
+    assert progress_s == pytest.approx(played[-1][0] - hold.start_s, abs=0.3)
     await call(hass, "cancel_test")
     await hass.async_block_till_done()
     (raw,) = stored(hass_storage)["sessions"]
@@ -120,7 +130,7 @@ async def test_long_press_cancels(hass: HomeAssistant, init_integration: MockCon
     await call(hass, "start_test", test="tandem")
     fire(hass, "button", b'{"v":1,"press":"long"}')
     await hass.async_block_till_done()
-    assert not init_integration.runtime_data.link.testing
+    assert not init_integration.runtime_data.coordinator.data.pad.testing
     # A long press with nothing running is ignored (logged), not an error.
     fire(hass, "button", b'{"v":1,"press":"long"}')
     await hass.async_block_till_done()
@@ -207,7 +217,7 @@ async def test_engine_failure_ends_the_test(
     await call(hass, "start_test", test="single_leg_left", person="Ben")
     messages = list(generate("sls-left", seed=8, weight_kg=84.0, lose_balance_at_s=12.0))
     await play(hass, messages[:60])
-    target = "custom_components.retro_balance.pad_link.CheckRunner"
+    target = "custom_components.retro_balance.runs.CheckRunner"
     with (
         patch(f"{target}.feed", side_effect=RuntimeError("boom")),
         patch(f"{target}.cancel", side_effect=RuntimeError("boom too"))
@@ -215,8 +225,7 @@ async def test_engine_failure_ends_the_test(
         else patch(f"{target}.lose_signal"),
     ):
         await play(hass, messages[60:61])
-    link = init_integration.runtime_data.link
-    assert not link.testing
+    assert not live(init_integration).testing
     assert "the test engine failed" in caplog.text
     assert hass.states.get("sensor.balance_pad_hall_pad_state").state != "testing"
     if not stop_fails:

@@ -168,7 +168,7 @@ async def test_reload_during_test_keeps_results(
     )
     messages = list(generate("daily-check", seed=3, weight_kg=62.0))
     await play(hass, [message for message in messages if message[0] < 45.0])
-    assert init_integration.runtime_data.link.testing
+    assert init_integration.runtime_data.coordinator.data.pad.testing
     assert await hass.config_entries.async_reload(ENTRY_ID)
     await hass.async_block_till_done()
 

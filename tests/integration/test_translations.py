@@ -9,6 +9,9 @@ from typing import Any
 import yaml
 
 from custom_components.retro_balance import binary_sensor, button, event, select, sensor
+from custom_components.retro_balance.const import CONF_DAILY_TESTS, CONF_SEX
+from custom_components.retro_balance.engine.clinical.norms import Sex
+from custom_components.retro_balance.settings import STANCE_TEST_KEYS, TEST_CHOICES
 
 PACKAGE = Path(__file__).parents[2] / "custom_components" / "retro_balance"
 
@@ -54,3 +57,21 @@ def test_every_action_is_described() -> None:
     assert set(services) == set(strings) == set(icons)
     for name, spec in services.items():
         assert set(spec["fields"]) == set(strings[name]["fields"]), name
+
+
+def test_services_yaml_offers_the_engines_tests() -> None:
+    """services.yaml cannot import the list of tests, so it is checked against it here."""
+    services = yaml.safe_load((PACKAGE / "services.yaml").read_text())
+    selector = services["start_test"]["fields"]["test"]["selector"]["select"]
+    assert selector["options"] == list(TEST_CHOICES)
+    assert services["start_test"]["fields"]["test"]["default"] == TEST_CHOICES[0]
+
+
+def test_every_selector_option_is_translated() -> None:
+    selectors = load("strings.json")["selector"]
+    for key, options in (
+        ("test", TEST_CHOICES),
+        (CONF_DAILY_TESTS, STANCE_TEST_KEYS),
+        (CONF_SEX, tuple(sex.value for sex in Sex)),
+    ):
+        assert set(selectors[key]["options"]) == set(options), key

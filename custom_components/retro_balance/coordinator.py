@@ -1,0 +1,303 @@
+"""The push coordinator of one pad: owns its live state and publishes snapshots of it.
+
+MQTT messages come in through `PadMqtt` (parsed and in order), the running test through
+`PadRuns`, stored sessions through `PadSessions` (its dispatcher signal). The coordinator keeps
+the pad's state (online, info, the pad monitor, what is selected), raises repairs through
+`PadIssues`, and publishes a new `PadSnapshot` with `async_set_updated_data`: at once when the
+pad's state changes or a test moves on, at most once a second (`LIVE_UPDATE_INTERVAL_S`) for the
+live values that change with every frame. Entities read the snapshot; selects, buttons and actions
+call the `async_*` methods below, never anything else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.debounce import Debouncer
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+
+from .const import CONF_PAD_ID, CONF_PREFIX, DAILY_CHECK, DOMAIN, LIVE_UPDATE_INTERVAL_S, LOGGER
+from .engine.clinical.session import SessionKind
+from .engine.detection.pad_state import PadMonitor, PadState, pad_state
+from .engine.detection.stance import StanceTest
+from .engine.signal.cop import WII_BALANCE_BOARD, PadGeometry
+from .engine.wire.protocol import ButtonPress, Cue, Frame, PadInfo, ProtocolError
+from .issues import PadIssues
+from .pad_mqtt import PadMqtt
+from .runs import FinishedRun, PadRuns
+from .sessions import PadSessions, SessionChange, session_signal
+from .settings import daily_check_plan, single_test_plan
+from .snapshot import LivePad, PadSnapshot, PersonSessions
+
+
+class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
+    """Everything live about one pad (a `PadListener` for MQTT, a `RunListener` for tests)."""
+
+    config_entry: ConfigEntry[Any]
+
+    def __init__(self, hass: HomeAssistant, entry: ConfigEntry[Any], sessions: PadSessions) -> None:
+        """Prepare the pad's state; nothing is subscribed until `async_start`."""
+        self.pad_id: str = entry.data[CONF_PAD_ID]
+        # The coordinator's name (in its log lines) is the pad device's name.
+        super().__init__(hass, LOGGER, config_entry=entry, name=f"Balance pad {self.pad_id}")
+        self.sessions = sessions
+        self.mqtt = PadMqtt(hass, entry.data[CONF_PREFIX], self.pad_id)
+        self._runs = PadRuns(hass, self.pad_id, self)
+        self._issues = PadIssues(hass, entry_id=entry.entry_id, pad_id=self.pad_id)
+        self._monitor = PadMonitor()
+        self._online = False
+        self._info: PadInfo | None = None
+        self._next_test = DAILY_CHECK
+        self._selected_person_id: str | None = None
+        self._live_updates = Debouncer(
+            hass,
+            LOGGER,
+            cooldown=LIVE_UPDATE_INTERVAL_S,
+            immediate=True,
+            function=self._publish_now,
+        )
+        self.data = self._snapshot(self._people(MappingProxyType({})))
+
+    # --- life cycle ---------------------------------------------------------------------
+
+    async def async_start(self) -> None:
+        """Follow the pad's sessions and subscribe to its topics (released on unload)."""
+        entry = self.config_entry
+        entry.async_on_unload(
+            async_dispatcher_connect(
+                self.hass, session_signal(entry.entry_id), self._session_changed
+            )
+        )
+        entry.async_on_unload(await self.mqtt.async_subscribe(self))
+        # Until the retained status arrives the pad counts as offline.
+        self._issues.pad_offline()
+
+    async def async_shutdown(self) -> None:
+        """Store a running test as cancelled and stop the timers (the entry waits for the store)."""
+        self._runs.shutdown()
+        self._live_updates.async_shutdown()
+        self._issues.shutdown()
+        await super().async_shutdown()
+
+    async def _async_update_data(self) -> PadSnapshot:
+        """Republish the live state (a refresh asked for by Home Assistant, `update_entity`)."""
+        return self._snapshot(self.data.people)
+
+    @property
+    def device_info(self) -> DeviceInfo:
+        """The pad's device (model and firmware from its info message once it arrived)."""
+        info = self._info
+        return DeviceInfo(
+            identifiers={(DOMAIN, self.config_entry.entry_id)},
+            name=self.name,
+            manufacturer="Retro Balance",
+            model=None if info is None else info.model,
+            sw_version=None if info is None else info.firmware,
+            serial_number=self.pad_id,
+        )
+
+    # --- commands (entities and actions) --------------------------------------------------
+
+    @callback
+    def async_start_test(self, what: str, person_id: str | None = None) -> None:
+        """Start the daily check (`DAILY_CHECK`) or one stance test, optionally for a person."""
+        if not self._online:
+            raise self._error("pad_offline")
+        if self._runs.running:
+            raise self._error("test_running")
+        options = self.config_entry.options
+        if what == DAILY_CHECK:
+            plan, kind = daily_check_plan(options), SessionKind.DAILY_CHECK
+        else:
+            plan, kind = single_test_plan(options, StanceTest(what)), SessionKind.SINGLE_TEST
+        self._runs.start(
+            plan,
+            self._geometry(),
+            kind=kind,
+            selected_person_id=person_id or self._selected_person_id,
+        )
+        self._publish_now()
+
+    @callback
+    def async_cancel_test(self) -> None:
+        """Cancel the running test; results so far are kept as an incomplete session."""
+        if not self._runs.running:
+            raise self._error("no_test_running")
+        self._runs.stop("cancelled")
+        self._publish_now()
+
+    async def async_tare(self) -> None:
+        """Ask the pad to zero its empty readings (the button is unavailable while offline)."""
+        await self.mqtt.async_tare()
+
+    @callback
+    def async_select_next_test(self, test: str) -> None:
+        """Choose what *Start selected test* starts (`DAILY_CHECK` or a stance test)."""
+        self._next_test = test
+        self._publish_now()
+
+    @callback
+    def async_select_person(self, person_id: str | None) -> None:
+        """Choose who the next test is for (None: identify by weight)."""
+        self._selected_person_id = person_id
+        self._publish_now()
+
+    def _error(self, key: str) -> ServiceValidationError:
+        return ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key=key,
+            translation_placeholders={"pad_id": self.pad_id},
+        )
+
+    # --- the pad's messages (PadListener) ---------------------------------------------------
+
+    @callback
+    def frame_received(self, frame: Frame, t_first_s: float) -> None:
+        """Feed the monitor and the running test; publish at once only if the state changed."""
+        was = self._state()
+        self._monitor.feed(frame)
+        weight_kg = self._monitor.weight_kg if self._monitor.occupied else None
+        test_moved_on = self._runs.feed(frame, t_first_s, weight_kg)
+        self._issues.calibration(self._monitor.calibration_issue)
+        if test_moved_on or self._state() != was:
+            self._publish_now()
+        else:
+            self._live_updates.async_schedule_call()
+
+    @callback
+    def status_received(self, online: bool) -> None:
+        """Follow the pad going online or offline (a running test ends: signal lost)."""
+        if online == self._online:
+            return
+        self._online = online
+        LOGGER.info("Pad %s is %s", self.pad_id, "online" if online else "offline")
+        if online:
+            self._issues.pad_online()
+        else:
+            self._issues.pad_offline()
+            if self._runs.running:
+                self._runs.stop("pad went offline", signal_lost=True)
+        self._publish_now()
+
+    @callback
+    def info_received(self, info: PadInfo) -> None:
+        """Take the pad's info; a new one means a restart, so frame order starts over."""
+        self._issues.version_supported()
+        if info == self._info:
+            return
+        self._info = info
+        self.mqtt.reset_order()
+        registry = dr.async_get(self.hass)
+        device = registry.async_get_device(identifiers={(DOMAIN, self.config_entry.entry_id)})
+        if device is not None:
+            registry.async_update_device(device.id, model=info.model, sw_version=info.firmware)
+        self._publish_now()
+
+    @callback
+    def button_pressed(self, press: ButtonPress) -> None:
+        """Short press: start the daily check; long press: cancel. A misfit press is logged."""
+        try:
+            if press.press == "short":
+                self.async_start_test(DAILY_CHECK)
+            else:
+                self.async_cancel_test()
+        except ServiceValidationError as err:
+            LOGGER.info("Ignored a %s press on pad %s: %s", press.press, self.pad_id, err)
+
+    @callback
+    def message_dropped(self, error: ProtocolError | None) -> None:
+        """Count it (the counters are in the next live update); a newer protocol is a repair."""
+        if error is not None and error.reason == "wrong_version":
+            self._issues.unsupported_version(error.version)
+        self._live_updates.async_schedule_call()
+
+    # --- the running test (RunListener) -------------------------------------------------------
+
+    @callback
+    def send_cue(self, cue: Cue) -> None:
+        """Send a cue without holding up the frame callback."""
+        self.config_entry.async_create_task(self.hass, self.mqtt.async_cue(cue), f"cue {cue}")
+
+    @callback
+    def run_finished(self, run: FinishedRun) -> None:
+        """Store the run as a session (the entry waits for this when it unloads)."""
+        self.config_entry.async_create_task(
+            self.hass, self._async_store(run), "store balance session"
+        )
+
+    @callback
+    def signal_lost(self) -> None:
+        """No frames during a test: end it."""
+        self._runs.stop("no frames", signal_lost=True)
+        self._publish_now()
+
+    async def _async_store(self, run: FinishedRun) -> None:
+        if await self.sessions.async_store_run(run) is not None:
+            # The choice of person was for that session; the next one is identified again.
+            self._selected_person_id = None
+            self._publish_now()
+
+    # --- snapshots --------------------------------------------------------------------------
+
+    @callback
+    def _session_changed(self, change: SessionChange) -> None:
+        self.async_set_updated_data(self._snapshot(self._people(self.data.people)))
+
+    @callback
+    def _publish_now(self) -> None:
+        self.async_set_updated_data(self._snapshot(self.data.people))
+
+    def _snapshot(self, people: Mapping[str, PersonSessions]) -> PadSnapshot:
+        return PadSnapshot(pad=self._live_pad(), people=people)
+
+    def _state(self) -> PadState:
+        return pad_state(
+            online=self._online, occupied=self._monitor.occupied, testing=self._runs.running
+        )
+
+    def _geometry(self) -> PadGeometry:
+        if self._info is None:
+            return WII_BALANCE_BOARD
+        return PadGeometry(width_mm=self._info.width_mm, depth_mm=self._info.depth_mm)
+
+    def _live_pad(self) -> LivePad:
+        return LivePad(
+            pad_id=self.pad_id,
+            online=self._online,
+            state=self._state(),
+            info=self._info,
+            weight_kg=self._monitor.weight_kg,
+            measured_rate_hz=self._monitor.measured_rate_hz,
+            testing=self._runs.running,
+            current_test=self._runs.current_test,
+            elapsed_s=self._runs.elapsed_s,
+            next_test=self._next_test,
+            selected_person_id=self._selected_person_id,
+            frames=self.mqtt.frame_counters,
+            malformed=self.mqtt.malformed,
+            calibration_issue=self._monitor.calibration_issue,
+        )
+
+    def _people(self, previous: Mapping[str, PersonSessions]) -> Mapping[str, PersonSessions]:
+        """Each person's sessions; a person whose sessions did not change keeps their old part."""
+        people: dict[str, PersonSessions] = {}
+        for person_id, profile in self.sessions.people.items():
+            sessions = self.sessions.for_person(person_id)
+            old = previous.get(person_id)
+            if old is not None and _same_records(old.sessions, sessions):
+                people[person_id] = old
+            else:
+                people[person_id] = PersonSessions(profile=profile, sessions=sessions)
+        return MappingProxyType(people)
+
+
+def _same_records(old: tuple[object, ...], new: tuple[object, ...]) -> bool:
+    return len(old) == len(new) and all(a is b for a, b in zip(old, new, strict=True))

@@ -1,0 +1,102 @@
+"""A pad's repair issues: offline for a day, an unsupported protocol version, bad calibration.
+
+(Not named `repairs.py`: Home Assistant loads that name as the platform for fix flows.)
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.event import async_call_later
+
+from .const import (
+    DOMAIN,
+    ISSUE_CALIBRATION,
+    ISSUE_PAD_OFFLINE,
+    ISSUE_UNSUPPORTED_VERSION,
+    OFFLINE_ISSUE_AFTER_S,
+)
+from .engine.detection.pad_state import CalibrationIssue
+
+
+class PadIssues:
+    """Raise and clear the issues of one pad (ids end with the entry id)."""
+
+    def __init__(self, hass: HomeAssistant, *, entry_id: str, pad_id: str) -> None:
+        """No issue raised yet, no timer running."""
+        self._hass = hass
+        self._entry_id = entry_id
+        self._pad_id = pad_id
+        self._offline_timer: CALLBACK_TYPE | None = None
+        self._calibration: CalibrationIssue | None = None
+
+    def issue_id(self, kind: str) -> str:
+        """Return the id of one of the pad's issues."""
+        return f"{kind}_{self._entry_id}"
+
+    @callback
+    def pad_online(self) -> None:
+        """Clear the offline issue and its timer: the pad is back."""
+        self._cancel_offline_timer()
+        ir.async_delete_issue(self._hass, DOMAIN, self.issue_id(ISSUE_PAD_OFFLINE))
+
+    @callback
+    def pad_offline(self) -> None:
+        """Raise the offline issue if the pad stays offline (or unheard) that long."""
+        self._cancel_offline_timer()
+        self._offline_timer = async_call_later(
+            self._hass, OFFLINE_ISSUE_AFTER_S, self._raise_offline_issue
+        )
+
+    @callback
+    def unsupported_version(self, version: object) -> None:
+        """Raise the issue: a message carried a protocol version this integration does not speak."""
+        self._create(
+            ISSUE_UNSUPPORTED_VERSION,
+            ir.IssueSeverity.ERROR,
+            {"version": str(version)},
+        )
+
+    @callback
+    def version_supported(self) -> None:
+        """Clear the version issue: a valid info message arrived (e.g. after a firmware update)."""
+        ir.async_delete_issue(self._hass, DOMAIN, self.issue_id(ISSUE_UNSUPPORTED_VERSION))
+
+    @callback
+    def calibration(self, issue: CalibrationIssue | None) -> None:
+        """Show the pad monitor's current calibration issue (None clears it)."""
+        if issue == self._calibration:
+            return
+        self._calibration = issue
+        if issue is None:
+            ir.async_delete_issue(self._hass, DOMAIN, self.issue_id(ISSUE_CALIBRATION))
+            return
+        self._create(ISSUE_CALIBRATION, ir.IssueSeverity.WARNING, {"problem": issue.message})
+
+    @callback
+    def shutdown(self) -> None:
+        """Stop the offline timer (issues stay until their cause is gone)."""
+        self._cancel_offline_timer()
+
+    def _create(self, kind: str, severity: ir.IssueSeverity, placeholders: dict[str, str]) -> None:
+        ir.async_create_issue(
+            self._hass,
+            DOMAIN,
+            self.issue_id(kind),
+            is_fixable=False,
+            severity=severity,
+            translation_key=kind,
+            translation_placeholders={"pad_id": self._pad_id, **placeholders},
+        )
+
+    def _cancel_offline_timer(self) -> None:
+        if self._offline_timer is not None:
+            self._offline_timer()
+            self._offline_timer = None
+
+    @callback
+    def _raise_offline_issue(self, _now: datetime) -> None:
+        self._offline_timer = None
+        self._create(ISSUE_PAD_OFFLINE, ir.IssueSeverity.WARNING, {})

@@ -1,0 +1,199 @@
+"""A pad's MQTT traffic: subscribe, route by topic, parse, put frames in order, publish commands.
+
+The message callback runs in the event loop for every frame (~8 a second): it parses the payload,
+lets the sequencer judge a frame, counts and logs (rate-limited) what it drops, and hands what is
+good to a `PadListener` (the coordinator). It decides nothing else.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Mapping
+from time import monotonic
+from types import MappingProxyType
+from typing import Protocol
+
+from homeassistant.components import mqtt
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
+
+from .const import LOG_INTERVAL_S, LOGGER
+from .engine.wire.protocol import (
+    ButtonPress,
+    Cue,
+    Frame,
+    PadInfo,
+    ProtocolError,
+    TopicKind,
+    encode_cue_command,
+    encode_tare_command,
+    parse_button,
+    parse_frame,
+    parse_info,
+    parse_status,
+    parse_topic,
+    topic,
+)
+from .engine.wire.sequencing import FrameSequencer, SequenceCounters
+
+
+class PadListener(Protocol):
+    """What a pad's messages are handed to (each call comes from the event loop)."""
+
+    def frame_received(self, frame: Frame, t_first_s: float) -> None:
+        """Take an accepted frame, with its first sample's device time unwrapped."""
+
+    def status_received(self, online: bool) -> None:
+        """Take the retained status (the pad's last will says offline)."""
+
+    def info_received(self, info: PadInfo) -> None:
+        """Take the retained info message (sent after every connect of the pad)."""
+
+    def button_pressed(self, press: ButtonPress) -> None:
+        """Take a press of the pad's own button."""
+
+    def message_dropped(self, error: ProtocolError | None) -> None:
+        """Note a message refused by the parser (`error`) or a frame by the sequencer (None)."""
+
+
+class RateLimitedLog:
+    """Log a warning once per `LOG_INTERVAL_S` for each key (counters see every case)."""
+
+    def __init__(self) -> None:
+        """Nothing logged yet."""
+        self._last: dict[str, float] = {}
+
+    def warning(self, key: str, message: str, *args: object) -> None:
+        """Log unless the same key was logged less than `LOG_INTERVAL_S` ago."""
+        now = monotonic()
+        last = self._last.get(key)
+        if last is not None and now - last < LOG_INTERVAL_S:
+            return
+        self._last[key] = now
+        LOGGER.warning(message, *args)
+
+
+class PadMqtt:
+    """One pad's topics `<prefix>/<pad_id>/…`: messages in, commands out."""
+
+    def __init__(self, hass: HomeAssistant, prefix: str, pad_id: str) -> None:
+        """Bind to the pad's topics (nothing is subscribed until `async_subscribe`)."""
+        self.hass = hass
+        self.prefix = prefix
+        self.pad_id = pad_id
+        self._listener: PadListener | None = None
+        self._sequencer = FrameSequencer()
+        self._malformed: Counter[str] = Counter()
+        self._log = RateLimitedLog()
+        self._handlers: dict[TopicKind, Callable[[PadListener, bytes | str], None]] = {
+            TopicKind.FRAMES: self._on_frame,
+            TopicKind.STATUS: self._on_status,
+            TopicKind.INFO: self._on_info,
+            TopicKind.BUTTON: self._on_button,
+        }
+
+    async def async_subscribe(self, listener: PadListener) -> CALLBACK_TYPE:
+        """Subscribe to every topic of the pad; returns the unsubscribe callback."""
+        self._listener = listener
+        return await mqtt.async_subscribe(
+            self.hass,
+            f"{self.prefix}/{self.pad_id}/+",
+            self.async_handle_message,
+            qos=1,
+            encoding=None,
+        )
+
+    @property
+    def frame_counters(self) -> SequenceCounters:
+        """Every frame judged by the sequencer, by verdict, and the frames lost on the way."""
+        return self._sequencer.counters
+
+    @property
+    def malformed(self) -> Mapping[str, int]:
+        """Messages refused by the parser, by reason (a read-only copy)."""
+        return MappingProxyType(dict(self._malformed))
+
+    @callback
+    def reset_order(self) -> None:
+        """Forget the last frame (the pad restarted); the counters are kept."""
+        self._sequencer.reset()
+
+    @callback
+    def async_handle_message(self, msg: mqtt.ReceiveMessage) -> None:
+        """Route one message of the subscription; topics of other pads are ignored."""
+        parsed = parse_topic(msg.topic, self.prefix)
+        if self._listener is None or parsed is None or parsed[0] != self.pad_id:
+            return
+        if handler := self._handlers.get(parsed[1]):
+            handler(self._listener, msg.payload)
+
+    def _on_frame(self, listener: PadListener, payload: bytes | str) -> None:
+        try:
+            frame = parse_frame(payload)
+        except ProtocolError as err:
+            self._drop_malformed(listener, TopicKind.FRAMES, err)
+            return
+        check = self._sequencer.check(frame)
+        if not check.accepted:
+            self._log.warning(
+                f"frames:{check.verdict.value}",
+                "Dropped a %s frame (seq %s) from pad %s",
+                check.verdict.value,
+                frame.seq,
+                self.pad_id,
+            )
+            listener.message_dropped(None)
+            return
+        listener.frame_received(frame, check.t_first_s)
+
+    def _on_status(self, listener: PadListener, payload: bytes | str) -> None:
+        try:
+            online = parse_status(payload)
+        except ProtocolError as err:
+            self._drop_malformed(listener, TopicKind.STATUS, err)
+            return
+        listener.status_received(online)
+
+    def _on_info(self, listener: PadListener, payload: bytes | str) -> None:
+        try:
+            info = parse_info(payload)
+        except ProtocolError as err:
+            self._drop_malformed(listener, TopicKind.INFO, err)
+            return
+        listener.info_received(info)
+
+    def _on_button(self, listener: PadListener, payload: bytes | str) -> None:
+        try:
+            press = parse_button(payload)
+        except ProtocolError as err:
+            self._drop_malformed(listener, TopicKind.BUTTON, err)
+            return
+        listener.button_pressed(press)
+
+    def _drop_malformed(self, listener: PadListener, kind: TopicKind, err: ProtocolError) -> None:
+        self._malformed[err.reason] += 1
+        self._log.warning(
+            f"{kind.value}:{err.reason}",
+            "Dropped a malformed %s message from pad %s: %s",
+            kind.value,
+            self.pad_id,
+            err.message,
+        )
+        listener.message_dropped(err)
+
+    # --- commands ----------------------------------------------------------------------
+
+    @property
+    def _cmd_topic(self) -> str:
+        return topic(self.prefix, self.pad_id, TopicKind.CMD)
+
+    async def async_tare(self) -> None:
+        """Ask the pad to zero its empty readings (errors reach the caller)."""
+        await mqtt.async_publish(self.hass, self._cmd_topic, encode_tare_command(), qos=1)
+
+    async def async_cue(self, cue: Cue) -> None:
+        """Send a cue; a failure is logged, never raised (a missed beep must not stop a test)."""
+        try:
+            await mqtt.async_publish(self.hass, self._cmd_topic, encode_cue_command(cue), qos=1)
+        except HomeAssistantError as err:
+            LOGGER.warning("Could not send the %s cue to pad %s: %s", cue, self.pad_id, err)

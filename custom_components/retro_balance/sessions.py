@@ -1,0 +1,148 @@
+"""A pad's sessions: identify the person, score, store, announce; assign and delete later.
+
+Every change is written to storage first and then announced with the dispatcher signal
+`session_signal(entry_id)`, carrying a `SessionChange`: the coordinator rebuilds the person's part
+of its snapshot, and the event entities fire.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.dispatcher import async_dispatcher_send
+from homeassistant.util import dt as dt_util
+from homeassistant.util.signal_type import SignalType
+
+from .const import DOMAIN, LOGGER
+from .engine.clinical.people import PersonProfile, identify_person
+from .engine.clinical.session import (
+    SessionRecord,
+    assess_session,
+    assign_session,
+    new_session_id,
+)
+from .engine.signal.cop import centre_of_pressure
+from .runs import FinishedRun
+from .storage import RawCop, SessionHistory
+
+
+class ChangeKind(StrEnum):
+    """What happened to a session."""
+
+    STORED = "stored"
+    """A new session (a finished run) was stored."""
+    ASSIGNED = "assigned"
+    """A stored session was filed under a person (and scored for them)."""
+    DELETED = "deleted"
+    """A session was deleted."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SessionChange:
+    """A session as stored (or as it was, for a deletion) and what happened to it."""
+
+    kind: ChangeKind
+    record: SessionRecord
+
+
+def session_signal(entry_id: str) -> SignalType[SessionChange]:
+    """Return the dispatcher signal that announces a pad's session changes."""
+    return SignalType(f"{DOMAIN}_{entry_id}_session")
+
+
+class PadSessions:
+    """The stored sessions of one pad and the people they belong to."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        *,
+        entry_id: str,
+        pad_id: str,
+        history: SessionHistory,
+        people: Mapping[str, PersonProfile],
+    ) -> None:
+        """Bind to the pad's loaded history and its people."""
+        self._hass = hass
+        self._signal = session_signal(entry_id)
+        self.pad_id = pad_id
+        self.history = history
+        self.people = people
+
+    def find_person(self, person: str) -> str | None:
+        """Find a person by subentry id or (case-insensitive) name."""
+        wanted = person.strip().casefold()
+        for person_id, profile in self.people.items():
+            if person == person_id or profile.name.casefold() == wanted:
+                return person_id
+        return None
+
+    def get(self, session_id: str) -> SessionRecord | None:
+        """Return a stored session by id."""
+        return self.history.get(session_id)
+
+    def for_person(self, person_id: str | None) -> tuple[SessionRecord, ...]:
+        """One person's sessions (None: the unassigned ones), oldest first."""
+        return self.history.for_person(person_id)
+
+    async def async_store_run(self, run: FinishedRun) -> SessionRecord | None:
+        """Store a finished run as a session (None when it measured nothing)."""
+        if not run.results:
+            LOGGER.debug("Pad %s: nothing measured, no session stored", self.pad_id)
+            return None
+        identification = identify_person(
+            run.weight_kg,
+            list(self.people.values()),
+            selected_person_id=run.selected_person_id,
+            on_date=dt_util.as_local(run.started_at).date(),
+        )
+        record = SessionRecord(
+            session_id=new_session_id(),
+            pad_id=self.pad_id,
+            person_id=identification.person_id,
+            started_at=run.started_at,
+            ended_at=run.ended_at,
+            kind=run.kind.value,
+            results=run.results,
+            assessment=None,
+            complete=run.complete,
+            incomplete_reason=run.incomplete_reason,
+            identified_by=identification.method.value,
+        )
+        if record.person_id is not None:
+            record = assess_session(record, self.people[record.person_id])
+        raw_cop = await self._hass.async_add_executor_job(raw_cop_trace, run)
+        await self.history.async_add(record, raw_cop)
+        self._announce(ChangeKind.STORED, record)
+        return record
+
+    async def async_assign(self, record: SessionRecord, person_id: str) -> SessionRecord:
+        """File a session under a person and score it for them."""
+        assigned = assign_session(record, self.people[person_id])
+        await self.history.async_replace(assigned)
+        self._announce(ChangeKind.ASSIGNED, assigned)
+        return assigned
+
+    async def async_delete(self, record: SessionRecord) -> None:
+        """Delete a session and its trace for good."""
+        await self.history.async_delete(record.session_id)
+        self._announce(ChangeKind.DELETED, record)
+
+    @callback
+    def _announce(self, kind: ChangeKind, record: SessionRecord) -> None:
+        async_dispatcher_send(self._hass, self._signal, SessionChange(kind=kind, record=record))
+
+
+def raw_cop_trace(run: FinishedRun) -> RawCop:
+    """Return the run's centre-of-pressure trace as stored for export (in an executor)."""
+    # A run with results has had frames, so there is at least one chunk.
+    trace = centre_of_pressure(np.concatenate(run.cells_kg), run.geometry)
+    return {
+        "rate_hz": run.rate_hz,
+        "ap_cm": [None if np.isnan(v) else round(float(v), 3) for v in trace.ap_cm],
+        "ml_cm": [None if np.isnan(v) else round(float(v), 3) for v in trace.ml_cm],
+    }

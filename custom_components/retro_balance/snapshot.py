@@ -1,0 +1,94 @@
+"""What a pad's coordinator publishes: an immutable snapshot that every entity reads.
+
+The snapshot has a live part (`LivePad`, rebuilt at most once a second while frames stream, and at
+once when the pad's state changes) and a part per person (`PersonSessions`, rebuilt only when a
+session is stored, assigned or deleted). A new snapshot reuses the parts that did not change, so
+an entity can tell by identity that its part is the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from .engine.clinical.people import PersonProfile
+from .engine.clinical.session import SessionRecord
+from .engine.detection.pad_state import CalibrationIssue, PadState
+from .engine.detection.stance import StanceTest
+from .engine.wire.protocol import PadInfo
+from .engine.wire.sequencing import FrameVerdict, SequenceCounters
+
+REJECTED_VERDICTS = tuple(
+    verdict for verdict in FrameVerdict if verdict is not FrameVerdict.ACCEPTED
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class LivePad:
+    """The pad as it is now."""
+
+    pad_id: str
+    online: bool
+    state: PadState
+    info: PadInfo | None
+    """The pad's retained info message (model, firmware, rate, size), None until it arrived."""
+    weight_kg: float | None
+    """Median total load over the last second."""
+    measured_rate_hz: float | None
+    testing: bool
+    """Whether a test or daily check is running."""
+    current_test: StanceTest | None
+    """The stance test running now (None between tests and when nothing runs)."""
+    elapsed_s: float | None
+    """Seconds held so far in the running test; None when no test runs."""
+    next_test: str
+    """What *Start selected test* starts: `DAILY_CHECK` or a stance test's value."""
+    selected_person_id: str | None
+    """Who the next test is for (None: identify by weight)."""
+    frames: SequenceCounters
+    """Every frame the sequencer judged, by verdict, and the frames lost on the way."""
+    malformed: Mapping[str, int]
+    """Messages the parser refused, by reason."""
+    calibration_issue: CalibrationIssue | None
+
+    @property
+    def rejected(self) -> dict[str, int]:
+        """Frames the sequencer refused, by verdict (only verdicts that happened)."""
+        counts = {
+            verdict.value: getattr(self.frames, verdict.value) for verdict in REJECTED_VERDICTS
+        }
+        return {verdict: count for verdict, count in counts.items() if count}
+
+    @property
+    def dropped_frames(self) -> int:
+        """Frames refused by the sequencer (duplicate, out of order, late) or lost on the way."""
+        return sum(self.rejected.values()) + self.frames.lost
+
+    @property
+    def malformed_frames(self) -> int:
+        """Messages refused by the parser."""
+        return sum(self.malformed.values())
+
+
+@dataclass(frozen=True, kw_only=True)
+class PersonSessions:
+    """One person and their stored sessions, oldest first."""
+
+    profile: PersonProfile
+    sessions: tuple[SessionRecord, ...]
+
+    def newest(self, value_fn: Callable[[SessionRecord], object]) -> SessionRecord | None:
+        """Return the newest session for which `value_fn` gives a value (not None)."""
+        for record in reversed(self.sessions):
+            if value_fn(record) is not None:
+                return record
+        return None
+
+
+@dataclass(frozen=True, kw_only=True)
+class PadSnapshot:
+    """Everything the pad's entities show."""
+
+    pad: LivePad
+    people: Mapping[str, PersonSessions]
+    """Every person of the pad, by subentry id."""
