@@ -11,7 +11,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TextIO
 
-from custom_components.retro_balance.engine.wire import protocol
+from custom_components.retro_balance.engine.wire import messages, topics
 
 from .runner import BrokerSettings, BrokerUnreachableError, PadClient, play, print_messages
 from .scenarios import (
@@ -64,9 +64,9 @@ could not be reached (after --max-retries) or refused the login, 1 a bad option.
 
 
 def _pad_id(value: str) -> str:
-    if not protocol.is_valid_pad_id(value):
+    if not topics.is_valid_pad_id(value):
         raise argparse.ArgumentTypeError(
-            f"pad id {value!r} must match {protocol.PAD_ID_PATTERN.pattern}"
+            f"pad id {value!r} must match {topics.PAD_ID_PATTERN.pattern}"
         )
     return value
 
@@ -114,8 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
     pad = parser.add_argument_group("pad")
     pad.add_argument(
         "--prefix",
-        default=protocol.DEFAULT_PREFIX,
-        help=f"topic prefix (default {protocol.DEFAULT_PREFIX})",
+        default=topics.DEFAULT_PREFIX,
+        help=f"topic prefix (default {topics.DEFAULT_PREFIX})",
     )
     pad.add_argument(
         "--pad-id",
@@ -241,7 +241,7 @@ def _simulations(args: argparse.Namespace) -> list[tuple[str, Simulation]]:
             noise=not args.no_noise,
             drop_rate=args.drop_rate,
             dup_rate=args.dup_rate,
-            t0_ms=(args.t0_ms + 1000 * index) % protocol.T_MS_MODULUS,
+            t0_ms=(args.t0_ms + 1000 * index) % messages.T_MS_MODULUS,
             replay=args.replay,
             household_weights_kg=args.household_weights,
             sls_trials=args.sls_trials,

@@ -50,15 +50,9 @@ from .const import (
 )
 from .engine.clinical.norms import Sex
 from .engine.clinical.people import PersonProfile
-from .engine.wire.protocol import (
-    DEFAULT_PREFIX,
-    PadInfo,
-    ProtocolError,
-    TopicKind,
-    is_valid_pad_id,
-    parse_info,
-    parse_topic,
-)
+from .engine.wire.messages import PadInfo, ProtocolError
+from .engine.wire.protocol import parse_info
+from .engine.wire.topics import DEFAULT_PREFIX, TopicKind, is_valid_pad_id, parse_topic
 from .settings import DEFAULT_DAILY_TESTS, STANCE_TEST_KEYS, valid_prefix
 
 DISCOVERY_TOPIC = f"{DEFAULT_PREFIX}/+/{TopicKind.INFO.value}"

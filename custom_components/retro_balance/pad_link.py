@@ -47,21 +47,17 @@ from .engine.detection.daily_check import CheckEvent, CheckEventKind, CheckRunne
 from .engine.detection.pad_state import CalibrationIssue, PadMonitor, PadState, pad_state
 from .engine.detection.stance import StanceTest
 from .engine.signal.cop import WII_BALANCE_BOARD, PadGeometry, centre_of_pressure
+from .engine.wire.messages import Cue, PadInfo, ProtocolError
 from .engine.wire.protocol import (
-    Cue,
-    PadInfo,
-    ProtocolError,
-    TopicKind,
     encode_cue_command,
     encode_tare_command,
     parse_button,
     parse_frame,
     parse_info,
     parse_status,
-    parse_topic,
-    topic,
 )
 from .engine.wire.sequencing import FrameSequencer
+from .engine.wire.topics import TopicKind, parse_topic, topic
 from .settings import daily_check_plan, people, single_test_plan
 from .storage import RawCop, SessionHistory
 

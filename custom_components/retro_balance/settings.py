@@ -24,7 +24,7 @@ from .engine.clinical.norms import Sex
 from .engine.clinical.people import PersonProfile
 from .engine.detection.daily_check import DEFAULT_DAILY_CHECK, CheckPlan
 from .engine.detection.stance import StanceTest
-from .engine.wire.protocol import TopicKind, topic
+from .engine.wire.topics import TopicKind, topic
 
 STANCE_TEST_KEYS: tuple[str, ...] = tuple(test.value for test in StanceTest)
 DEFAULT_DAILY_TESTS: tuple[str, ...] = tuple(test.value for test in DEFAULT_DAILY_CHECK)

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from types import FrameType
 
-from custom_components.retro_balance.engine.wire import protocol
+from custom_components.retro_balance.engine.wire import topics
 from pad_simulator.body import Phase
 from pad_simulator.runner import BrokerSettings, PadClient, play
 from pad_simulator.scenarios import (
@@ -71,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     pad = PadClient(
         args.pad_id,
-        protocol.DEFAULT_PREFIX,
+        topics.DEFAULT_PREFIX,
         simulation,
         BrokerSettings(host=args.host, port=args.port),
         sys.stdout,

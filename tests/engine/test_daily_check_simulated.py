@@ -26,7 +26,7 @@ from custom_components.retro_balance.engine.detection.stance import (
     StanceTest,
 )
 from custom_components.retro_balance.engine.signal.cop import PadGeometry
-from custom_components.retro_balance.engine.wire import protocol
+from custom_components.retro_balance.engine.wire import protocol, sequencing
 from pad_simulator.scenarios import (
     SETTLE_S,
     ScenarioOptions,
@@ -62,7 +62,7 @@ def run_check(seed: int, case: Case) -> tuple[CheckRunner, list[Span]]:
     options = ScenarioOptions(weight_kg=case.weight_kg, lose_balance_at_s=case.lose_balance_at_s)
     spans = timeline_spans(build_timeline("daily-check", options))
     runner = CheckRunner(CheckPlan(), GEOMETRY)
-    sequencer = protocol.FrameSequencer()
+    sequencer = sequencing.FrameSequencer()
     messages = generate(
         "daily-check",
         seed=seed,

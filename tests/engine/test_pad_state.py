@@ -16,7 +16,7 @@ from custom_components.retro_balance.engine.detection.pad_state import (
     PadState,
     pad_state,
 )
-from custom_components.retro_balance.engine.wire.protocol import Frame
+from custom_components.retro_balance.engine.wire.messages import Frame
 
 RATE_HZ = 80.0
 

@@ -23,7 +23,7 @@ from custom_components.retro_balance.const import (
     DOMAIN,
     SUBENTRY_PERSON,
 )
-from custom_components.retro_balance.engine.wire.protocol import PadInfo
+from custom_components.retro_balance.engine.wire.messages import PadInfo
 
 PAD_ID = "hall"
 PREFIX = "retro_balance"

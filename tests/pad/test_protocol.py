@@ -8,8 +8,16 @@ import math
 import numpy as np
 import pytest
 
-from custom_components.retro_balance.engine.wire import protocol
-from custom_components.retro_balance.engine.wire.protocol import ProtocolError
+from custom_components.retro_balance.engine.wire import protocol, topics
+from custom_components.retro_balance.engine.wire.messages import (
+    MAX_FRAME_BYTES,
+    MAX_SAMPLES_PER_FRAME,
+    ButtonPress,
+    Command,
+    Frame,
+    PadInfo,
+    ProtocolError,
+)
 
 
 def frame_payload(**overrides: object) -> bytes:
@@ -24,29 +32,29 @@ def frame_payload(**overrides: object) -> bytes:
     return json.dumps(data).encode()
 
 
-def make_frame(cells: object = None, **overrides: object) -> protocol.Frame:
+def make_frame(cells: object = None, **overrides: object) -> Frame:
     values: dict[str, object] = {"seq": 1, "t_ms": 2000, "rate_hz": 80.0}
     values.update(overrides)
     array = np.array(cells if cells is not None else [[1.0, 2.0, 3.0, 4.0]], dtype=np.float64)
-    return protocol.Frame(cells_kg=array, **values)  # type: ignore[arg-type]
+    return Frame(cells_kg=array, **values)  # type: ignore[arg-type]
 
 
 # --- topics -----------------------------------------------------------------------------
 
 
 def test_topic_builds_and_parses_back() -> None:
-    for kind in protocol.TopicKind:
-        name = protocol.topic("retro_balance", "hall-pad_2", kind)
+    for kind in topics.TopicKind:
+        name = topics.topic("retro_balance", "hall-pad_2", kind)
         assert name == f"retro_balance/hall-pad_2/{kind.value}"
-        assert protocol.parse_topic(name, "retro_balance") == ("hall-pad_2", kind)
+        assert topics.parse_topic(name, "retro_balance") == ("hall-pad_2", kind)
 
 
 def test_topic_accepts_plain_strings_nested_prefix_and_wildcard() -> None:
-    assert protocol.topic("home/balance", "pad1", "frames") == "home/balance/pad1/frames"
-    assert protocol.topic(protocol.DEFAULT_PREFIX, "+", "info") == "retro_balance/+/info"
-    assert protocol.parse_topic("home/balance/pad1/cmd", "home/balance") == (
+    assert topics.topic("home/balance", "pad1", "frames") == "home/balance/pad1/frames"
+    assert topics.topic(topics.DEFAULT_PREFIX, "+", "info") == "retro_balance/+/info"
+    assert topics.parse_topic("home/balance/pad1/cmd", "home/balance") == (
         "pad1",
-        protocol.TopicKind.CMD,
+        topics.TopicKind.CMD,
     )
 
 
@@ -67,7 +75,7 @@ def test_topic_accepts_plain_strings_nested_prefix_and_wildcard() -> None:
 )
 def test_topic_rejects_bad_parts(prefix: str, pad_id: str, kind: str) -> None:
     with pytest.raises(ValueError, match=r"prefix|pad id|TopicKind|debug"):
-        protocol.topic(prefix, pad_id, kind)
+        topics.topic(prefix, pad_id, kind)
 
 
 @pytest.mark.parametrize(
@@ -83,15 +91,15 @@ def test_topic_rejects_bad_parts(prefix: str, pad_id: str, kind: str) -> None:
     ],
 )
 def test_parse_topic_returns_none_for_foreign_topics(name: str) -> None:
-    assert protocol.parse_topic(name) is None
+    assert topics.parse_topic(name) is None
 
 
 def test_pad_id_pattern() -> None:
-    assert protocol.is_valid_pad_id("a")
-    assert protocol.is_valid_pad_id("pad_1-x" + "0" * 25)
-    assert not protocol.is_valid_pad_id("pad 1")
-    assert not protocol.is_valid_pad_id("päd")
-    assert protocol.PAD_ID_PATTERN.pattern == "[a-z0-9_-]{1,32}"
+    assert topics.is_valid_pad_id("a")
+    assert topics.is_valid_pad_id("pad_1-x" + "0" * 25)
+    assert not topics.is_valid_pad_id("pad 1")
+    assert not topics.is_valid_pad_id("päd")
+    assert topics.PAD_ID_PATTERN.pattern == "[a-z0-9_-]{1,32}"
 
 
 # --- parsing ------------------------------------------------------------------------------
@@ -168,7 +176,7 @@ def test_limits_are_inclusive() -> None:
     frame = protocol.parse_frame(
         frame_payload(rate_hz=1, seq=2**32 - 1, t_ms=0, cells=[[500, -500, 0, None]] * 50)
     )
-    assert frame.sample_count == protocol.MAX_SAMPLES_PER_FRAME
+    assert frame.sample_count == MAX_SAMPLES_PER_FRAME
     protocol.parse_frame(frame_payload(rate_hz=1000))
 
 
@@ -189,7 +197,7 @@ def test_parse_info_fields() -> None:
         b'{"v":1,"model":"m","fw":"1.2","rate_hz":80,"width_mm":433,"depth_mm":238.5,'
         b'"cells":["tl","tr","bl","br"],"unit":"kg","extra":[1]}'
     )
-    assert info == protocol.PadInfo(
+    assert info == PadInfo(
         version=1, model="m", firmware="1.2", rate_hz=80.0, width_mm=433.0, depth_mm=238.5
     )
     assert info.cells == ("tl", "tr", "bl", "br")
@@ -197,18 +205,18 @@ def test_parse_info_fields() -> None:
 
 
 def test_parse_button_and_commands() -> None:
-    assert protocol.parse_button(b'{"v":1,"press":"long"}') == protocol.ButtonPress(press="long")
-    assert protocol.parse_command(b'{"cmd":"tare"}') == protocol.Command(cmd="tare")
+    assert protocol.parse_button(b'{"v":1,"press":"long"}') == ButtonPress(press="long")
+    assert protocol.parse_command(b'{"cmd":"tare"}') == Command(cmd="tare")
     assert protocol.parse_command('{"cmd":"cue","cue":"pass"}').cue == "pass"
 
 
 def test_command_dataclass_validates() -> None:
     with pytest.raises(ProtocolError, match="cue"):
-        protocol.Command(cmd="cue")
+        Command(cmd="cue")
     with pytest.raises(ProtocolError, match="no cue"):
-        protocol.Command(cmd="tare", cue="start")
+        Command(cmd="tare", cue="start")
     with pytest.raises(ProtocolError) as caught:
-        protocol.Command(cmd="reboot")  # type: ignore[arg-type]
+        Command(cmd="reboot")  # type: ignore[arg-type]
     assert caught.value.reason == "unknown_command"
 
 
@@ -233,7 +241,7 @@ def test_encode_frame_round_trips() -> None:
     assert exact == frame
     rounded = protocol.parse_frame(protocol.encode_frame(frame))
     np.testing.assert_allclose(rounded.cells_kg, cells, atol=0.0005 + 1e-12)
-    assert len(protocol.encode_frame(frame)) <= protocol.MAX_FRAME_BYTES
+    assert len(protocol.encode_frame(frame)) <= MAX_FRAME_BYTES
 
 
 @pytest.mark.parametrize(
@@ -253,9 +261,7 @@ def test_encode_frame_round_trips() -> None:
         (make_frame(seq=1.0), "bad_field"),
     ],
 )
-def test_encode_frame_refuses_what_a_receiver_would_drop(
-    frame: protocol.Frame, reason: str
-) -> None:
+def test_encode_frame_refuses_what_a_receiver_would_drop(frame: Frame, reason: str) -> None:
     with pytest.raises(ProtocolError) as caught:
         protocol.encode_frame(frame)
     assert caught.value.reason == reason
@@ -269,7 +275,7 @@ def test_encode_frame_refuses_oversized_output() -> None:
 
 
 def test_encode_info_and_validation() -> None:
-    info = protocol.PadInfo(
+    info = PadInfo(
         version=1,
         model='pad "one"',
         firmware="1.0",
@@ -283,9 +289,7 @@ def test_encode_info_and_validation() -> None:
         b'"depth_mm":238.3,"cells":["tl","tr","bl","br"],"unit":"kg"}'
     )
     assert protocol.parse_info(encoded).model == 'pad "one"'
-    bad = protocol.PadInfo(
-        version=1, model="", firmware="1", rate_hz=80.0, width_mm=1.0, depth_mm=1.0
-    )
+    bad = PadInfo(version=1, model="", firmware="1", rate_hz=80.0, width_mm=1.0, depth_mm=1.0)
     with pytest.raises(ProtocolError, match="model"):
         protocol.encode_info(bad)
 
@@ -296,9 +300,9 @@ def test_encode_small_messages() -> None:
     assert protocol.encode_button("short") == b'{"v":1,"press":"short"}'
     assert protocol.encode_tare_command() == b'{"cmd":"tare"}'
     assert protocol.encode_cue_command("fail") == b'{"cmd":"cue","cue":"fail"}'
-    cue = protocol.Command(cmd="cue", cue="stop")
+    cue = Command(cmd="cue", cue="stop")
     assert protocol.parse_command(protocol.encode_command(cue)) == cue
-    tare = protocol.Command(cmd="tare")
+    tare = Command(cmd="tare")
     assert protocol.parse_command(protocol.encode_command(tare)) == tare
     with pytest.raises(ProtocolError):
         protocol.encode_button("double")  # type: ignore[arg-type]

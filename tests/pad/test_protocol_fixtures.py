@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from custom_components.retro_balance.engine.wire import protocol
+from custom_components.retro_balance.engine.wire import messages, protocol, topics
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "protocol"
 VALID = sorted((FIXTURES / "valid").glob("*.json"))
@@ -37,7 +37,7 @@ def parse(kind: str, payload: bytes) -> Any:
 
 
 def test_every_kind_has_valid_and_invalid_cases() -> None:
-    kinds = {kind.value for kind in protocol.TopicKind}
+    kinds = {kind.value for kind in topics.TopicKind}
     assert {load_case(path)[0]["topic_kind"] for path in VALID} == kinds
     assert {load_case(path)[0]["topic_kind"] for path in INVALID} == kinds
     assert len(VALID) >= 15
@@ -58,13 +58,13 @@ def test_valid_fixture_parses_to_expected(path: Path) -> None:
         assert message.cells_kg.dtype == np.float64
         assert message.cells_kg.shape == (len(expected["cells_kg"]), 4)
     elif case["topic_kind"] == "info":
-        assert message == protocol.PadInfo(**{**expected, "cells": tuple(expected["cells"])})
+        assert message == messages.PadInfo(**{**expected, "cells": tuple(expected["cells"])})
     elif case["topic_kind"] == "status":
         assert message is expected["online"]
     elif case["topic_kind"] == "button":
-        assert message == protocol.ButtonPress(press=expected["press"])
+        assert message == messages.ButtonPress(press=expected["press"])
     else:
-        assert message == protocol.Command(cmd=expected["cmd"], cue=expected["cue"])
+        assert message == messages.Command(cmd=expected["cmd"], cue=expected["cue"])
 
 
 @pytest.mark.parametrize("path", VALID, ids=lambda path: path.stem)
@@ -96,12 +96,12 @@ def test_canonical_fixture_is_what_the_encoder_writes(path: Path) -> None:
 @pytest.mark.parametrize("path", INVALID, ids=lambda path: path.stem)
 def test_invalid_fixture_is_rejected_with_reason(path: Path) -> None:
     case, payload = load_case(path)
-    with pytest.raises(protocol.ProtocolError) as caught:
+    with pytest.raises(messages.ProtocolError) as caught:
         parse(case["topic_kind"], payload)
     assert caught.value.reason == case["reason"]
     assert str(caught.value)
     # the same bytes given as text fail the same way (except bytes that are not text at all)
     if case["reason"] != "not_utf8":
-        with pytest.raises(protocol.ProtocolError) as again:
+        with pytest.raises(messages.ProtocolError) as again:
             parse(case["topic_kind"], payload.decode("utf-8"))
         assert again.value.reason == case["reason"]

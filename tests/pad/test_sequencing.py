@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from custom_components.retro_balance.engine.wire.protocol import (
-    Frame,
+from custom_components.retro_balance.engine.wire.messages import Frame
+from custom_components.retro_balance.engine.wire.sequencing import (
     FrameSequencer,
     FrameVerdict,
     SequenceCounters,
@@ -191,3 +191,16 @@ def test_recent_memory_is_bounded() -> None:
 def test_negative_window_is_refused() -> None:
     with pytest.raises(ValueError, match="late_window_ms"):
         FrameSequencer(late_window_ms=-1)
+
+
+def test_dropped_frames_are_the_refused_and_the_lost_ones() -> None:
+    """One set of counters serves the diagnostics and the dropped-frames sensor."""
+    sequencer = FrameSequencer(late_window_ms=1000)
+    # 101 and 104 accepted (102, 103 lost), 104 again a duplicate, 103 out of order, 105 accepted,
+    # then 102 from 2.8 s back: late (seq 64 and up is never taken for a reboot).
+    feed(sequencer, (101, 100), (104, 475), (104, 475), (103, 350), (105, 3000), (102, 225))
+    counters = sequencer.counters
+    assert (counters.duplicate, counters.out_of_order, counters.late, counters.lost) == (1, 1, 1, 2)
+    assert counters.rejected == 3
+    assert counters.dropped == 5
+    assert counters.received == counters.accepted + counters.rejected

@@ -17,7 +17,8 @@ import sys
 import numpy as np
 
 from custom_components.retro_balance.engine.signal.cop import PadGeometry, centre_of_pressure
-from custom_components.retro_balance.engine.wire.protocol import Frame, parse_frame
+from custom_components.retro_balance.engine.wire.messages import Frame
+from custom_components.retro_balance.engine.wire.protocol import parse_frame
 from custom_components.retro_balance.engine.wire.sequencing import FrameSequencer
 
 COUNTS_PER_KG = 20000

@@ -31,7 +31,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..signal.cop import WII_BALANCE_BOARD, PadGeometry
-from ..wire.protocol import Cue
+from ..wire.messages import Cue
 from .stance import (
     DetectorConfig,
     EndReason,
