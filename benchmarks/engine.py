@@ -128,7 +128,8 @@ def bench_stance_detector() -> None:
     on its own. The frame that ends the test also computes the sway measures once (filter and
     measures over the held part), so it is reported separately.
     """
-    from custom_components.retro_balance.engine.detection.stance import StanceDetector, StanceTest
+    from custom_components.retro_balance.engine.detection.stance import StanceDetector
+    from custom_components.retro_balance.engine.detection.stance_result import StanceTest
     from tests.engine.synthetic_stance import single_leg
 
     stream = single_leg(1.0, seed=1, hold_s=40.0)

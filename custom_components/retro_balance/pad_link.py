@@ -45,7 +45,7 @@ from .engine.clinical.people import PersonProfile, identify_person
 from .engine.clinical.session import SessionRecord, assess_session, new_session_id
 from .engine.detection.daily_check import CheckEvent, CheckEventKind, CheckRunner
 from .engine.detection.pad_state import CalibrationIssue, PadMonitor, PadState, pad_state
-from .engine.detection.stance import StanceTest
+from .engine.detection.stance_result import StanceTest
 from .engine.signal.cop import WII_BALANCE_BOARD, PadGeometry, centre_of_pressure
 from .engine.wire.messages import Cue, PadInfo, ProtocolError
 from .engine.wire.protocol import (

@@ -11,7 +11,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from . import RetroBalanceConfigEntry
 from .const import DAILY_CHECK, PERSON_AUTOMATIC
-from .engine.detection.stance import StanceTest
+from .engine.detection.stance_result import StanceTest
 from .entity import PadEntity
 from .pad_link import PadLink
 

@@ -31,7 +31,7 @@ from .const import (
     SERVICE_START_TEST,
 )
 from .engine.clinical.session import SessionRecord, assign_session, export_session
-from .engine.detection.stance import StanceTest
+from .engine.detection.stance_result import StanceTest
 
 if TYPE_CHECKING:
     from . import RetroBalanceData

@@ -23,7 +23,7 @@ from .const import (
 from .engine.clinical.norms import Sex
 from .engine.clinical.people import PersonProfile
 from .engine.detection.daily_check import DEFAULT_DAILY_CHECK, CheckPlan
-from .engine.detection.stance import StanceTest
+from .engine.detection.stance_result import StanceTest
 from .engine.wire.topics import TopicKind, topic
 
 STANCE_TEST_KEYS: tuple[str, ...] = tuple(test.value for test in StanceTest)

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from custom_components.retro_balance.engine.detection.stance import StanceResult
+from custom_components.retro_balance.engine.detection.stance_result import StanceResult
 
 from .harness import Stack, wait_until
 from .pad import (

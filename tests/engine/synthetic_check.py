@@ -24,7 +24,7 @@ from custom_components.retro_balance.engine.detection.daily_check import (
     CheckEventKind,
     CheckRunner,
 )
-from custom_components.retro_balance.engine.detection.stance import StanceTest
+from custom_components.retro_balance.engine.detection.stance_result import StanceTest
 from custom_components.retro_balance.engine.signal.cop import WII_BALANCE_BOARD, PadGeometry
 
 FloatArray = npt.NDArray[np.float64]

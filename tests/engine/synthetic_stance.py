@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from custom_components.retro_balance.engine.detection.stance import (
+from custom_components.retro_balance.engine.detection.stance import StanceDetector
+from custom_components.retro_balance.engine.detection.stance_result import (
     EndReason,
-    StanceDetector,
     StanceEvent,
     StanceResult,
     StanceTest,

@@ -30,8 +30,8 @@ from custom_components.retro_balance.engine.detection.daily_check import (
     start_posture,
     trial_passed,
 )
-from custom_components.retro_balance.engine.detection.stance import (
-    DetectorConfig,
+from custom_components.retro_balance.engine.detection.stance_config import DetectorConfig
+from custom_components.retro_balance.engine.detection.stance_result import (
     EndReason,
     QualityFlag,
     StanceEvent,

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 import pytest
 
 from custom_components.retro_balance.engine.detection.daily_check import CheckPlan, CheckRunner
-from custom_components.retro_balance.engine.detection.stance import (
-    DetectorConfig,
+from custom_components.retro_balance.engine.detection.stance_config import DetectorConfig
+from custom_components.retro_balance.engine.detection.stance_result import (
     EndReason,
     StanceResult,
     StanceTest,

@@ -15,7 +15,7 @@ from custom_components.retro_balance.engine.clinical.fall_risk import (
     best_trials,
     level_for,
 )
-from custom_components.retro_balance.engine.detection.stance import (
+from custom_components.retro_balance.engine.detection.stance_result import (
     EndReason,
     QualityFlag,
     StanceResult,

@@ -8,13 +8,13 @@ import pytest
 
 from custom_components.retro_balance.engine.clinical import norms, scoring
 from custom_components.retro_balance.engine.clinical.fall_risk import RiskLevel
+from custom_components.retro_balance.engine.clinical.norms import Sex
 from custom_components.retro_balance.engine.clinical.scoring import (
     BalanceAssessment,
     ScoreComponent,
-    Sex,
     assess_balance,
 )
-from custom_components.retro_balance.engine.detection.stance import (
+from custom_components.retro_balance.engine.detection.stance_result import (
     EndReason,
     QualityFlag,
     StanceTest,

@@ -31,7 +31,7 @@ from custom_components.retro_balance.engine.clinical.session import (
     latest_for_person,
     new_session_id,
 )
-from custom_components.retro_balance.engine.detection.stance import (
+from custom_components.retro_balance.engine.detection.stance_result import (
     EndReason,
     QualityFlag,
     StanceResult,

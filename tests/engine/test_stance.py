@@ -11,11 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from custom_components.retro_balance.engine.detection.stance import (
-    DetectorConfig,
+from custom_components.retro_balance.engine.detection.stance import StanceDetector
+from custom_components.retro_balance.engine.detection.stance_config import DetectorConfig
+from custom_components.retro_balance.engine.detection.stance_result import (
     EndReason,
     QualityFlag,
-    StanceDetector,
     StanceEventKind,
     StancePhase,
     StanceResult,

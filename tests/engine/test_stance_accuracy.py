@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from custom_components.retro_balance.engine.detection.stance import (
+from custom_components.retro_balance.engine.detection.stance import StanceDetector
+from custom_components.retro_balance.engine.detection.stance_result import (
     EndReason,
     QualityFlag,
-    StanceDetector,
     StanceEventKind,
     StanceResult,
     StanceTest,

@@ -9,10 +9,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from custom_components.retro_balance.engine.detection.stance import (
-    DetectorConfig,
+from custom_components.retro_balance.engine.detection.stance import StanceDetector
+from custom_components.retro_balance.engine.detection.stance_config import DetectorConfig
+from custom_components.retro_balance.engine.detection.stance_result import (
     EndReason,
-    StanceDetector,
     StanceEventKind,
     StancePhase,
     StanceTest,

@@ -15,7 +15,7 @@ from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from custom_components.retro_balance.const import DOMAIN
 from custom_components.retro_balance.engine.clinical.session import SessionRecord, best_result
-from custom_components.retro_balance.engine.detection.stance import StanceTest
+from custom_components.retro_balance.engine.detection.stance_result import StanceTest
 from custom_components.retro_balance.storage import STORAGE_MINOR_VERSION, STORAGE_VERSION
 
 from .helpers import ANNA_ID, ENTRY_ID, stored

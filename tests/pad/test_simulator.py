@@ -10,11 +10,8 @@ import numpy as np
 import pytest
 
 from custom_components.retro_balance.engine.detection.daily_check import CheckPlan, CheckRunner
-from custom_components.retro_balance.engine.detection.stance import (
-    EndReason,
-    StanceDetector,
-    StanceTest,
-)
+from custom_components.retro_balance.engine.detection.stance import StanceDetector
+from custom_components.retro_balance.engine.detection.stance_result import EndReason, StanceTest
 from custom_components.retro_balance.engine.signal.cop import centre_of_pressure
 from custom_components.retro_balance.engine.signal.filtering import lowpass_zero_phase
 from custom_components.retro_balance.engine.signal.measures import sway_measures

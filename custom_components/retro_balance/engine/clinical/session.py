@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
-from ..detection.stance import StanceResult, StanceTest
+from ..detection.stance_result import StanceResult, StanceTest
 from .people import UNASSIGNED_METHODS, IdentifiedBy, PersonProfile
 from .scoring import BalanceAssessment, assess_balance
 

@@ -32,17 +32,16 @@ import numpy.typing as npt
 
 from ..signal.cop import WII_BALANCE_BOARD, PadGeometry
 from ..wire.messages import Cue
-from .stance import (
-    DetectorConfig,
+from .stance import StanceDetector
+from .stance_config import MAX_CAP_S, MIN_CAP_S, DetectorConfig
+from .stance_result import (
     EndReason,
-    StanceDetector,
     StanceEvent,
     StanceEventKind,
     StancePhase,
     StanceResult,
     StanceTest,
 )
-from .stance_config import MAX_CAP_S, MIN_CAP_S
 
 DEFAULT_DAILY_CHECK = (
     StanceTest.QUIET_EYES_CLOSED,

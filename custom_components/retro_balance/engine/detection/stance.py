@@ -38,18 +38,6 @@ from .stance_result import (
     StanceTest,
 )
 
-__all__ = [
-    "DetectorConfig",
-    "EndReason",
-    "QualityFlag",
-    "StanceDetector",
-    "StanceEvent",
-    "StanceEventKind",
-    "StancePhase",
-    "StanceResult",
-    "StanceTest",
-]
-
 BoolArray = npt.NDArray[np.bool_]
 
 FILTER_ORDER = 4

@@ -1,7 +1,7 @@
 """What a stance test is and how it ended: the shared types of the live stance detector.
 
 ``StanceTest``, ``EndReason``, ``QualityFlag`` and ``StanceResult`` are the names every part of the
-integration uses (docs/architecture.md); ``stance.py`` re-exports them with the detector.
+integration uses (docs/architecture.md); import them from here, not from the detector.
 """
 
 from __future__ import annotations
