@@ -16,6 +16,7 @@ from typing import Final, NamedTuple
 import numpy as np
 
 from custom_components.retro_balance.engine.arrays import FloatArray
+from custom_components.retro_balance.engine.signal.cop import WII_BALANCE_BOARD
 from custom_components.retro_balance.engine.wire import protocol, topics
 from custom_components.retro_balance.engine.wire.messages import (
     MAX_RATE_HZ,
@@ -30,6 +31,12 @@ from custom_components.retro_balance.engine.wire.messages import (
     Press,
 )
 
+DEFAULT_RATE_HZ: Final = 80.0
+"""The firmware's sample rate (esphome/balance-pad.yaml)."""
+DEFAULT_SAMPLES_PER_FRAME: Final = 10
+"""Samples per full-rate frame, as the firmware sends them (about 350 bytes each)."""
+DEFAULT_T0_MS: Final = 2000
+"""The device clock at the first simulated sample: the pad has been up for 2 s."""
 IDLE_THRESHOLD_KG: Final = 10.0
 IDLE_AFTER_S: Final = 3.0
 IDLE_INTERVAL_S: Final = 1.0
@@ -58,11 +65,11 @@ class DeviceConfig:
 
     model: str = "retro_balance simulator"
     firmware: str = f"sim-{SIMULATOR_VERSION}"
-    rate_hz: float = 80.0
-    samples_per_frame: int = 10
-    width_mm: float = 433.0
-    depth_mm: float = 238.0
-    t0_ms: int = 2000
+    rate_hz: float = DEFAULT_RATE_HZ
+    samples_per_frame: int = DEFAULT_SAMPLES_PER_FRAME
+    width_mm: float = WII_BALANCE_BOARD.width_mm
+    depth_mm: float = WII_BALANCE_BOARD.depth_mm
+    t0_ms: int = DEFAULT_T0_MS
     noise_kg: float = 0.02
     drift_kg_per_h: float = 0.1
     null_rate: float = 0.0005
@@ -72,7 +79,8 @@ class DeviceConfig:
     decimals: int | None = 3
 
     def __post_init__(self) -> None:
-        """Refuse settings the protocol or the physics cannot honour."""
+        """Refuse settings the protocol or the physics cannot honour (the rate becomes a float)."""
+        object.__setattr__(self, "rate_hz", float(self.rate_hz))
         if not MIN_RATE_HZ <= self.rate_hz <= MAX_RATE_HZ:
             raise ValueError(f"rate must be 1–1000 Hz, got {self.rate_hz}")
         if not 1 <= self.samples_per_frame <= MAX_SAMPLES_PER_FRAME:

@@ -25,7 +25,7 @@ from paho.mqtt.reasoncodes import ReasonCode
 from custom_components.retro_balance.engine.wire import messages, protocol, topics
 
 from .device import Message
-from .scenarios import Simulation
+from .simulation import Simulation
 
 MAX_BACKOFF_S = 30.0
 CONNACK_TIMEOUT_S = 10.0

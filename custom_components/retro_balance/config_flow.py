@@ -38,18 +38,14 @@ from .const import (
     CONF_TRIALS,
     CONF_WEIGHT_MAX_KG,
     CONF_WEIGHT_MIN_KG,
-    DEFAULT_CAP_S,
-    DEFAULT_TRIALS,
     DOMAIN,
     LOGGER,
-    MAX_CAP_S,
-    MAX_TRIALS,
-    MIN_CAP_S,
-    MIN_TRIALS,
     SUBENTRY_PERSON,
 )
 from .engine.clinical.norms import Sex
 from .engine.clinical.people import PersonProfile
+from .engine.detection.check_plan import DEFAULT_TRIALS, MAX_TRIALS, MIN_TRIALS
+from .engine.detection.stance_config import DEFAULT_CAP_S, MAX_CAP_S, MIN_CAP_S
 from .engine.wire.messages import PadInfo, ProtocolError
 from .engine.wire.protocol import parse_info
 from .engine.wire.topics import DEFAULT_PREFIX, TopicKind, is_valid_pad_id, parse_topic

@@ -16,12 +16,7 @@ CONF_PAD_ID: Final = "pad_id"
 CONF_CAP_S: Final = "cap_s"
 CONF_DAILY_TESTS: Final = "daily_check_tests"
 CONF_TRIALS: Final = "trials"
-DEFAULT_CAP_S: Final = 30
-MIN_CAP_S: Final = 10
-MAX_CAP_S: Final = 60
-DEFAULT_TRIALS: Final = 3
-MIN_TRIALS: Final = 1
-MAX_TRIALS: Final = 3
+# The cap and trial limits are the engine's: detection.stance_config and detection.check_plan.
 
 # Person subentries.
 SUBENTRY_PERSON: Final = "person"

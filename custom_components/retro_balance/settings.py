@@ -16,13 +16,12 @@ from .const import (
     CONF_TRIALS,
     CONF_WEIGHT_MAX_KG,
     CONF_WEIGHT_MIN_KG,
-    DEFAULT_CAP_S,
-    DEFAULT_TRIALS,
     SUBENTRY_PERSON,
 )
 from .engine.clinical.norms import Sex
 from .engine.clinical.people import PersonProfile
-from .engine.detection.daily_check import DEFAULT_DAILY_CHECK, CheckPlan
+from .engine.detection.check_plan import DEFAULT_DAILY_CHECK, DEFAULT_TRIALS, CheckPlan
+from .engine.detection.stance_config import DEFAULT_CAP_S
 from .engine.detection.stance_result import StanceTest
 from .engine.wire.topics import TopicKind, topic
 

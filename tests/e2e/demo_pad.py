@@ -16,13 +16,9 @@ from types import FrameType
 from custom_components.retro_balance.engine.wire import topics
 from pad_simulator.body import Phase
 from pad_simulator.runner import BrokerSettings, PadClient, play
-from pad_simulator.scenarios import (
-    ScenarioOptions,
-    Simulation,
-    build_timeline,
-    device_config,
-    empty_pad,
-)
+from pad_simulator.scenarios import ScenarioOptions, build_timeline
+from pad_simulator.simulation import Simulation, device_config
+from pad_simulator.timeline import empty_pad
 
 from .pad import DEMO_PAD_ID, FRANK, MARGARET
 

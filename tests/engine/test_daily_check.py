@@ -16,19 +16,21 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from custom_components.retro_balance.engine.detection.daily_check import (
+from custom_components.retro_balance.engine.detection.check_plan import (
     DEFAULT_DAILY_CHECK,
     STEADI_HOLD_S,
-    CheckEvent,
-    CheckEventKind,
     CheckPlan,
-    CheckRunner,
-    IncompleteReason,
     Posture,
     needs_repositioning,
     posture_after,
     start_posture,
     trial_passed,
+)
+from custom_components.retro_balance.engine.detection.daily_check import (
+    CheckEvent,
+    CheckEventKind,
+    CheckRunner,
+    IncompleteReason,
 )
 from custom_components.retro_balance.engine.detection.stance_config import DetectorConfig
 from custom_components.retro_balance.engine.detection.stance_result import (

@@ -18,26 +18,21 @@ from dataclasses import dataclass
 
 import pytest
 
-from custom_components.retro_balance.engine.detection.daily_check import CheckPlan, CheckRunner
+from custom_components.retro_balance.engine.detection.check_plan import CheckPlan
+from custom_components.retro_balance.engine.detection.daily_check import CheckRunner
 from custom_components.retro_balance.engine.detection.stance_config import DetectorConfig
 from custom_components.retro_balance.engine.detection.stance_result import (
     EndReason,
     StanceResult,
     StanceTest,
 )
-from custom_components.retro_balance.engine.signal.cop import PadGeometry
+from custom_components.retro_balance.engine.signal.cop import WII_BALANCE_BOARD
 from custom_components.retro_balance.engine.wire import protocol, sequencing
-from pad_simulator.scenarios import (
-    SETTLE_S,
-    ScenarioOptions,
-    Span,
-    build_timeline,
-    generate,
-    timeline_spans,
-)
+from pad_simulator.device import DEFAULT_T0_MS
+from pad_simulator.scenarios import ScenarioOptions, build_timeline, generate
+from pad_simulator.timeline import SETTLE_S, Span, timeline_spans
 
-GEOMETRY = PadGeometry(width_mm=433.0, depth_mm=238.0)
-T0_MS = 2000
+GEOMETRY = WII_BALANCE_BOARD
 TOLERANCE_S = 0.2
 TIMED = {"tandem", "single_leg_left", "single_leg_right"}
 
@@ -66,7 +61,7 @@ def run_check(seed: int, case: Case) -> tuple[CheckRunner, list[Span]]:
     messages = generate(
         "daily-check",
         seed=seed,
-        t0_ms=T0_MS,
+        t0_ms=DEFAULT_T0_MS,
         weight_kg=case.weight_kg,
         lose_balance_at_s=case.lose_balance_at_s,
     )
@@ -77,7 +72,7 @@ def run_check(seed: int, case: Case) -> tuple[CheckRunner, list[Span]]:
         check = sequencer.check(frame)
         if check.accepted:
             # Simulator clock: pad clock minus the clock at the first sample.
-            runner.feed(frame.cells_kg, check.t_first_s - T0_MS / 1000.0, frame.rate_hz)
+            runner.feed(frame.cells_kg, check.t_first_s - DEFAULT_T0_MS / 1000.0, frame.rate_hz)
     return runner, spans
 
 

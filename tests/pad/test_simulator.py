@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from custom_components.retro_balance.engine.detection.daily_check import CheckPlan, CheckRunner
+from custom_components.retro_balance.engine.detection.check_plan import CheckPlan
+from custom_components.retro_balance.engine.detection.daily_check import CheckRunner
 from custom_components.retro_balance.engine.detection.stance import StanceDetector
 from custom_components.retro_balance.engine.detection.stance_result import EndReason, StanceTest
 from custom_components.retro_balance.engine.signal.cop import centre_of_pressure
@@ -20,14 +21,9 @@ from custom_components.retro_balance.engine.wire.messages import MAX_FRAME_BYTES
 from pad_simulator import body, sway
 from pad_simulator.device import DeviceConfig, PadDevice
 from pad_simulator.replay import load_replay
-from pad_simulator.scenarios import (
-    SCENARIOS,
-    ScenarioOptions,
-    Simulation,
-    build_timeline,
-    generate,
-    timeline_spans,
-)
+from pad_simulator.scenarios import SCENARIOS, ScenarioOptions, build_timeline, generate
+from pad_simulator.simulation import Simulation
+from pad_simulator.timeline import timeline_spans
 
 from .helpers import GEOMETRY, cop_between, frames_of, samples_of
 
@@ -102,7 +98,7 @@ def test_conditions_are_ordered_as_published() -> None:
 def test_corner_loads_give_back_the_cop() -> None:
     loads = np.array(
         [
-            body.corner_loads(70.0, ap, ml, width_mm=433.0, depth_mm=238.0)
+            body.corner_loads(70.0, ap, ml, width_mm=GEOMETRY.width_mm, depth_mm=GEOMETRY.depth_mm)
             for ap, ml in [(0.0, 0.0), (3.0, -9.0), (-11.0, 20.0)]
         ]
     )
@@ -114,7 +110,9 @@ def test_corner_loads_give_back_the_cop() -> None:
 
 
 def test_corner_loads_are_clipped_to_the_pad() -> None:
-    loads = body.corner_loads(50.0, 40.0, -40.0, width_mm=433.0, depth_mm=238.0)
+    loads = body.corner_loads(
+        50.0, 40.0, -40.0, width_mm=GEOMETRY.width_mm, depth_mm=GEOMETRY.depth_mm
+    )
     assert loads == pytest.approx([50.0, 0.0, 0.0, 0.0])
 
 
