@@ -42,7 +42,7 @@ from .const import (
     OFFLINE_ISSUE_AFTER_S,
 )
 from .engine.clinical.people import PersonProfile, identify_person
-from .engine.clinical.session import SessionRecord, assess_session, new_session_id
+from .engine.clinical.session import SessionKind, SessionRecord, assess_session, new_session_id
 from .engine.detection.daily_check import CheckEvent, CheckEventKind, CheckRunner
 from .engine.detection.pad_state import CalibrationIssue, PadMonitor, PadState, pad_state
 from .engine.detection.stance_result import StanceTest
@@ -72,7 +72,7 @@ class _Run:
     """A test or daily check in progress."""
 
     runner: CheckRunner
-    kind: str
+    kind: SessionKind
     selected_person_id: str | None
     started_at: datetime
     chunks: list[npt.NDArray[np.float64]] = field(default_factory=list)
@@ -433,10 +433,10 @@ class PadLink:
             )
         if what == DAILY_CHECK:
             plan = daily_check_plan(self.entry.options)
-            kind = "daily_check"
+            kind = SessionKind.DAILY_CHECK
         else:
             plan = single_test_plan(self.entry.options, StanceTest(what))
-            kind = "single_test"
+            kind = SessionKind.SINGLE_TEST
         self._run = _Run(
             runner=CheckRunner(plan, self._geometry()),
             kind=kind,
@@ -528,10 +528,8 @@ class PadLink:
             results=results,
             assessment=None,
             complete=runner.complete,
-            incomplete_reason=None
-            if runner.incomplete_reason is None
-            else runner.incomplete_reason.value,
-            identified_by=identification.method.value,
+            incomplete_reason=runner.incomplete_reason,
+            identified_by=identification.method,
         )
         if record.person_id is not None:
             record = assess_session(record, self.people[record.person_id])

@@ -11,6 +11,11 @@ from hypothesis import strategies as st
 
 from custom_components.retro_balance.engine.clinical.norms import Sex
 from custom_components.retro_balance.engine.clinical.people import (
+    DEFAULT_SEX,
+    MAX_PERSON_WEIGHT_KG,
+    MIN_BIRTH_YEAR,
+    MIN_PERSON_WEIGHT_KG,
+    SEX_OPTIONS,
     IdentifiedBy,
     PersonProfile,
     identify_person,
@@ -199,3 +204,17 @@ def test_weight_never_picks_someone_who_might_not_be_on_the_pad(
         assert result.method in (IdentifiedBy.AMBIGUOUS, IdentifiedBy.NO_MATCH)
         if len(fitting) == 1 and all(p.has_weight_range for p in people):
             raise AssertionError("a unique fit was not chosen")
+
+
+def test_the_person_limits_are_the_profiles_own() -> None:
+    """The form offers what a profile accepts: these constants are the one definition."""
+    assert SEX_OPTIONS == ("female", "male", "unspecified")
+    assert DEFAULT_SEX.value in SEX_OPTIONS
+    for sex in SEX_OPTIONS:
+        assert person("p", sex=Sex(sex)).sex.value == sex
+    assert person("p", birth_year=MIN_BIRTH_YEAR).birth_year == MIN_BIRTH_YEAR
+    with pytest.raises(ValueError, match="birth_year"):
+        person("p", birth_year=MIN_BIRTH_YEAR - 1)
+    assert person("p", MIN_PERSON_WEIGHT_KG, MAX_PERSON_WEIGHT_KG).weight_fits(MAX_PERSON_WEIGHT_KG)
+    with pytest.raises(ValueError, match="weight_max_kg"):
+        person("p", MIN_PERSON_WEIGHT_KG, MAX_PERSON_WEIGHT_KG + 0.5)

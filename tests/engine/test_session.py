@@ -31,6 +31,7 @@ from custom_components.retro_balance.engine.clinical.session import (
     latest_for_person,
     new_session_id,
 )
+from custom_components.retro_balance.engine.detection.daily_check import IncompleteReason
 from custom_components.retro_balance.engine.detection.stance_result import (
     EndReason,
     QualityFlag,
@@ -366,3 +367,39 @@ def test_the_documented_example_is_a_valid_stored_record() -> None:
     loaded = SessionRecord.from_dict(example)
     assert loaded.as_dict()["results"] == example["results"]
     assert best_result(loaded, StanceTest.SINGLE_LEG_LEFT) is loaded.results[1]
+
+
+def test_enum_fields_are_members_and_stored_as_their_values() -> None:
+    """Typed in memory, the same strings on disk: the storage format does not change."""
+    original = record(
+        person_id=None, identified_by="no_match", complete=False, incomplete_reason="signal_lost"
+    )
+    assert original.kind is SessionKind.DAILY_CHECK
+    assert original.identified_by is IdentifiedBy.NO_MATCH
+    assert original.incomplete_reason is IncompleteReason.SIGNAL_LOST
+    stored = original.as_dict()
+    assert (stored["kind"], stored["identified_by"], stored["incomplete_reason"]) == (
+        "daily_check",
+        "no_match",
+        "signal_lost",
+    )
+    assert json.dumps(stored) == json.dumps(json.loads(json.dumps(stored)))
+    restored = SessionRecord.from_dict(stored)
+    assert restored.incomplete_reason is IncompleteReason.SIGNAL_LOST
+    assert restored == original
+
+
+def test_an_unknown_incomplete_reason_is_refused() -> None:
+    with pytest.raises(ValueError, match="^incomplete_reason 'bored' is not one of: cancelled"):
+        record(complete=False, incomplete_reason="bored")
+    with pytest.raises(ValueError, match="^incomplete_reason 'bored' is not one of"):
+        SessionRecord.from_dict(stored(complete=False, incomplete_reason="bored"))
+
+
+def test_stored_sessions_read_back_unchanged() -> None:
+    """Every record of the integration's stored-data fixture: from_dict then as_dict is identity."""
+    path = Path(__file__).parents[1] / "integration" / "fixtures" / "sessions.json"
+    raw = json.loads(path.read_text())["sessions"]
+    assert len(raw) == 2
+    for data in raw:
+        assert SessionRecord.from_dict(data).as_dict() == data
