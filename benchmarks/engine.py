@@ -130,7 +130,7 @@ def bench_stance_detector() -> None:
     """
     from custom_components.retro_balance.engine.detection.stance import StanceDetector
     from custom_components.retro_balance.engine.detection.stance_result import StanceTest
-    from tests.engine.synthetic_stance import single_leg
+    from tests.engine.detection.synthetic_stance import single_leg
 
     stream = single_leg(1.0, seed=1, hold_s=40.0)
     per_frame, finishing = [], []

@@ -26,8 +26,9 @@ from paho.mqtt.enums import CallbackAPIVersion
 from custom_components.retro_balance.engine.wire import protocol, topics
 from pad_simulator.cli import main
 from pad_simulator.scenarios import generate
+from tests.needs import missing
+from tests.paths import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.mosquitto
 
 
@@ -54,7 +55,7 @@ def start_broker(
 ) -> tuple[subprocess.Popen[bytes], int]:
     binary = mosquitto_binary()
     if binary is None:
-        pytest.skip("mosquitto is not installed (scripts/ensure-services installs it)")
+        missing("mosquitto is not installed", remedy="scripts/ensure-services installs it")
     port = port or free_port()
     conf = tmp_path / f"mosquitto-{port}.conf"
     conf.write_text(

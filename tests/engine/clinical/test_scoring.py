@@ -19,7 +19,7 @@ from custom_components.retro_balance.engine.detection.stance_result import (
     QualityFlag,
     StanceTest,
 )
-from tests.engine.synthetic_stance import sway, trial
+from tests.engine.detection.synthetic_stance import sway, trial
 
 T = StanceTest
 

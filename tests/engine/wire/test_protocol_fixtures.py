@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 
 from custom_components.retro_balance.engine.wire import messages, protocol, topics
+from tests import paths
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "protocol"
+FIXTURES = paths.FIXTURES / "protocol"
 VALID = sorted((FIXTURES / "valid").glob("*.json"))
 INVALID = sorted((FIXTURES / "invalid").glob("*.json"))
 

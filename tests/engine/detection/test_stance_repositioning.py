@@ -17,7 +17,7 @@ from custom_components.retro_balance.engine.detection.stance_result import (
     StancePhase,
     StanceTest,
 )
-from tests.engine import synthetic_stance as syn
+from tests.engine.detection import synthetic_stance as syn
 
 SETTLE_S = DetectorConfig().settle_s
 STILL = (0.02, 0.02, 0.0, 0.0)

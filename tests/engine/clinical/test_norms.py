@@ -23,9 +23,9 @@ from custom_components.retro_balance.engine.clinical.norms import (
     sway_norm,
     tandem_norm,
 )
+from tests.paths import REPO
 
-ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = ROOT / "scripts" / "derive-sway-norms"
+SCRIPT = REPO / "scripts" / "derive-sway-norms"
 
 
 def _script() -> ModuleType:

@@ -23,7 +23,7 @@ from custom_components.retro_balance.engine.detection.stance_result import (
 )
 from custom_components.retro_balance.engine.signal.cop import PadGeometry
 from custom_components.retro_balance.engine.signal.measures import SwayMeasures
-from tests.engine import synthetic_stance as syn
+from tests.engine.detection import synthetic_stance as syn
 
 RATE = syn.RATE_HZ
 
@@ -451,7 +451,8 @@ def test_random_streams_never_crash_and_results_stay_consistent(
 ) -> None:
     """Garbage in (random loads, missing readings, wild jumps): events in order, sane results."""
     rng = np.random.default_rng(seed)
-    detector = StanceDetector(test, DetectorConfig(cap_s=10.0, start_timeout_s=5.0))
+    config = DetectorConfig(cap_s=10.0, start_timeout_s=5.0)
+    detector = StanceDetector(test, config)
     level = rng.uniform(0.0, 30.0, 4)
     t = 0.0
     times = []
@@ -464,7 +465,14 @@ def test_random_streams_never_crash_and_results_stay_consistent(
     assert times == sorted(times)
     result = detector.result or detector.cancel(t)
     assert 0.0 <= result.hold_time_s <= result.cap_s
-    assert result.body_mass_kg >= 0.0
+    # Body mass is the settled window's mean load, or the too-light one's, or 0 if neither.
+    mass_kg = result.body_mass_kg
+    if result.hold_time_s > 0:
+        assert mass_kg >= config.min_body_mass_kg
+    elif QualityFlag.TOO_LIGHT in result.quality:
+        assert mass_kg > 0.0
+    else:
+        assert mass_kg == 0.0 or mass_kg >= config.min_body_mass_kg
     assert StanceResult.from_dict(result.as_dict()) == result
 
 

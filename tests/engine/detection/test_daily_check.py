@@ -43,7 +43,7 @@ from custom_components.retro_balance.engine.detection.stance_result import (
     StanceTest,
 )
 from custom_components.retro_balance.engine.signal.cop import WII_BALANCE_BOARD, PadGeometry
-from tests.engine.synthetic_check import SimulatedPerson, Trial
+from tests.engine.detection.synthetic_check import SimulatedPerson, Trial
 
 QUIET = StanceTest.QUIET_EYES_CLOSED
 TANDEM = StanceTest.TANDEM

@@ -23,7 +23,7 @@ from custom_components.retro_balance.engine.detection.stance_result import (
     StanceTest,
 )
 from custom_components.retro_balance.engine.signal.measures import SwayMeasures
-from tests.engine import synthetic_stance as syn
+from tests.engine.detection import synthetic_stance as syn
 
 SIDES = [(-1.0, StanceTest.SINGLE_LEG_LEFT), (1.0, StanceTest.SINGLE_LEG_RIGHT)]
 TOLERANCE_S = 0.2

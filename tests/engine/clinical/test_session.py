@@ -7,7 +7,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -39,6 +38,7 @@ from custom_components.retro_balance.engine.detection.stance_result import (
     StanceTest,
 )
 from custom_components.retro_balance.engine.signal.measures import SwayMeasures
+from tests.paths import REPO
 
 START = datetime(2026, 11, 23, 18, 0, 0, tzinfo=UTC)
 ANNA = PersonProfile(
@@ -259,7 +259,7 @@ def test_session_kinds() -> None:
 def test_new_session_ids_are_unique_hex() -> None:
     ids = {new_session_id() for _ in range(100)}
     assert len(ids) == 100
-    assert all(len(i) == 32 and int(i, 16) >= 0 for i in ids)
+    assert all(re.fullmatch("[0-9a-f]{32}", i) for i in ids)
 
 
 def test_assess_session_uses_age_on_the_session_date_and_completed_results() -> None:
@@ -360,7 +360,7 @@ def test_person_profile_birth_year_after_session_is_an_error() -> None:
 
 
 def test_the_documented_example_is_a_valid_stored_record() -> None:
-    text = (Path(__file__).resolve().parents[2] / "docs" / "sessions.md").read_text()
+    text = (REPO / "docs" / "sessions.md").read_text()
     match = re.search(r"```json\n(.*?)```", text, re.DOTALL)
     assert match is not None
     example = json.loads(match.group(1))
@@ -398,7 +398,7 @@ def test_an_unknown_incomplete_reason_is_refused() -> None:
 
 def test_stored_sessions_read_back_unchanged() -> None:
     """Every record of the integration's stored-data fixture: from_dict then as_dict is identity."""
-    path = Path(__file__).parents[1] / "integration" / "fixtures" / "sessions.json"
+    path = REPO / "tests" / "integration" / "fixtures" / "sessions.json"
     raw = json.loads(path.read_text())["sessions"]
     assert len(raw) == 2
     for data in raw:
