@@ -16,18 +16,7 @@ from typing import Any
 import pytest
 import pytest_socket  # type: ignore[import-untyped]
 
-from tests.needs import missing
-
-from .harness import (
-    VENV_BIN,
-    HarnessError,
-    Stack,
-    mosquitto_binary,
-    prepare_config_copy,
-    running_stack,
-    wait_until,
-)
-from .pad import (
+from devtools.demo import (
     DEMO_PAD_ID,
     DEMO_PEOPLE,
     FRANK,
@@ -38,6 +27,11 @@ from .pad import (
     simulator,
     start_test_when_online,
 )
+from devtools.home_assistant import prepare_config_copy
+from devtools.mosquitto import mosquitto_binary
+from devtools.processes import VENV_BIN, HarnessError, wait_until
+from devtools.stack import Stack, running_stack
+from tests.needs import missing
 
 CHROMIUM = Path("/usr/bin/chromium")
 _STACKS: list[Stack] = []

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -24,6 +23,8 @@ import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 
 from custom_components.retro_balance.engine.wire import protocol, topics
+from devtools.mosquitto import mosquitto_binary
+from devtools.processes import HarnessError, free_port
 from pad_simulator.cli import main
 from pad_simulator.scenarios import generate
 from tests.needs import missing
@@ -32,30 +33,13 @@ from tests.paths import REPO
 pytestmark = pytest.mark.mosquitto
 
 
-def mosquitto_binary() -> str | None:
-    return shutil.which("mosquitto") or next(
-        (
-            path
-            for path in ("/usr/sbin/mosquitto", "/usr/local/sbin/mosquitto")
-            if Path(path).is_file()
-        ),
-        None,
-    )
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def start_broker(
     tmp_path: Path, *, anonymous: bool = True, port: int | None = None
 ) -> tuple[subprocess.Popen[bytes], int]:
-    binary = mosquitto_binary()
-    if binary is None:
-        missing("mosquitto is not installed", remedy="scripts/ensure-services installs it")
+    try:
+        binary = mosquitto_binary()
+    except HarnessError as err:
+        missing(str(err), remedy="CI must install it: scripts/ensure-services")
     port = port or free_port()
     conf = tmp_path / f"mosquitto-{port}.conf"
     conf.write_text(

@@ -30,7 +30,7 @@ CHROMIUM_FLAGS = (
 def logged_in_page(
     chromium: Path, browser_tokens: dict[str, Any], *, width: int = 1280, height: int = 900
 ) -> Iterator[Page]:
-    """A page of a fresh headless Chromium whose localStorage carries Home Assistant tokens."""
+    """Open a page of a fresh headless Chromium whose localStorage holds Home Assistant tokens."""
     with tempfile.TemporaryDirectory(prefix="rb-chromium-") as profile, sync_playwright() as pw:
         context = pw.chromium.launch_persistent_context(
             profile,

@@ -1,7 +1,7 @@
 """Screenshots of a running demo for the docs, taken the way the browser test takes them.
 
     scripts/develop                                   # in one terminal; wait for a few checks
-    .venv/bin/python -m tests.e2e.screenshots         # writes docs/images/*.png
+    .venv/bin/python -m devtools.screenshots          # writes docs/images/*.png
 
 Logs in as the demo user (headless Debian Chromium, tokens in localStorage) and waits for the
 people's values before each picture.
@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .browser import logged_in_page, open_and_capture
-from .harness import REPO, Credentials, HomeAssistantClient
+from .client import Credentials, HomeAssistantClient
+from .processes import REPO
 
 CHROMIUM = Path("/usr/bin/chromium")
 PAGES = (

@@ -1,6 +1,6 @@
 """The demo's pad: stays online and plays a daily check every few minutes, Frank's now and then.
 
-`python -m tests.e2e.demo_pad --port P` — one connection (one last will) for the whole demo, built
+`python -m devtools.demo_pad --port P` — one connection (one last will) for the whole demo, built
 from the pad simulator's own timeline blocks and MQTT runner (pad_simulator/), so the pad does not
 flap offline between checks. SIGTERM or Ctrl-C publish `offline` and disconnect.
 """
@@ -20,7 +20,7 @@ from pad_simulator.scenarios import ScenarioOptions, build_timeline
 from pad_simulator.simulation import Simulation, device_config
 from pad_simulator.timeline import empty_pad
 
-from .pad import DEMO_PAD_ID, FRANK, MARGARET
+from .demo import DEMO_PAD_ID, FRANK, MARGARET
 
 SECOND_PERSON_EVERY = 3
 """Every third round, Frank does his check after Margaret's."""

@@ -1,6 +1,6 @@
 """The demo pad and household on a running stack: simulator runs, discovery, people, entity lookup.
 
-Used by the end-to-end tests and by `scripts/develop`. The pad is `scripts/simulate-pad` (the pad
+Used by `scripts/develop` and by the end-to-end tests. The pad is `scripts/simulate-pad` (the pad
 simulator, docs/simulator.md) talking to the stack's broker; Home Assistant discovers it from its
 retained info message, and the people are added as subentries of the pad through the REST API.
 """
@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .harness import LOCALHOST, HomeAssistantClient, ManagedProcess, wait_until
+from .client import HomeAssistantClient
+from .processes import LOCALHOST, REPO, ManagedProcess, wait_until
 
-REPO = Path(__file__).resolve().parents[2]
 SIMULATOR = REPO / "scripts" / "simulate-pad"
 DOMAIN = "retro_balance"
 PERSON = "person"
@@ -32,7 +32,7 @@ class DemoPerson:
     weight_kg: float
 
     def subentry_data(self) -> dict[str, Any]:
-        """The person form's fields, with a weight range around their weight."""
+        """Return the person form's fields, with a weight range around their weight."""
         return {
             "name": self.name,
             "birth_year": self.birth_year,
@@ -100,11 +100,11 @@ class PadEntities:
     by_unique_id: dict[str, str]
 
     def pad(self, key: str) -> str:
-        """The pad entity with this description key."""
+        """Return the pad entity with this description key."""
         return self.by_unique_id[f"{self.entry_id}_{key}"]
 
     def person(self, name: str, key: str) -> str:
-        """The entity of a person (by name) with this description key."""
+        """Return the entity of a person (by name) with this description key."""
         return self.by_unique_id[f"{self.people[name]}_{key}"]
 
 

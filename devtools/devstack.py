@@ -1,4 +1,4 @@
-"""The development stack behind `scripts/develop`: the same harness as the end-to-end tests.
+"""The development stack behind `scripts/develop`: the same parts as the end-to-end tests.
 
 mosquitto (data in `.run/mosquitto`), Home Assistant with the committed `config/` (runtime state in
 the ignored parts of `config/`, logs in `.run/hass`), the demo pad set up with two people, and the
@@ -16,19 +16,12 @@ import time
 from collections.abc import Sequence
 from types import FrameType
 
-from .harness import (
-    REPO,
-    VENV_BIN,
-    Credentials,
-    HarnessError,
-    HomeAssistant,
-    ManagedProcess,
-    Mosquitto,
-    Stack,
-    link_integration,
-    stop_all,
-)
-from .pad import DEMO_PAD_ID, DEMO_PEOPLE, add_people, set_up_pad
+from .client import Credentials
+from .demo import DEMO_PAD_ID, DEMO_PEOPLE, add_people, set_up_pad
+from .home_assistant import HomeAssistant, link_integration
+from .mosquitto import Mosquitto
+from .processes import REPO, VENV_BIN, HarnessError, ManagedProcess, stop_all
+from .stack import Stack
 
 RUN_DIR = REPO / ".run"
 CONFIG_DIR = REPO / "config"
@@ -57,7 +50,7 @@ def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
 
 
 def banner(stack: Stack) -> str:
-    """What the person who ran scripts/develop needs to know."""
+    """Return what the person who ran scripts/develop needs to know."""
     credentials = stack.credentials
     return "\n".join(
         [
@@ -123,7 +116,7 @@ def run_demo(stack: Stack, every_min: float) -> None:
         [
             str(VENV_BIN / "python"),
             "-m",
-            "tests.e2e.demo_pad",
+            "devtools.demo_pad",
             "--port",
             str(stack.broker.port),
             "--pad-id",
