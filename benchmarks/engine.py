@@ -117,7 +117,7 @@ def bench_preprocessing() -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Section 3: live stance detector (`engine/stance.py`).
+# Section 3: live stance detector (`engine/detection/stance.py`).
 # ---------------------------------------------------------------------------------------------
 
 
@@ -155,7 +155,7 @@ def bench_stance_detector() -> None:
 
 
 def bench_protocol() -> None:
-    """Section 4: parse and encode one 10-sample frame (engine/protocol.py)."""
+    """Section 4: parse and encode one 10-sample frame (engine/wire/protocol.py)."""
     from custom_components.retro_balance.engine.wire.protocol import encode_frame, parse_frame
 
     cells_kg = np.random.default_rng(1).normal(17.5, 0.5, (10, 4))

@@ -20,6 +20,7 @@ import custom_components.retro_balance.engine as engine_package
 
 ENGINE = Path(engine_package.__file__).parent
 SIMULATOR = ENGINE.parents[2] / "pad_simulator"
+DEVTOOLS = ENGINE.parents[2] / "devtools"
 ENGINE_NAME = "custom_components.retro_balance.engine"
 
 SHARED = frozenset({"arrays", "validation"})
@@ -174,9 +175,18 @@ def test_no_import_cycle_in_the_engine() -> None:
     assert cycles(set(ENGINE_MODULES), ENGINE_IMPORTS) == []
 
 
-def test_no_import_cycle_in_the_simulator() -> None:
-    found, edges = import_graph(SIMULATOR, "pad_simulator")
-    assert "pad_simulator.device" in found
+@pytest.mark.parametrize(
+    ("root", "package", "example"),
+    [
+        (SIMULATOR, "pad_simulator", "pad_simulator.device"),
+        (DEVTOOLS, "devtools", "devtools.stack"),
+    ],
+)
+def test_no_import_cycle_in_the_simulator_and_the_devtools(
+    root: Path, package: str, example: str
+) -> None:
+    found, edges = import_graph(root, package)
+    assert example in found
     assert cycles(set(found), edges) == []
 
 
