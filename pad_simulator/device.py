@@ -19,6 +19,9 @@ from custom_components.retro_balance.engine.arrays import FloatArray
 from custom_components.retro_balance.engine.signal.cop import WII_BALANCE_BOARD
 from custom_components.retro_balance.engine.wire import protocol, topics
 from custom_components.retro_balance.engine.wire.messages import (
+    IDLE_AFTER_S,
+    IDLE_BELOW_KG,
+    IDLE_FRAME_INTERVAL_S,
     MAX_RATE_HZ,
     MAX_SAMPLES_PER_FRAME,
     MIN_RATE_HZ,
@@ -37,9 +40,6 @@ DEFAULT_SAMPLES_PER_FRAME: Final = 10
 """Samples per full-rate frame, as the firmware sends them (about 350 bytes each)."""
 DEFAULT_T0_MS: Final = 2000
 """The device clock at the first simulated sample: the pad has been up for 2 s."""
-IDLE_THRESHOLD_KG: Final = 10.0
-IDLE_AFTER_S: Final = 3.0
-IDLE_INTERVAL_S: Final = 1.0
 # Tare rules of the firmware (esphome/components/balance_pad/tare.h).
 BLOCK_SAMPLES: Final = 10
 MANUAL_MAX_RANGE_KG: Final = 0.5
@@ -202,7 +202,7 @@ class PadDevice:
 
     def _update_idle(self, time_s: float, reading: FloatArray) -> bool:
         """Idle once the total stayed below 10 kg for 3 s; a sample with a null decides nothing."""
-        if float(np.nansum(reading)) >= IDLE_THRESHOLD_KG:
+        if float(np.nansum(reading)) >= IDLE_BELOW_KG:
             self._idle = False
             self._below_since = None
         elif not np.isnan(reading).any():
@@ -214,7 +214,7 @@ class PadDevice:
 
     def _feed_idle(self, time_s: float, t_ms: int, reading: FloatArray) -> list[Message]:
         messages = self.flush(time_s)
-        if self._idle_sent_s is None or time_s - self._idle_sent_s >= IDLE_INTERVAL_S - 1e-9:
+        if self._idle_sent_s is None or time_s - self._idle_sent_s >= IDLE_FRAME_INTERVAL_S - 1e-9:
             self._idle_sent_s = time_s
             messages += self._frame(time_s, t_ms, [reading])
         return messages

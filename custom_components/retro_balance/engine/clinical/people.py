@@ -14,6 +14,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Final
 
+from ..detection.pad_state import OCCUPIED_MIN_KG
 from .norms import Sex
 
 SEX_OPTIONS: Final = tuple(sex.value for sex in Sex)
@@ -21,7 +22,7 @@ SEX_OPTIONS: Final = tuple(sex.value for sex in Sex)
 DEFAULT_SEX: Final = Sex.UNSPECIFIED
 MIN_BIRTH_YEAR = 1900
 """Earliest birth year a person may have; the latest is the current year."""
-MIN_PERSON_WEIGHT_KG = 10.0
+MIN_PERSON_WEIGHT_KG = OCCUPIED_MIN_KG
 """Lowest weight a range may start at: below it the pad does not even count as occupied."""
 MAX_PERSON_WEIGHT_KG = 300.0
 """Highest weight a range may end at (above a pad's practical load rating)."""

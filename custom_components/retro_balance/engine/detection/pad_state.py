@@ -19,10 +19,10 @@ from typing import cast
 import numpy as np
 
 from ..arrays import FloatArray
-from ..wire.messages import CELL_ORDER, Frame
+from ..wire.messages import CELL_ORDER, IDLE_BELOW_KG, Frame
 
-OCCUPIED_MIN_KG = 10.0
-"""Total load at or above which someone is on the pad (the firmware's idle threshold too)."""
+OCCUPIED_MIN_KG = IDLE_BELOW_KG
+"""Total load at or above which someone is on the pad: where the firmware leaves idle mode."""
 
 WEIGHT_WINDOW_S = 1.0
 """Live weight and occupancy are the median total load over this much of the latest samples."""

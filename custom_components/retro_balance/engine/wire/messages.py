@@ -30,6 +30,11 @@ T_MS_MODULUS: Final = 2**32
 CELL_ORDER: Final = ("tl", "tr", "bl", "br")
 """Corner order of every sample: top (toes side) left, top right, bottom left, bottom right."""
 UNIT_KG: Final = "kg"
+IDLE_BELOW_KG: Final = 10.0
+"""The pad is idle once its total load has stayed below this for `IDLE_AFTER_S` (protocol.md)."""
+IDLE_AFTER_S: Final = 3.0
+IDLE_FRAME_INTERVAL_S: Final = 1.0
+"""While idle the pad sends one single-sample frame this often."""
 STATUS_ONLINE: Final = "online"
 STATUS_OFFLINE: Final = "offline"
 
