@@ -117,7 +117,7 @@ def bench_preprocessing() -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Section 3: live stance detector (`engine/stance.py`).
+# Section 3: live stance detector (`engine/detection/stance.py`).
 # ---------------------------------------------------------------------------------------------
 
 
@@ -128,8 +128,9 @@ def bench_stance_detector() -> None:
     on its own. The frame that ends the test also computes the sway measures once (filter and
     measures over the held part), so it is reported separately.
     """
-    from custom_components.retro_balance.engine.detection.stance import StanceDetector, StanceTest
-    from tests.engine.synthetic_stance import single_leg
+    from custom_components.retro_balance.engine.detection.stance import StanceDetector
+    from custom_components.retro_balance.engine.detection.stance_result import StanceTest
+    from tests.engine.detection.synthetic_stance import single_leg
 
     stream = single_leg(1.0, seed=1, hold_s=40.0)
     per_frame, finishing = [], []
@@ -154,7 +155,7 @@ def bench_stance_detector() -> None:
 
 
 def bench_protocol() -> None:
-    """Section 4: parse and encode one 10-sample frame (engine/protocol.py)."""
+    """Section 4: parse and encode one 10-sample frame (engine/wire/protocol.py)."""
     from custom_components.retro_balance.engine.wire.protocol import encode_frame, parse_frame
 
     cells_kg = np.random.default_rng(1).normal(17.5, 0.5, (10, 4))

@@ -13,13 +13,11 @@ from dataclasses import dataclass, field
 from typing import Final
 
 import numpy as np
-import numpy.typing as npt
 
-from custom_components.retro_balance.engine.wire import protocol
+from custom_components.retro_balance.engine.arrays import FloatArray
+from custom_components.retro_balance.engine.wire import messages
 
 from .sway import CONDITIONS, gains
-
-FloatArray = npt.NDArray[np.float64]
 
 FOOT_OFFSET_ML_CM: Final = 9.0
 """Half the distance between the feet's centres in a comfortable stance (about hip width)."""
@@ -59,7 +57,7 @@ class Phase:
     load_to_kg: float
     pose_from: Pose
     pose_to: Pose
-    press: protocol.Press | None = None
+    press: messages.Press | None = None
     """A button press sent at the start of the phase."""
     overshoot: float = 0.0
     """Peak extra load (fraction) in the middle of the phase: the dynamics of stepping."""

@@ -11,25 +11,25 @@ from pathlib import Path
 from types import FrameType
 from typing import TextIO
 
-from custom_components.retro_balance.engine.wire import protocol
+from custom_components.retro_balance.engine.detection.check_plan import MAX_TRIALS, MIN_TRIALS
+from custom_components.retro_balance.engine.detection.stance_config import DEFAULT_CAP_S
+from custom_components.retro_balance.engine.signal.cop import WII_BALANCE_BOARD
+from custom_components.retro_balance.engine.wire import messages, topics
 
+from .device import DEFAULT_RATE_HZ, DEFAULT_SAMPLES_PER_FRAME, DEFAULT_T0_MS
 from .runner import BrokerSettings, BrokerUnreachableError, PadClient, play, print_messages
-from .scenarios import (
-    DEFAULT_CAP_S,
-    DEFAULT_WEIGHT_KG,
-    HOUSEHOLD_WEIGHTS_KG,
-    SCENARIOS,
-    Simulation,
-    build_simulation,
-)
+from .scenarios import DEFAULT_WEIGHT_KG, HOUSEHOLD_WEIGHTS_KG, SCENARIOS, build_simulation
+from .simulation import Simulation
 
-DESCRIPTION = """\
-A simulated retro_balance pad on MQTT, indistinguishable on the wire from the real one
-(docs/protocol.md): retained status (birth `online`, last will `offline`) and info, frames of
-10 samples at 80 Hz (one single-sample frame per second while idle), button presses, and the
-`cmd` topic (tare re-zeroes the cells; cues are printed here). A person with realistic sway
-stands on it according to --scenario (docs/simulator.md).
-"""
+DESCRIPTION = (
+    "A simulated retro_balance pad on MQTT, indistinguishable on the wire from the real one\n"
+    "(docs/protocol.md): retained status (birth `online`, last will `offline`) and info, "
+    "frames of\n"
+    f"{DEFAULT_SAMPLES_PER_FRAME} samples at {DEFAULT_RATE_HZ:g} Hz (one single-sample frame per "
+    "second while idle), button presses, and the\n"
+    "`cmd` topic (tare re-zeroes the cells; cues are printed here). A person with realistic sway\n"
+    "stands on it according to --scenario (docs/simulator.md).\n"
+)
 
 _DEFAULT_WEIGHTS = ",".join(f"{weight:g}" for weight in HOUSEHOLD_WEIGHTS_KG)
 
@@ -64,9 +64,9 @@ could not be reached (after --max-retries) or refused the login, 1 a bad option.
 
 
 def _pad_id(value: str) -> str:
-    if not protocol.is_valid_pad_id(value):
+    if not topics.is_valid_pad_id(value):
         raise argparse.ArgumentTypeError(
-            f"pad id {value!r} must match {protocol.PAD_ID_PATTERN.pattern}"
+            f"pad id {value!r} must match {topics.PAD_ID_PATTERN.pattern}"
         )
     return value
 
@@ -114,8 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
     pad = parser.add_argument_group("pad")
     pad.add_argument(
         "--prefix",
-        default=protocol.DEFAULT_PREFIX,
-        help=f"topic prefix (default {protocol.DEFAULT_PREFIX})",
+        default=topics.DEFAULT_PREFIX,
+        help=f"topic prefix (default {topics.DEFAULT_PREFIX})",
     )
     pad.add_argument(
         "--pad-id",
@@ -130,15 +130,29 @@ def build_parser() -> argparse.ArgumentParser:
         help="number of pads to simulate at once (ids pad1, pad2, … after any --pad-id); "
         "each gets seed+index and its own MQTT connection",
     )
-    pad.add_argument("--rate", type=float, default=80.0, help="sampling rate, Hz (default 80)")
     pad.add_argument(
-        "--samples-per-frame", type=int, default=10, help="samples per full-rate frame (1-50)"
+        "--rate",
+        type=float,
+        default=DEFAULT_RATE_HZ,
+        help=f"sampling rate, Hz (default {DEFAULT_RATE_HZ:g})",
     )
     pad.add_argument(
-        "--width-mm", type=float, default=433.0, help="left-right cell spacing (default 433)"
+        "--samples-per-frame",
+        type=int,
+        default=DEFAULT_SAMPLES_PER_FRAME,
+        help=f"samples per full-rate frame (1-{messages.MAX_SAMPLES_PER_FRAME})",
     )
     pad.add_argument(
-        "--depth-mm", type=float, default=238.0, help="front-back cell spacing (default 238)"
+        "--width-mm",
+        type=float,
+        default=WII_BALANCE_BOARD.width_mm,
+        help=f"left-right cell spacing (default {WII_BALANCE_BOARD.width_mm:g})",
+    )
+    pad.add_argument(
+        "--depth-mm",
+        type=float,
+        default=WII_BALANCE_BOARD.depth_mm,
+        help=f"front-back cell spacing (default {WII_BALANCE_BOARD.depth_mm:g})",
     )
     pad.add_argument(
         "--drop-rate", type=float, default=0.0, help="fraction of frames lost (QoS 0), 0-1"
@@ -154,7 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     pad.add_argument(
         "--t0-ms",
         type=int,
-        default=2000,
+        default=DEFAULT_T0_MS,
         help="device clock at the first sample (e.g. 4294960000 to see the 2^32 ms wrap)",
     )
 
@@ -195,7 +209,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--sls-trials",
         type=int,
         default=None,
-        help="daily-check: single-leg trials per leg, 1-3 (default 1, or 3 with --lose-balance-at)",
+        help=f"daily-check: single-leg trials per leg, {MIN_TRIALS}-{MAX_TRIALS} "
+        f"(default 1, or {MAX_TRIALS} with --lose-balance-at)",
     )
     person.add_argument("--replay", help="Santos & Duarte 2016 trial file for --scenario replay")
     person.add_argument("--seed", type=int, default=0, help="random seed: same seed, same run")
@@ -241,7 +256,7 @@ def _simulations(args: argparse.Namespace) -> list[tuple[str, Simulation]]:
             noise=not args.no_noise,
             drop_rate=args.drop_rate,
             dup_rate=args.dup_rate,
-            t0_ms=(args.t0_ms + 1000 * index) % protocol.T_MS_MODULUS,
+            t0_ms=(args.t0_ms + 1000 * index) % messages.T_MS_MODULUS,
             replay=args.replay,
             household_weights_kg=args.household_weights,
             sls_trials=args.sls_trials,

@@ -14,15 +14,32 @@ from dataclasses import dataclass
 from typing import Final, NamedTuple
 
 import numpy as np
-import numpy.typing as npt
 
-from custom_components.retro_balance.engine.wire import protocol
+from custom_components.retro_balance.engine.arrays import FloatArray
+from custom_components.retro_balance.engine.signal.cop import WII_BALANCE_BOARD
+from custom_components.retro_balance.engine.wire import protocol, topics
+from custom_components.retro_balance.engine.wire.messages import (
+    IDLE_AFTER_S,
+    IDLE_BELOW_KG,
+    IDLE_FRAME_INTERVAL_S,
+    MAX_RATE_HZ,
+    MAX_SAMPLES_PER_FRAME,
+    MIN_RATE_HZ,
+    PROTOCOL_VERSION,
+    SEQ_MODULUS,
+    T_MS_MODULUS,
+    Command,
+    Frame,
+    PadInfo,
+    Press,
+)
 
-FloatArray = npt.NDArray[np.float64]
-
-IDLE_THRESHOLD_KG: Final = 10.0
-IDLE_AFTER_S: Final = 3.0
-IDLE_INTERVAL_S: Final = 1.0
+DEFAULT_RATE_HZ: Final = 80.0
+"""The firmware's sample rate (esphome/balance-pad.yaml)."""
+DEFAULT_SAMPLES_PER_FRAME: Final = 10
+"""Samples per full-rate frame, as the firmware sends them (about 350 bytes each)."""
+DEFAULT_T0_MS: Final = 2000
+"""The device clock at the first simulated sample: the pad has been up for 2 s."""
 # Tare rules of the firmware (esphome/components/balance_pad/tare.h).
 BLOCK_SAMPLES: Final = 10
 MANUAL_MAX_RANGE_KG: Final = 0.5
@@ -48,11 +65,11 @@ class DeviceConfig:
 
     model: str = "retro_balance simulator"
     firmware: str = f"sim-{SIMULATOR_VERSION}"
-    rate_hz: float = 80.0
-    samples_per_frame: int = 10
-    width_mm: float = 433.0
-    depth_mm: float = 238.0
-    t0_ms: int = 2000
+    rate_hz: float = DEFAULT_RATE_HZ
+    samples_per_frame: int = DEFAULT_SAMPLES_PER_FRAME
+    width_mm: float = WII_BALANCE_BOARD.width_mm
+    depth_mm: float = WII_BALANCE_BOARD.depth_mm
+    t0_ms: int = DEFAULT_T0_MS
     noise_kg: float = 0.02
     drift_kg_per_h: float = 0.1
     null_rate: float = 0.0005
@@ -62,13 +79,13 @@ class DeviceConfig:
     decimals: int | None = 3
 
     def __post_init__(self) -> None:
-        """Refuse settings the protocol or the physics cannot honour."""
-        if not protocol.MIN_RATE_HZ <= self.rate_hz <= protocol.MAX_RATE_HZ:
+        """Refuse settings the protocol or the physics cannot honour (the rate becomes a float)."""
+        object.__setattr__(self, "rate_hz", float(self.rate_hz))
+        if not MIN_RATE_HZ <= self.rate_hz <= MAX_RATE_HZ:
             raise ValueError(f"rate must be 1–1000 Hz, got {self.rate_hz}")
-        if not 1 <= self.samples_per_frame <= protocol.MAX_SAMPLES_PER_FRAME:
+        if not 1 <= self.samples_per_frame <= MAX_SAMPLES_PER_FRAME:
             raise ValueError(
-                f"samples per frame must be 1–{protocol.MAX_SAMPLES_PER_FRAME}, "
-                f"got {self.samples_per_frame}"
+                f"samples per frame must be 1–{MAX_SAMPLES_PER_FRAME}, got {self.samples_per_frame}"
             )
         for name in ("drop_rate", "dup_rate", "null_rate"):
             if not 0.0 <= getattr(self, name) < 1.0:
@@ -78,13 +95,13 @@ class DeviceConfig:
                 raise ValueError(f"{name} must be a non-negative number, got {getattr(self, name)}")
         if self.width_mm <= 0 or self.depth_mm <= 0:
             raise ValueError("pad width and depth must be positive")
-        if not 0 <= self.t0_ms < protocol.T_MS_MODULUS:
+        if not 0 <= self.t0_ms < T_MS_MODULUS:
             raise ValueError(f"t0_ms must be in 0..2**32-1, got {self.t0_ms}")
 
-    def info(self) -> protocol.PadInfo:
+    def info(self) -> PadInfo:
         """Describe this pad as its retained info message does."""
-        return protocol.PadInfo(
-            version=protocol.PROTOCOL_VERSION,
+        return PadInfo(
+            version=PROTOCOL_VERSION,
             model=self.model,
             firmware=self.firmware,
             rate_hz=self.rate_hz,
@@ -129,13 +146,13 @@ class PadDevice:
     def announce(self, time_s: float) -> list[Message]:
         """Birth messages: retained status `online` and info (also re-sent on every reconnect)."""
         return [
-            Message(time_s, protocol.TopicKind.STATUS, protocol.encode_status(True)),
-            Message(time_s, protocol.TopicKind.INFO, protocol.encode_info(self.config.info())),
+            Message(time_s, topics.TopicKind.STATUS, protocol.encode_status(True)),
+            Message(time_s, topics.TopicKind.INFO, protocol.encode_info(self.config.info())),
         ]
 
-    def button(self, time_s: float, press: protocol.Press) -> list[Message]:
+    def button(self, time_s: float, press: Press) -> list[Message]:
         """Send a press of the pad's button."""
-        return [self._send(time_s, protocol.TopicKind.BUTTON, protocol.encode_button(press))]
+        return [self._send(time_s, topics.TopicKind.BUTTON, protocol.encode_button(press))]
 
     def tare(self) -> None:
         """Ask for a tare, as the `tare` command does: zero once the pad has been still for 1 s.
@@ -147,7 +164,7 @@ class PadDevice:
         self._tare_since_s = None
         self._manual = _StabilityWindow(MANUAL_MAX_RANGE_KG)
 
-    def handle_command(self, payload: bytes | str) -> protocol.Command:
+    def handle_command(self, payload: bytes | str) -> Command:
         """Act on a `cmd` payload (tare, or remember a cue); raises `ProtocolError` if malformed."""
         command = protocol.parse_command(payload)
         if command.cmd == "tare":
@@ -165,7 +182,7 @@ class PadDevice:
         if config.null_rate > 0:
             reading = np.where(self._rng.random(4) < config.null_rate, np.nan, reading)
         self._update_tare(time_s, reading)
-        t_ms = (config.t0_ms + round(time_s * 1000.0)) % protocol.T_MS_MODULUS
+        t_ms = (config.t0_ms + round(time_s * 1000.0)) % T_MS_MODULUS
         if self._update_idle(time_s, reading):
             return self._feed_idle(time_s, t_ms, reading)
         self._idle_sent_s = None
@@ -185,7 +202,7 @@ class PadDevice:
 
     def _update_idle(self, time_s: float, reading: FloatArray) -> bool:
         """Idle once the total stayed below 10 kg for 3 s; a sample with a null decides nothing."""
-        if float(np.nansum(reading)) >= IDLE_THRESHOLD_KG:
+        if float(np.nansum(reading)) >= IDLE_BELOW_KG:
             self._idle = False
             self._below_since = None
         elif not np.isnan(reading).any():
@@ -197,7 +214,7 @@ class PadDevice:
 
     def _feed_idle(self, time_s: float, t_ms: int, reading: FloatArray) -> list[Message]:
         messages = self.flush(time_s)
-        if self._idle_sent_s is None or time_s - self._idle_sent_s >= IDLE_INTERVAL_S - 1e-9:
+        if self._idle_sent_s is None or time_s - self._idle_sent_s >= IDLE_FRAME_INTERVAL_S - 1e-9:
             self._idle_sent_s = time_s
             messages += self._frame(time_s, t_ms, [reading])
         return messages
@@ -224,15 +241,15 @@ class PadDevice:
             self.tare_events.append("auto_tared")
 
     def _frame(self, time_s: float, t_ms: int, samples: list[FloatArray]) -> list[Message]:
-        frame = protocol.Frame(
+        frame = Frame(
             seq=self._seq, t_ms=t_ms, rate_hz=self.config.rate_hz, cells_kg=np.array(samples)
         )
-        self._seq = (self._seq + 1) % protocol.SEQ_MODULUS
+        self._seq = (self._seq + 1) % SEQ_MODULUS
         payload = protocol.encode_frame(frame, decimals=self.config.decimals)
         dropped, duplicated = self._rng.random(2) < (self.config.drop_rate, self.config.dup_rate)
         if dropped:
             return []
-        message = self._send(time_s, protocol.TopicKind.FRAMES, payload)
+        message = self._send(time_s, topics.TopicKind.FRAMES, payload)
         if duplicated:
             return [message, self._send(message.time_s + 0.001, message.kind, payload)]
         return [message]

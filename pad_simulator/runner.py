@@ -22,10 +22,10 @@ import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.reasoncodes import ReasonCode
 
-from custom_components.retro_balance.engine.wire import protocol
+from custom_components.retro_balance.engine.wire import messages, protocol, topics
 
 from .device import Message
-from .scenarios import Simulation
+from .simulation import Simulation
 
 MAX_BACKOFF_S = 30.0
 CONNACK_TIMEOUT_S = 10.0
@@ -77,7 +77,7 @@ class PadClient:
             protocol=mqtt.MQTTv311,
         )
         self.client.will_set(
-            self.topic(protocol.TopicKind.STATUS),
+            self.topic(topics.TopicKind.STATUS),
             protocol.encode_status(False),
             qos=1,
             retain=True,
@@ -92,9 +92,9 @@ class PadClient:
         self.client.on_disconnect = self._on_disconnect
         self.client.on_message = self._on_message
 
-    def topic(self, kind: protocol.TopicKind | str) -> str:
+    def topic(self, kind: topics.TopicKind | str) -> str:
         """Return the pad's topic of the given kind."""
-        return protocol.topic(self.prefix, self.pad_id, kind)
+        return topics.topic(self.prefix, self.pad_id, kind)
 
     def _on_connect(
         self,
@@ -108,7 +108,7 @@ class PadClient:
             self._refused = str(reason_code)
             self._connected.set()
             return
-        client.subscribe(self.topic(protocol.TopicKind.CMD), qos=1)
+        client.subscribe(self.topic(topics.TopicKind.CMD), qos=1)
         for message in self.simulation.device.announce(0.0):
             client.publish(self.topic(message.kind), message.payload, qos=1, retain=True)
         self._print("connected; published online and info (retained)")
@@ -178,7 +178,7 @@ class PadClient:
                 break
             try:
                 command = device.handle_command(payload)
-            except protocol.ProtocolError as err:
+            except messages.ProtocolError as err:
                 self._print(f"ignored a malformed command ({err.reason}): {err}")
                 continue
             if command.cmd == "tare":
@@ -191,14 +191,14 @@ class PadClient:
 
     def publish(self, message: Message) -> None:
         """Publish one simulated message (status and info are sent by the connect callback)."""
-        if message.kind in (protocol.TopicKind.STATUS, protocol.TopicKind.INFO):
+        if message.kind in (topics.TopicKind.STATUS, topics.TopicKind.INFO):
             return
         self.client.publish(self.topic(message.kind), message.payload, qos=0, retain=False)
 
     def close(self) -> None:
         """Publish `offline` (retained) and disconnect cleanly."""
         info = self.client.publish(
-            self.topic(protocol.TopicKind.STATUS),
+            self.topic(topics.TopicKind.STATUS),
             protocol.encode_status(False),
             qos=1,
             retain=True,
@@ -252,7 +252,7 @@ def print_messages(
     """Dry run: write every message as `time topic payload` lines instead of publishing."""
     count = 0
     for pad_id, message in in_send_order(pads):
-        name = protocol.topic(prefix, pad_id, message.kind)
+        name = topics.topic(prefix, pad_id, message.kind)
         print(f"{message.time_s:9.3f} {name} {message.payload.decode()}", file=out)
         count += 1
     return count

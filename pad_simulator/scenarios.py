@@ -11,26 +11,24 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Final, TypedDict, Unpack
+from typing import Final, Unpack
 
-import numpy as np
+from custom_components.retro_balance.engine.detection.check_plan import MAX_TRIALS, MIN_TRIALS
+from custom_components.retro_balance.engine.detection.stance_config import DEFAULT_CAP_S
 
-from .body import (
-    LEFT_FOOT_ONLY,
-    LEFT_LEG,
-    QUIET_EC,
-    QUIET_EO,
-    RIGHT_LEG,
-    TANDEM,
-    Phase,
-    Pose,
-    ReplayTrace,
-    corner_loads,
-    state_at,
-)
-from .device import DeviceConfig, Message, PadDevice
+from .body import LEFT_LEG, QUIET_EC, QUIET_EO, RIGHT_LEG, TANDEM, Phase, Pose, ReplayTrace
 from .replay import load_replay
-from .sway import SwayGenerator
+from .simulation import DeviceSettings, Simulation, device_config
+from .timeline import (
+    SETTLE_S,
+    empty_pad,
+    into_tandem,
+    single_leg,
+    stand,
+    step_off,
+    step_on,
+    tandem_hold,
+)
 
 SCENARIOS: Final = (
     "idle",
@@ -45,16 +43,11 @@ SCENARIOS: Final = (
     "replay",
 )
 DEFAULT_WEIGHT_KG: Final = 70.0
-DEFAULT_CAP_S: Final = 30.0
 HOUSEHOLD_WEIGHTS_KG: Final = (84.0, 62.0, 38.0)
-STEP_S: Final = 1.0
-LIFT_S: Final = 0.25
 REACTION_S: Final = 1.0
 """How long past the cap a person holds a stance before changing it (reacting to the cue)."""
 CUE_PAUSE_S: Final = 2.0
 """Daily check: standing still, eyes open, after the quiet-stance cue before moving the feet."""
-SETTLE_S: Final = 1.5
-"""Standing still in a new stance before a quiet or tandem test starts (the detector's settle)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -84,15 +77,15 @@ class ScenarioOptions:
             20.0 <= weight <= 250.0 for weight in self.household_weights_kg
         ):
             raise ValueError("household weights must be 20–250 kg each")
-        if self.sls_trials is not None and not 1 <= self.sls_trials <= 3:
-            raise ValueError(f"sls_trials must be 1-3, got {self.sls_trials}")
+        if self.sls_trials is not None and not MIN_TRIALS <= self.sls_trials <= MAX_TRIALS:
+            raise ValueError(f"sls_trials must be {MIN_TRIALS}-{MAX_TRIALS}, got {self.sls_trials}")
 
     @property
     def trials_per_leg(self) -> int:
         """Single-leg trials per leg in the daily check."""
         if self.sls_trials is not None:
             return self.sls_trials
-        return 3 if self.lose_balance_at_s is not None else 1
+        return MAX_TRIALS if self.lose_balance_at_s is not None else 1
 
     @property
     def hold_s(self) -> float:
@@ -100,104 +93,6 @@ class ScenarioOptions:
         if self.lose_balance_at_s is not None:
             return self.lose_balance_at_s
         return self.cap_s + REACTION_S
-
-
-# --- timeline building blocks ------------------------------------------------------------
-
-
-def empty_pad(duration_s: float, *, press: str | None = None) -> Phase:
-    """Nobody on the pad for `duration_s` (with a short button press at its start if `press`)."""
-    return Phase(
-        label="empty",
-        duration_s=duration_s,
-        load_from_kg=0.0,
-        load_to_kg=0.0,
-        pose_from=QUIET_EO,
-        pose_to=QUIET_EO,
-        press="short" if press else None,
-    )
-
-
-def _step_on(weight_kg: float, pose: Pose) -> Phase:
-    return Phase(
-        label="step_on",
-        duration_s=STEP_S,
-        load_from_kg=0.0,
-        load_to_kg=weight_kg,
-        pose_from=LEFT_FOOT_ONLY,
-        pose_to=pose,
-        overshoot=0.05,
-    )
-
-
-def _step_off(weight_kg: float, pose: Pose) -> Phase:
-    return Phase(
-        label="step_off",
-        duration_s=STEP_S,
-        load_from_kg=weight_kg,
-        load_to_kg=0.0,
-        pose_from=pose,
-        pose_to=LEFT_FOOT_ONLY,
-        overshoot=0.05,
-    )
-
-
-def _hold(label: str, weight_kg: float, pose: Pose, duration_s: float) -> Phase:
-    return Phase(
-        label=label,
-        duration_s=duration_s,
-        load_from_kg=weight_kg,
-        load_to_kg=weight_kg,
-        pose_from=pose,
-        pose_to=pose,
-    )
-
-
-def _move(label: str, weight_kg: float, start: Pose, end: Pose, duration_s: float) -> Phase:
-    return Phase(
-        label=label,
-        duration_s=duration_s,
-        load_from_kg=weight_kg,
-        load_to_kg=weight_kg,
-        pose_from=start,
-        pose_to=end,
-    )
-
-
-def _single_leg(label: str, weight_kg: float, leg: Pose, hold_s: float) -> list[Phase]:
-    """Lift one foot (COP moves over the stance foot), hold, touch down (COP back to centre)."""
-    return [
-        _move("lift", weight_kg, QUIET_EO, leg, LIFT_S),
-        _hold(label, weight_kg, leg, hold_s),
-        _move("touch_down", weight_kg, leg, QUIET_EO, LIFT_S),
-    ]
-
-
-def _into_tandem(weight_kg: float, start: Pose) -> list[Phase]:
-    """Step one foot in front of the other: briefly on the left leg, then in line, settling."""
-    half_step = Pose(ml_cm=-FOOT_SHIFT_CM, condition="still")
-    return [
-        _move("to_tandem", weight_kg, start, half_step, 0.4),
-        _move("to_tandem", weight_kg, half_step, TANDEM, 0.5),
-        _hold("settle", weight_kg, TANDEM, SETTLE_S),
-    ]
-
-
-def _tandem_hold(weight_kg: float, hold_s: float) -> list[Phase]:
-    """Hold tandem stance, then step out: onto the rear foot while the front foot moves aside."""
-    rear_foot = Pose(ap_cm=-TANDEM_FOOT_AP_CM, condition="single_leg")
-    return [
-        _hold("tandem", weight_kg, TANDEM, hold_s),
-        _move("step_out", weight_kg, TANDEM, rear_foot, LIFT_S),
-        _hold("step_out", weight_kg, rear_foot, 0.4),
-        _move("step_out", weight_kg, rear_foot, QUIET_EO, 0.3),
-    ]
-
-
-FOOT_SHIFT_CM: Final = 6.0
-"""Sideways COP shift while stepping one foot in front of the other."""
-TANDEM_FOOT_AP_CM: Final = 10.0
-"""In tandem stance each foot's centre is about half a foot length from the midpoint."""
 
 
 def build_timeline(name: str, options: ScenarioOptions) -> list[Phase]:
@@ -209,19 +104,19 @@ def build_timeline(name: str, options: ScenarioOptions) -> list[Phase]:
     if name == "step":
         return [
             empty_pad(5.0),
-            _step_on(weight, QUIET_EO),
-            _hold("quiet_eyes_open", weight, QUIET_EO, options.duration_s or 10.0),
-            _step_off(weight, QUIET_EO),
+            step_on(weight, QUIET_EO),
+            stand("quiet_eyes_open", weight, QUIET_EO, options.duration_s or 10.0),
+            step_off(weight, QUIET_EO),
             empty_pad(5.0),
         ]
     if name in ("quiet-eo", "quiet-ec"):
         pose = QUIET_EO if name == "quiet-eo" else QUIET_EC
         return [
             empty_pad(3.0),
-            _step_on(weight, pose),
-            _hold("settle", weight, pose, SETTLE_S),
-            _hold(pose.condition, weight, pose, options.duration_s or options.cap_s + REACTION_S),
-            _step_off(weight, pose),
+            step_on(weight, pose),
+            stand("settle", weight, pose, SETTLE_S),
+            stand(pose.condition, weight, pose, options.duration_s or options.cap_s + REACTION_S),
+            step_off(weight, pose),
             empty_pad(4.0),
         ]
     if name in ("sls-left", "sls-right"):
@@ -230,21 +125,21 @@ def build_timeline(name: str, options: ScenarioOptions) -> list[Phase]:
         )
         return [
             empty_pad(3.0),
-            _step_on(weight, QUIET_EO),
-            _hold("settle", weight, QUIET_EO, 3.0),
-            *_single_leg(label, weight, leg, hold),
-            _hold("after", weight, QUIET_EO, 2.0),
-            _step_off(weight, QUIET_EO),
+            step_on(weight, QUIET_EO),
+            stand("settle", weight, QUIET_EO, 3.0),
+            *single_leg(label, weight, leg, hold),
+            stand("after", weight, QUIET_EO, 2.0),
+            step_off(weight, QUIET_EO),
             empty_pad(4.0),
         ]
     if name == "tandem":
         return [
             empty_pad(3.0),
-            _step_on(weight, TANDEM),
-            _hold("settle", weight, TANDEM, SETTLE_S),
-            *_tandem_hold(weight, hold),
-            _hold("after", weight, QUIET_EO, 2.0),
-            _step_off(weight, QUIET_EO),
+            step_on(weight, TANDEM),
+            stand("settle", weight, TANDEM, SETTLE_S),
+            *tandem_hold(weight, hold),
+            stand("after", weight, QUIET_EO, 2.0),
+            step_off(weight, QUIET_EO),
             empty_pad(4.0),
         ]
     if name == "daily-check":
@@ -254,9 +149,9 @@ def build_timeline(name: str, options: ScenarioOptions) -> list[Phase]:
         for person_kg in options.household_weights_kg:
             phases += [
                 empty_pad(8.0),
-                _step_on(person_kg, QUIET_EO),
-                _hold("quiet_eyes_open", person_kg, QUIET_EO, options.duration_s or 15.0),
-                _step_off(person_kg, QUIET_EO),
+                step_on(person_kg, QUIET_EO),
+                stand("quiet_eyes_open", person_kg, QUIET_EO, options.duration_s or 15.0),
+                step_off(person_kg, QUIET_EO),
             ]
         return [*phases, empty_pad(5.0)]
     if name == "replay":
@@ -266,13 +161,13 @@ def build_timeline(name: str, options: ScenarioOptions) -> list[Phase]:
         start = Pose(ap_cm=float(trace.ap_cm[0]), ml_cm=float(trace.ml_cm[0]), condition="still")
         end = Pose(ap_cm=float(trace.ap_cm[-1]), ml_cm=float(trace.ml_cm[-1]), condition="still")
         replay_phase = replace(
-            _hold("replay", weight, start, trace.duration_s), replay=trace, pose_to=end
+            stand("replay", weight, start, trace.duration_s), replay=trace, pose_to=end
         )
         return [
             empty_pad(2.0),
-            _step_on(weight, start),
+            step_on(weight, start),
             replay_phase,
-            _step_off(weight, end),
+            step_off(weight, end),
             empty_pad(3.0),
         ]
     raise ValueError(f"unknown scenario {name!r}; choose one of {', '.join(SCENARIOS)}")
@@ -291,138 +186,32 @@ def _daily_check(options: ScenarioOptions) -> list[Phase]:
     phases = [
         empty_pad(2.0),
         empty_pad(3.0, press="short"),
-        _step_on(weight, QUIET_EC),
-        _hold("settle", weight, QUIET_EC, SETTLE_S),
-        _hold("quiet_eyes_closed", weight, QUIET_EC, options.cap_s + REACTION_S),
-        _hold("pause", weight, QUIET_EO, CUE_PAUSE_S),
-        *_into_tandem(weight, QUIET_EO),
-        *_tandem_hold(weight, options.hold_s),
-        _hold("pause", weight, QUIET_EO, 3.0),
+        step_on(weight, QUIET_EC),
+        stand("settle", weight, QUIET_EC, SETTLE_S),
+        stand("quiet_eyes_closed", weight, QUIET_EC, options.cap_s + REACTION_S),
+        stand("pause", weight, QUIET_EO, CUE_PAUSE_S),
+        *into_tandem(weight, QUIET_EO),
+        *tandem_hold(weight, options.hold_s),
+        stand("pause", weight, QUIET_EO, 3.0),
     ]
     for leg, label in ((LEFT_LEG, "single_leg_left"), (RIGHT_LEG, "single_leg_right")):
         for _ in range(options.trials_per_leg):
             phases += [
-                *_single_leg(label, weight, leg, options.hold_s),
-                _hold("pause", weight, QUIET_EO, 3.0),
+                *single_leg(label, weight, leg, options.hold_s),
+                stand("pause", weight, QUIET_EO, 3.0),
             ]
-    return [*phases, _step_off(weight, QUIET_EO), empty_pad(5.0)]
+    return [*phases, step_off(weight, QUIET_EO), empty_pad(5.0)]
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
-    """Where a labelled phase lies on the simulation clock (seconds since start)."""
-
-    label: str
-    start_s: float
-    end_s: float
-
-
-def timeline_spans(phases: Sequence[Phase]) -> list[Span]:
-    """Start and end time of every phase (for tests that compare with the detector)."""
-    spans: list[Span] = []
-    start_s = 0.0
-    for phase in phases:
-        spans.append(Span(phase.label, start_s, start_s + phase.duration_s))
-        start_s += phase.duration_s
-    return spans
-
-
-class Simulation:
-    """A scenario played through a simulated pad; iterate `messages()` for what it publishes."""
-
-    def __init__(
-        self,
-        phases: Sequence[Phase],
-        device_config: DeviceConfig,
-        *,
-        seed: int = 0,
-        loop: bool = False,
-    ) -> None:
-        """Prepare the body (sway) and the device, each with its own random stream."""
-        if not phases:
-            raise ValueError("a simulation needs at least one phase")
-        self.phases = list(phases)
-        self.config = device_config
-        self.loop = loop
-        self.device = PadDevice(device_config, np.random.default_rng([seed, 1]))
-        self._sway = SwayGenerator(device_config.rate_hz, np.random.default_rng([seed, 2]))
-
-    def messages(self) -> Iterator[Message]:
-        """Everything the pad publishes, in send order, on the simulation clock."""
-        config = self.config
-        yield from self.device.announce(0.0)
-        sample = 0
-        phase_start_s = 0.0
-        time_s = 0.0
-        while True:
-            for phase in self.phases:
-                phase_end_s = phase_start_s + phase.duration_s
-                if phase.press is not None:
-                    yield from self.device.button(phase_start_s, phase.press)
-                while (time_s := sample / config.rate_hz) < phase_end_s - 1e-9:
-                    state = state_at(phase, time_s - phase_start_s)
-                    sway_ap_cm, sway_ml_cm = self._sway.step(state.sway_gains)
-                    loads = corner_loads(
-                        state.load_kg,
-                        state.ap_cm + sway_ap_cm,
-                        state.ml_cm + sway_ml_cm,
-                        width_mm=config.width_mm,
-                        depth_mm=config.depth_mm,
-                    )
-                    yield from self.device.feed(time_s, loads)
-                    sample += 1
-                phase_start_s = phase_end_s
-            if not self.loop:
-                break
-        yield from self.device.flush(time_s)
-
-
-def device_config(
-    *,
-    rate_hz: float = 80.0,
-    samples_per_frame: int = 10,
-    width_mm: float = 433.0,
-    depth_mm: float = 238.0,
-    noise: bool = True,
-    decimals: int | None = 3,
-    drop_rate: float = 0.0,
-    dup_rate: float = 0.0,
-    t0_ms: int = 2000,
-) -> DeviceConfig:
-    """Build a `DeviceConfig`; `noise=False`: no cell noise, drift, missed readings or delay."""
-    return DeviceConfig(
-        rate_hz=float(rate_hz),
-        samples_per_frame=samples_per_frame,
-        width_mm=width_mm,
-        depth_mm=depth_mm,
-        decimals=decimals,
-        drop_rate=drop_rate,
-        dup_rate=dup_rate,
-        t0_ms=t0_ms,
-        noise_kg=0.02 if noise else 0.0,
-        drift_kg_per_h=0.1 if noise else 0.0,
-        null_rate=0.0005 if noise else 0.0,
-        max_delay_s=0.02 if noise else 0.0,
-    )
-
-
-class SimulationArgs(TypedDict, total=False):
+class SimulationArgs(DeviceSettings, total=False):
     """The keyword arguments `generate` forwards to `build_simulation` (defaults there)."""
 
     seed: int
-    rate_hz: float
-    samples_per_frame: int
     weight_kg: float
     cap_s: float
     lose_balance_at_s: float | None
     duration_s: float | None
-    width_mm: float
-    depth_mm: float
     noise: bool
-    decimals: int | None
-    drop_rate: float
-    dup_rate: float
-    t0_ms: int
     replay: Path | str | None
     household_weights_kg: Sequence[float]
     sls_trials: int | None
@@ -433,25 +222,21 @@ def build_simulation(
     scenario_name: str,
     *,
     seed: int = 0,
-    rate_hz: float = 80.0,
-    samples_per_frame: int = 10,
     weight_kg: float = DEFAULT_WEIGHT_KG,
     cap_s: float = DEFAULT_CAP_S,
     lose_balance_at_s: float | None = None,
     duration_s: float | None = None,
-    width_mm: float = 433.0,
-    depth_mm: float = 238.0,
     noise: bool = True,
-    decimals: int | None = 3,
-    drop_rate: float = 0.0,
-    dup_rate: float = 0.0,
-    t0_ms: int = 2000,
     replay: Path | str | None = None,
     household_weights_kg: Sequence[float] = HOUSEHOLD_WEIGHTS_KG,
     sls_trials: int | None = None,
     loop: bool = False,
+    **device: Unpack[DeviceSettings],
 ) -> Simulation:
-    """Set up a scenario on a simulated pad (described at `generate`); errors are immediate."""
+    """Set up a scenario on a simulated pad (described at `generate`); errors are immediate.
+
+    `device` sets up the simulated firmware (`DeviceConfig`'s fields; its defaults otherwise).
+    """
     if replay is not None and scenario_name != "replay":
         raise ValueError("a replay file needs the 'replay' scenario")
     options = ScenarioOptions(
@@ -463,17 +248,7 @@ def build_simulation(
         sls_trials=sls_trials,
         replay=load_replay(replay) if replay is not None else None,
     )
-    config = device_config(
-        rate_hz=rate_hz,
-        samples_per_frame=samples_per_frame,
-        width_mm=width_mm,
-        depth_mm=depth_mm,
-        noise=noise,
-        decimals=decimals,
-        drop_rate=drop_rate,
-        dup_rate=dup_rate,
-        t0_ms=t0_ms,
-    )
+    config = device_config(noise=noise, **device)
     return Simulation(build_timeline(scenario_name, options), config, seed=seed, loop=loop)
 
 

@@ -17,9 +17,8 @@ from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
-import numpy.typing as npt
 
-FloatArray = npt.NDArray[np.float64]
+from custom_components.retro_balance.engine.arrays import FloatArray
 
 SLOW_HZ: Final = 0.1
 SLOW_DAMPING: Final = 0.7

@@ -10,15 +10,22 @@ from pathlib import Path
 
 import pytest
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+from tests import paths
+from tests.needs import missing
+
+
+def find_shared_data() -> Path:
+    """The public reference recordings beside the repository (skip, or fail in CI, if absent)."""
+    shared = paths.SHARED_DATA
+    if not shared.is_dir():
+        missing(
+            f"reference data not found at {shared}",
+            remedy="CI must provide ../shared/data beside the repository",
+        )
+    return shared
 
 
 @pytest.fixture
 def shared_data() -> Path:
-    """The public reference recordings beside the repository (skipped when absent)."""
-    if not SHARED_DATA.is_dir():
-        pytest.skip(
-            f"reference data not found at {SHARED_DATA} (only present beside the development repo)"
-        )
-    return SHARED_DATA
+    """The public reference recordings beside the repository (see `find_shared_data`)."""
+    return find_shared_data()

@@ -49,17 +49,11 @@ from .engine.clinical.people import (
     MIN_PERSON_WEIGHT_KG,
     PersonProfile,
 )
-from .engine.detection.daily_check import MAX_TRIALS
+from .engine.detection.check_plan import MAX_TRIALS
 from .engine.detection.stance_config import MAX_CAP_S, MIN_CAP_S
-from .engine.wire.protocol import (
-    DEFAULT_PREFIX,
-    PadInfo,
-    ProtocolError,
-    TopicKind,
-    is_valid_pad_id,
-    parse_info,
-    parse_topic,
-)
+from .engine.wire.messages import PadInfo, ProtocolError
+from .engine.wire.protocol import parse_info
+from .engine.wire.topics import DEFAULT_PREFIX, TopicKind, is_valid_pad_id, parse_topic
 from .settings import DEFAULT_DAILY_TESTS, DEFAULT_PLAN, STANCE_TEST_KEYS, valid_prefix
 
 DISCOVERY_TOPIC = f"{DEFAULT_PREFIX}/+/{TopicKind.INFO.value}"

@@ -27,9 +27,9 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from .const import CONF_PAD_ID, CONF_PREFIX, DAILY_CHECK, DOMAIN, LIVE_UPDATE_INTERVAL_S, LOGGER
 from .engine.clinical.session import SessionKind
 from .engine.detection.pad_state import PadMonitor, PadState, pad_state
-from .engine.detection.stance import StanceTest
+from .engine.detection.stance_result import StanceTest
 from .engine.signal.cop import WII_BALANCE_BOARD, PadGeometry
-from .engine.wire.protocol import ButtonPress, Cue, Frame, PadInfo, ProtocolError
+from .engine.wire.messages import ButtonPress, Cue, Frame, PadInfo, ProtocolError
 from .issues import PadIssues
 from .pad_mqtt import PadMqtt
 from .runs import FinishedRun, PadRuns

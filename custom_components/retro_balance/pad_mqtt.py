@@ -18,23 +18,17 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 
 from .const import LOG_INTERVAL_S, LOGGER
+from .engine.wire.messages import ButtonPress, Cue, Frame, PadInfo, ProtocolError
 from .engine.wire.protocol import (
-    ButtonPress,
-    Cue,
-    Frame,
-    PadInfo,
-    ProtocolError,
-    TopicKind,
     encode_cue_command,
     encode_tare_command,
     parse_button,
     parse_frame,
     parse_info,
     parse_status,
-    parse_topic,
-    topic,
 )
 from .engine.wire.sequencing import FrameSequencer, SequenceCounters
+from .engine.wire.topics import TopicKind, parse_topic, topic
 
 
 class PadListener(Protocol):

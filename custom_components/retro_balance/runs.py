@@ -19,11 +19,11 @@ from homeassistant.util import dt as dt_util
 from .const import LOGGER
 from .engine.arrays import FloatArray
 from .engine.clinical.session import SessionKind
-from .engine.detection.daily_check import CheckEvent, CheckEventKind, CheckPlan, CheckRunner
-from .engine.detection.stance import StanceTest
-from .engine.detection.stance_result import StanceResult
+from .engine.detection.check_plan import CheckPlan
+from .engine.detection.daily_check import CheckEvent, CheckEventKind, CheckRunner, IncompleteReason
+from .engine.detection.stance_result import StanceResult, StanceTest
 from .engine.signal.cop import PadGeometry
-from .engine.wire.protocol import Cue, Frame
+from .engine.wire.messages import Cue, Frame
 
 # A raw COP trace is kept for export up to this many samples per session (15 min at 80 Hz).
 MAX_RAW_SAMPLES: Final = 72_000
@@ -41,7 +41,7 @@ class FinishedRun:
     ended_at: datetime
     results: tuple[StanceResult, ...]
     complete: bool
-    incomplete_reason: str | None
+    incomplete_reason: IncompleteReason | None
     weight_kg: float | None
     """The last weight measured while someone stood on the pad."""
     cells_kg: tuple[FloatArray, ...]
@@ -84,9 +84,7 @@ class _Run:
             ended_at=dt_util.utcnow(),
             results=tuple(runner.results),
             complete=runner.complete,
-            incomplete_reason=None
-            if runner.incomplete_reason is None
-            else runner.incomplete_reason.value,
+            incomplete_reason=runner.incomplete_reason,
             weight_kg=self.weight_kg,
             cells_kg=tuple(self.chunks),
             rate_hz=self.rate_hz,

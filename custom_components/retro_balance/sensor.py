@@ -31,7 +31,7 @@ from .data import RetroBalanceConfigEntry
 from .engine.clinical.fall_risk import RiskLevel
 from .engine.clinical.session import SessionRecord, best_result
 from .engine.detection.pad_state import PadState
-from .engine.detection.stance import StanceTest
+from .engine.detection.stance_result import StanceTest
 from .entity import PadEntity, PersonEntity
 from .snapshot import PadSnapshot, PersonSessions
 

@@ -106,12 +106,12 @@ class PadSessions:
             person_id=identification.person_id,
             started_at=run.started_at,
             ended_at=run.ended_at,
-            kind=run.kind.value,
+            kind=run.kind,
             results=run.results,
             assessment=None,
             complete=run.complete,
             incomplete_reason=run.incomplete_reason,
-            identified_by=identification.method.value,
+            identified_by=identification.method,
         )
         if record.person_id is not None:
             record = assess_session(record, self.people[record.person_id])

@@ -21,9 +21,9 @@ from .const import (
 )
 from .engine.clinical.norms import Sex
 from .engine.clinical.people import PersonProfile
-from .engine.detection.daily_check import CheckPlan
-from .engine.detection.stance import StanceTest
-from .engine.wire.protocol import TopicKind, topic
+from .engine.detection.check_plan import CheckPlan
+from .engine.detection.stance_result import StanceTest
+from .engine.wire.topics import TopicKind, topic
 
 DEFAULT_PLAN = CheckPlan()
 """The engine's default daily check: its tests, trials and cap are the options' defaults."""

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from .engine.clinical.people import PersonProfile
 from .engine.clinical.session import SessionRecord
 from .engine.detection.pad_state import CalibrationIssue, PadState
-from .engine.detection.stance import StanceTest
-from .engine.wire.protocol import PadInfo
+from .engine.detection.stance_result import StanceTest
+from .engine.wire.messages import PadInfo
 from .engine.wire.sequencing import FrameVerdict, SequenceCounters
 
 REJECTED_VERDICTS = tuple(

@@ -16,16 +16,7 @@ from typing import Any
 import pytest
 import pytest_socket  # type: ignore[import-untyped]
 
-from .harness import (
-    VENV_BIN,
-    HarnessError,
-    Stack,
-    mosquitto_binary,
-    prepare_config_copy,
-    running_stack,
-    wait_until,
-)
-from .pad import (
+from devtools.demo import (
     DEMO_PAD_ID,
     DEMO_PEOPLE,
     FRANK,
@@ -36,6 +27,11 @@ from .pad import (
     simulator,
     start_test_when_online,
 )
+from devtools.home_assistant import prepare_config_copy
+from devtools.mosquitto import mosquitto_binary
+from devtools.processes import VENV_BIN, HarnessError, wait_until
+from devtools.stack import Stack, running_stack
+from tests.needs import missing
 
 CHROMIUM = Path("/usr/bin/chromium")
 _STACKS: list[Stack] = []
@@ -48,11 +44,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.e2e)
 
 
-def missing(what: str) -> None:
+def missing_part(what: str) -> None:
     """Skip when a system part is missing on a developer's machine; fail in CI, where it must be."""
-    if os.environ.get("CI"):
-        pytest.fail(f"{what} (CI must install it: scripts/ensure-services, scripts/ensure-browser)")
-    pytest.skip(what)
+    missing(what, remedy="CI must install it: scripts/ensure-services, scripts/ensure-browser")
 
 
 @pytest.fixture(scope="session")
@@ -61,9 +55,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     try:
         mosquitto_binary()
     except HarnessError as err:
-        missing(str(err))
+        missing_part(str(err))
     if not (VENV_BIN / "hass").exists():
-        missing(f"no Home Assistant in {VENV_BIN} (run scripts/setup)")
+        missing_part(f"no Home Assistant in {VENV_BIN} (run scripts/setup)")
     root = tmp_path_factory.mktemp("e2e")
     config_dir = prepare_config_copy(root / "config")
     # The plugin blocks sockets before each test; this fixture outlives one test's socket_enabled.
@@ -140,7 +134,7 @@ def frank_single_leg_left(
 def chromium() -> Path:
     """Debian's Chromium (Playwright must not download a browser of its own)."""
     if not CHROMIUM.exists() and shutil.which("chromium") is None:
-        missing("chromium is not installed (scripts/ensure-browser)")
+        missing_part("chromium is not installed (scripts/ensure-browser)")
     return CHROMIUM if CHROMIUM.exists() else Path(str(shutil.which("chromium")))
 
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from .browser import logged_in_page, open_and_capture
-from .harness import Stack
-from .pad import PadEntities
+from devtools.browser import logged_in_page, open_and_capture
+from devtools.demo import PadEntities
+from devtools.stack import Stack
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 

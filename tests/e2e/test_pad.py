@@ -13,10 +13,8 @@ from typing import Any
 
 import pytest
 
-from custom_components.retro_balance.engine.detection.stance import StanceResult
-
-from .harness import Stack, wait_until
-from .pad import (
+from custom_components.retro_balance.engine.detection.stance_result import StanceResult
+from devtools.demo import (
     DEMO_PAD_ID,
     DOMAIN,
     FRANK,
@@ -25,6 +23,8 @@ from .pad import (
     simulator,
     start_test_when_online,
 )
+from devtools.processes import wait_until
+from devtools.stack import Stack
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 

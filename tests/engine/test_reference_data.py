@@ -22,6 +22,7 @@ from custom_components.retro_balance.engine.signal.resample import (
     longest_complete_stretch,
     resample_uniform,
 )
+from tests.paths import REPO
 
 pytestmark = pytest.mark.shared_data
 
@@ -29,7 +30,6 @@ TRIALS = [f"BDS{number:05d}" for number in range(1, 61)]
 FS_HZ = 100.0
 NEWTONS_PER_KG = 9.80665
 CORNERS = ["TopLeft", "TopRight", "BottomLeft", "BottomRight"]
-REPO = Path(__file__).resolve().parents[2]
 
 
 @cache

@@ -24,7 +24,7 @@ from custom_components.retro_balance.const import (
     DOMAIN,
     SUBENTRY_PERSON,
 )
-from custom_components.retro_balance.engine.wire.protocol import PadInfo
+from custom_components.retro_balance.engine.wire.messages import PadInfo
 from custom_components.retro_balance.snapshot import LivePad
 
 PAD_ID = "hall"

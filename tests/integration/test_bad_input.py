@@ -16,7 +16,8 @@ from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.retro_balance.const import CONF_PAD_ID, CONF_PREFIX, DOMAIN
-from custom_components.retro_balance.engine.wire.protocol import Frame, encode_frame, encode_info
+from custom_components.retro_balance.engine.wire.messages import Frame
+from custom_components.retro_balance.engine.wire.protocol import encode_frame, encode_info
 
 from .helpers import ENTRY_ID, INFO, PREFIX, fire, flush_live_updates, live
 

@@ -34,7 +34,7 @@ from custom_components.retro_balance.engine.clinical.people import (
     MIN_BIRTH_YEAR,
     MIN_PERSON_WEIGHT_KG,
 )
-from custom_components.retro_balance.engine.detection.daily_check import MAX_TRIALS
+from custom_components.retro_balance.engine.detection.check_plan import MAX_TRIALS
 from custom_components.retro_balance.engine.detection.stance_config import MAX_CAP_S, MIN_CAP_S
 from custom_components.retro_balance.engine.wire.protocol import encode_info
 

@@ -14,7 +14,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.retro_balance import sensor
 from custom_components.retro_balance.const import DOMAIN
-from custom_components.retro_balance.engine.wire.protocol import Frame, encode_frame
+from custom_components.retro_balance.engine.wire.messages import Frame
+from custom_components.retro_balance.engine.wire.protocol import encode_frame
 from pad_simulator.scenarios import generate
 
 from .helpers import ANNA_ID, BEN_ID, ENTRY_ID, fire, flush_live_updates, live, play

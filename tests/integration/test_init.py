@@ -32,7 +32,8 @@ from custom_components.retro_balance.const import (
     DOMAIN,
     SUBENTRY_PERSON,
 )
-from custom_components.retro_balance.engine.wire.protocol import Frame, encode_frame, encode_info
+from custom_components.retro_balance.engine.wire.messages import Frame
+from custom_components.retro_balance.engine.wire.protocol import encode_frame, encode_info
 from pad_simulator.scenarios import generate
 
 from .helpers import ENTRY_ID, INFO, PAD_ID, fire, flush_live_updates, live, play

@@ -21,7 +21,7 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.retro_balance import PLATFORMS as PACKAGE_PLATFORMS
 from custom_components.retro_balance import binary_sensor, button, select, sensor
 from custom_components.retro_balance.const import DOMAIN
-from custom_components.retro_balance.engine.detection.stance import StanceTest
+from custom_components.retro_balance.engine.detection.stance_result import StanceTest
 from custom_components.retro_balance.storage import STORAGE_MINOR_VERSION, STORAGE_VERSION
 from pad_simulator.scenarios import generate
 

@@ -1,1 +1,1 @@
-"""Tests of the pad protocol and the pad simulator."""
+"""Tests of the pad simulator (pad_simulator/): the device, the scenarios, the MQTT runner."""

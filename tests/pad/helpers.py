@@ -5,25 +5,26 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import numpy as np
-import numpy.typing as npt
 
+from custom_components.retro_balance.engine.arrays import FloatArray
 from custom_components.retro_balance.engine.signal.cop import WII_BALANCE_BOARD, centre_of_pressure
-from custom_components.retro_balance.engine.wire import protocol
+from custom_components.retro_balance.engine.wire import protocol, sequencing
+from custom_components.retro_balance.engine.wire.messages import Frame
+from pad_simulator.device import DEFAULT_T0_MS
 
-FloatArray = npt.NDArray[np.float64]
 GEOMETRY = WII_BALANCE_BOARD
 
 
-def frames_of(messages: Iterable[tuple[float, str, bytes]]) -> list[protocol.Frame]:
+def frames_of(messages: Iterable[tuple[float, str, bytes]]) -> list[Frame]:
     """Every frame message, parsed (anything else is skipped)."""
     return [protocol.parse_frame(payload) for _, kind, payload in messages if kind == "frames"]
 
 
 def samples_of(
-    frames: Iterable[protocol.Frame], *, t0_ms: int = 2000
+    frames: Iterable[Frame], *, t0_ms: int = DEFAULT_T0_MS
 ) -> tuple[FloatArray, FloatArray]:
     """Sample times (s since the simulator started) and loads (n, 4) of accepted frames."""
-    sequencer = protocol.FrameSequencer()
+    sequencer = sequencing.FrameSequencer()
     times: list[FloatArray] = []
     loads: list[FloatArray] = []
     for frame in frames:

@@ -9,27 +9,21 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from custom_components.retro_balance.engine.detection.daily_check import CheckPlan, CheckRunner
-from custom_components.retro_balance.engine.detection.stance import (
-    EndReason,
-    StanceDetector,
-    StanceTest,
-)
+from custom_components.retro_balance.engine.detection.check_plan import CheckPlan
+from custom_components.retro_balance.engine.detection.daily_check import CheckRunner
+from custom_components.retro_balance.engine.detection.stance import StanceDetector
+from custom_components.retro_balance.engine.detection.stance_result import EndReason, StanceTest
 from custom_components.retro_balance.engine.signal.cop import centre_of_pressure
 from custom_components.retro_balance.engine.signal.filtering import lowpass_zero_phase
 from custom_components.retro_balance.engine.signal.measures import sway_measures
-from custom_components.retro_balance.engine.wire import protocol
+from custom_components.retro_balance.engine.wire import protocol, sequencing
+from custom_components.retro_balance.engine.wire.messages import MAX_FRAME_BYTES, ProtocolError
 from pad_simulator import body, sway
 from pad_simulator.device import DeviceConfig, PadDevice
 from pad_simulator.replay import load_replay
-from pad_simulator.scenarios import (
-    SCENARIOS,
-    ScenarioOptions,
-    Simulation,
-    build_timeline,
-    generate,
-    timeline_spans,
-)
+from pad_simulator.scenarios import SCENARIOS, ScenarioOptions, build_timeline, generate
+from pad_simulator.simulation import Simulation
+from pad_simulator.timeline import timeline_spans
 
 from .helpers import GEOMETRY, cop_between, frames_of, samples_of
 
@@ -104,7 +98,7 @@ def test_conditions_are_ordered_as_published() -> None:
 def test_corner_loads_give_back_the_cop() -> None:
     loads = np.array(
         [
-            body.corner_loads(70.0, ap, ml, width_mm=433.0, depth_mm=238.0)
+            body.corner_loads(70.0, ap, ml, width_mm=GEOMETRY.width_mm, depth_mm=GEOMETRY.depth_mm)
             for ap, ml in [(0.0, 0.0), (3.0, -9.0), (-11.0, 20.0)]
         ]
     )
@@ -116,7 +110,9 @@ def test_corner_loads_give_back_the_cop() -> None:
 
 
 def test_corner_loads_are_clipped_to_the_pad() -> None:
-    loads = body.corner_loads(50.0, 40.0, -40.0, width_mm=433.0, depth_mm=238.0)
+    loads = body.corner_loads(
+        50.0, 40.0, -40.0, width_mm=GEOMETRY.width_mm, depth_mm=GEOMETRY.depth_mm
+    )
     assert loads == pytest.approx([50.0, 0.0, 0.0, 0.0])
 
 
@@ -268,12 +264,12 @@ def test_commands_cues_and_malformed_commands() -> None:
     assert device.handle_command(b'{"cmd":"cue","cue":"start"}').cue == "start"
     assert device.handle_command(protocol.encode_tare_command()).cmd == "tare"
     assert device.cues == ["start"]
-    with pytest.raises(protocol.ProtocolError):
+    with pytest.raises(ProtocolError):
         device.handle_command(b"reboot")
 
 
 def test_drop_and_duplicate_rates() -> None:
-    sequencer = protocol.FrameSequencer()
+    sequencer = sequencing.FrameSequencer()
     for _, kind, payload in generate("step", seed=4, drop_rate=0.1, dup_rate=0.1):
         if kind == "frames":
             sequencer.check(protocol.parse_frame(payload))
@@ -319,7 +315,7 @@ def test_every_scenario_speaks_the_protocol(name: str) -> None:
     assert times == sorted(times)
     frames = frames_of(messages)
     assert [frame.seq for frame in frames] == list(range(len(frames)))
-    assert all(len(payload) <= protocol.MAX_FRAME_BYTES for _, _, payload in messages)
+    assert all(len(payload) <= MAX_FRAME_BYTES for _, _, payload in messages)
     # byte for byte the firmware's format (the canonical form of the golden fixtures)
     payloads = [payload for _, kind, payload in messages if kind == "frames"]
     assert [protocol.encode_frame(frame) for frame in frames] == payloads
@@ -415,7 +411,7 @@ def test_engine_times_a_loss_of_balance_at_12_s(
     name: str, test: StanceTest, tolerance_s: float, seed: int
 ) -> None:
     detector = StanceDetector(test, geometry=GEOMETRY)
-    sequencer = protocol.FrameSequencer()
+    sequencer = sequencing.FrameSequencer()
     for frame in frames_of(generate(name, seed=seed, lose_balance_at_s=12.0)):
         check = sequencer.check(frame)
         if check.accepted:
@@ -430,7 +426,7 @@ def test_engine_times_a_loss_of_balance_at_12_s(
 @pytest.mark.parametrize("lose_balance_at_s", [None, 12.0])
 def test_daily_check_runs_through_the_engine(lose_balance_at_s: float | None) -> None:
     runner = CheckRunner(CheckPlan(), GEOMETRY)
-    sequencer = protocol.FrameSequencer()
+    sequencer = sequencing.FrameSequencer()
     for frame in frames_of(generate("daily-check", seed=5, lose_balance_at_s=lose_balance_at_s)):
         check = sequencer.check(frame)
         if check.accepted:

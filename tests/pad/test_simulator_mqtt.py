@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -23,38 +22,24 @@ import paho.mqtt.client as mqtt
 import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 
-from custom_components.retro_balance.engine.wire import protocol
+from custom_components.retro_balance.engine.wire import protocol, topics
+from devtools.mosquitto import mosquitto_binary
+from devtools.processes import HarnessError, free_port
 from pad_simulator.cli import main
 from pad_simulator.scenarios import generate
+from tests.needs import missing
+from tests.paths import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.mosquitto
-
-
-def mosquitto_binary() -> str | None:
-    return shutil.which("mosquitto") or next(
-        (
-            path
-            for path in ("/usr/sbin/mosquitto", "/usr/local/sbin/mosquitto")
-            if Path(path).is_file()
-        ),
-        None,
-    )
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def start_broker(
     tmp_path: Path, *, anonymous: bool = True, port: int | None = None
 ) -> tuple[subprocess.Popen[bytes], int]:
-    binary = mosquitto_binary()
-    if binary is None:
-        pytest.skip("mosquitto is not installed (scripts/ensure-services installs it)")
+    try:
+        binary = mosquitto_binary()
+    except HarnessError as err:
+        missing(str(err), remedy="CI must install it: scripts/ensure-services")
     port = port or free_port()
     conf = tmp_path / f"mosquitto-{port}.conf"
     conf.write_text(
@@ -274,7 +259,7 @@ def test_commands_are_applied_and_cues_printed(
     process = simulator(broker_port, "--scenario", "idle", "--loop", "--pad-id", "hall", out=out)
     try:
         listener.wait_for(lambda item: item.payload == b"online")
-        cmd = protocol.topic("retro_balance", "hall", "cmd")
+        cmd = topics.topic("retro_balance", "hall", "cmd")
         listener.publish(cmd, protocol.encode_cue_command("start"))
         wait_for_text(out, "[hall] cue: start")
         listener.publish(cmd, protocol.encode_tare_command())
@@ -403,7 +388,7 @@ def test_dry_run_prints_protocol_messages() -> None:
     assert lines[0].split()[1:] == ["home/bal/pad1/status", "online"]
     for line in lines[2:]:
         _, topic_name, payload = line.split(None, 2)
-        assert protocol.parse_topic(topic_name, "home/bal") == ("pad1", protocol.TopicKind.FRAMES)
+        assert topics.parse_topic(topic_name, "home/bal") == ("pad1", topics.TopicKind.FRAMES)
         protocol.parse_frame(payload)
 
 
@@ -412,11 +397,11 @@ def test_dry_run_names_each_pad_on_its_own_messages() -> None:
     argv = ["--dry-run", "--pads", "2", "--scenario", "idle", "--duration", "2"]
     assert main(argv, out=output) == 0
     pads_and_kinds = [
-        protocol.parse_topic(line.split()[1]) for line in output.getvalue().splitlines()
+        topics.parse_topic(line.split()[1]) for line in output.getvalue().splitlines()
     ]
     for pad_id in ("pad1", "pad2"):
-        assert (pad_id, protocol.TopicKind.INFO) in pads_and_kinds
-        assert pads_and_kinds.count((pad_id, protocol.TopicKind.FRAMES)) >= 2
+        assert (pad_id, topics.TopicKind.INFO) in pads_and_kinds
+        assert pads_and_kinds.count((pad_id, topics.TopicKind.FRAMES)) >= 2
 
 
 @pytest.mark.parametrize(

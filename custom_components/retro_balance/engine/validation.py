@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from enum import StrEnum
 
 
 def finite_number(value: object, name: str) -> float:
@@ -20,3 +21,19 @@ def text(value: object, name: str) -> str:
     if not isinstance(value, str):
         raise ValueError(f"{name} must be a string, got {value!r}")
     return value
+
+
+def member[E: StrEnum](kind: type[E], value: object, name: str) -> E:
+    """``value`` as a member of ``kind`` (a member or its string value).
+
+    Otherwise a ``ValueError`` that starts with the field's ``name`` and lists the allowed values.
+    """
+    if isinstance(value, kind):
+        return value
+    if isinstance(value, str):
+        try:
+            return kind(value)
+        except ValueError:
+            pass
+    allowed = ", ".join(option.value for option in kind)
+    raise ValueError(f"{name} {value!r} is not one of: {allowed}")

@@ -3,8 +3,8 @@
 Usage: check_stream.py STREAM_TOOL (run from the repository root with the project's .venv).
 A 32 s scenario at 80 SPS: an empty pad whose tl cell has drifted by 0.6 kg, a 70 kg person who
 steps on, sways (known ML/AP sinusoids) and steps off, with one spike, one saturated reading, one
-late chip and a 60 ms gap. Every frame must parse with `engine.protocol`, arrive in sequence, and
-give back the person's weight and centre of pressure through `engine.cop`.
+late chip and a 60 ms gap. Every frame must parse with `engine.wire.protocol`, arrive in sequence,
+and give back the person's weight and centre of pressure through `engine.signal.cop`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ import sys
 import numpy as np
 
 from custom_components.retro_balance.engine.signal.cop import PadGeometry, centre_of_pressure
-from custom_components.retro_balance.engine.wire.protocol import Frame, parse_frame
+from custom_components.retro_balance.engine.wire.messages import Frame
+from custom_components.retro_balance.engine.wire.protocol import parse_frame
 from custom_components.retro_balance.engine.wire.sequencing import FrameSequencer
 
 COUNTS_PER_KG = 20000
@@ -148,7 +149,7 @@ def main() -> int:
     if error_mm > 0.5 or abs(weight_kg - MASS_KG) > 0.1:
         return fail(f"COP error up to {error_mm:.2f} mm, weight {weight_kg:.3f} kg")
     print(
-        f"firmware: stream of {len(frames)} frames parsed by engine.protocol, in sequence; "
+        f"firmware: stream of {len(frames)} frames parsed by engine.wire.protocol, in sequence; "
         f"weight {weight_kg:.2f} kg, COP error <= {error_mm:.2f} mm, 3 nulls, "
         f"auto tare at {int(tares[0].split()[-1]) / 1000:.1f} s, "
         f"gap closed frame {short[0].seq} early"

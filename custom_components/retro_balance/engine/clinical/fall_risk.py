@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from ..detection.stance import StanceResult, StanceTest
+from ..detection.stance_result import StanceResult, StanceTest
 from ..validation import text
 from .norms import STEADI_2017, STEADI_TANDEM_THRESHOLD_S, sway_norm
 

@@ -12,11 +12,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Final
 
+from ..detection.pad_state import OCCUPIED_MIN_KG
 from .norms import Sex
 
+SEX_OPTIONS: Final = tuple(sex.value for sex in Sex)
+"""What the person form offers for sex, in this order (norms that differ by sex use it)."""
+DEFAULT_SEX: Final = Sex.UNSPECIFIED
 MIN_BIRTH_YEAR = 1900
-MIN_PERSON_WEIGHT_KG = 10.0
+"""Earliest birth year a person may have; the latest is the current year."""
+MIN_PERSON_WEIGHT_KG = OCCUPIED_MIN_KG
 """Lowest weight a range may start at: below it the pad does not even count as occupied."""
 MAX_PERSON_WEIGHT_KG = 300.0
 """Highest weight a range may end at (above a pad's practical load rating)."""

@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..detection.stance import StanceResult, StanceTest
+from ..detection.stance_result import StanceResult, StanceTest
 from ..validation import finite_number, text
 from .fall_risk import (
     MIN_QUIET_HOLD_S,
@@ -33,7 +33,7 @@ from .fall_risk import (
 )
 from .norms import Sex, TimedNorm, ratio_to_norm, single_leg_norm, sway_norm, tandem_norm
 
-__all__ = ["BalanceAssessment", "ScoreComponent", "Sex", "assess_balance"]
+__all__ = ["BalanceAssessment", "ScoreComponent", "assess_balance"]
 
 WEIGHTS: dict[StanceTest, float] = {
     StanceTest.SINGLE_LEG_LEFT: 0.5,

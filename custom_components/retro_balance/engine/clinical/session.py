@@ -19,7 +19,9 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
-from ..detection.stance import StanceResult, StanceTest
+from ..detection.daily_check import IncompleteReason
+from ..detection.stance_result import StanceResult, StanceTest
+from ..validation import member
 from .people import UNASSIGNED_METHODS, IdentifiedBy, PersonProfile
 from .scoring import BalanceAssessment, assess_balance
 
@@ -47,7 +49,8 @@ class SessionRecord:
 
     `person_id` is None for an unassigned session (`identified_by` says why: ambiguous or
     no_match); it is kept until it is assigned or deleted. `assessment` is None until the session
-    has a person (scores depend on age and sex).
+    has a person (scores depend on age and sex). The enum fields also take their string values
+    (as stored), which become members.
     """
 
     session_id: str
@@ -55,12 +58,12 @@ class SessionRecord:
     person_id: str | None
     started_at: datetime
     ended_at: datetime
-    kind: str
+    kind: SessionKind
     results: tuple[StanceResult, ...]
     assessment: BalanceAssessment | None
     complete: bool
-    incomplete_reason: str | None
-    identified_by: str
+    incomplete_reason: IncompleteReason | None
+    identified_by: IdentifiedBy
 
     def __post_init__(self) -> None:
         """Reject a record that would be stored wrong or read back differently."""
@@ -77,8 +80,10 @@ class SessionRecord:
                 f"ended_at ({self.ended_at.isoformat()}) is before started_at "
                 f"({self.started_at.isoformat()})"
             )
-        if not isinstance(self.kind, str) or self.kind not in set(SessionKind):
-            raise ValueError(f"kind must be one of {sorted(SessionKind)}, got {self.kind!r}")
+        object.__setattr__(self, "kind", member(SessionKind, self.kind, "kind"))
+        object.__setattr__(
+            self, "identified_by", member(IdentifiedBy, self.identified_by, "identified_by")
+        )
         if not isinstance(self.results, tuple) or not all(
             isinstance(result, StanceResult) for result in self.results
         ):
@@ -92,11 +97,10 @@ class SessionRecord:
         if self.complete and self.incomplete_reason is not None:
             raise ValueError("incomplete_reason must be None for a complete session")
         if not self.complete:
-            _require_text("incomplete_reason", self.incomplete_reason)
-        if not isinstance(self.identified_by, str) or self.identified_by not in set(IdentifiedBy):
-            raise ValueError(
-                f"identified_by must be one of {sorted(IdentifiedBy)}, got {self.identified_by!r}"
-            )
+            if self.incomplete_reason is None:
+                raise ValueError("incomplete_reason must be given for an incomplete session")
+            reason = member(IncompleteReason, self.incomplete_reason, "incomplete_reason")
+            object.__setattr__(self, "incomplete_reason", reason)
         unassigned = self.identified_by in UNASSIGNED_METHODS
         if unassigned != (self.person_id is None):
             raise ValueError(
@@ -123,12 +127,14 @@ class SessionRecord:
             "session_id": self.session_id,
             "pad_id": self.pad_id,
             "person_id": self.person_id,
-            "identified_by": str(self.identified_by),
-            "kind": str(self.kind),
+            "identified_by": self.identified_by.value,
+            "kind": self.kind.value,
             "started_at": _format_time(self.started_at),
             "ended_at": _format_time(self.ended_at),
             "complete": self.complete,
-            "incomplete_reason": self.incomplete_reason,
+            "incomplete_reason": None
+            if self.incomplete_reason is None
+            else self.incomplete_reason.value,
             "results": [result.as_dict() for result in self.results],
             "assessment": None if self.assessment is None else self.assessment.as_dict(),
         }

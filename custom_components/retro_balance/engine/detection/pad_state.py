@@ -14,16 +14,15 @@ import math
 from collections import deque
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 import numpy as np
-import numpy.typing as npt
 
-if TYPE_CHECKING:
-    from ..wire.protocol import Frame
+from ..arrays import FloatArray
+from ..wire.messages import CELL_ORDER, IDLE_BELOW_KG, Frame
 
-OCCUPIED_MIN_KG = 10.0
-"""Total load at or above which someone is on the pad (the firmware's idle threshold too)."""
+OCCUPIED_MIN_KG = IDLE_BELOW_KG
+"""Total load at or above which someone is on the pad: where the firmware leaves idle mode."""
 
 WEIGHT_WINDOW_S = 1.0
 """Live weight and occupancy are the median total load over this much of the latest samples."""
@@ -64,9 +63,6 @@ class CalibrationIssueCode(StrEnum):
 
     EMPTY_NOT_ZERO = "empty_not_zero"
     DEAD_CORNER = "dead_corner"
-
-
-CORNER_NAMES = ("tl", "tr", "bl", "br")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -158,7 +154,7 @@ class PadMonitor:
         self._idle = False
         self._offset_since_s: float | None = None
         self._offset_issue: CalibrationIssue | None = None
-        self._corner_watches = tuple(_CornerWatch() for _ in CORNER_NAMES)
+        self._corner_watches = tuple(_CornerWatch() for _ in CELL_ORDER)
         self._corner_issue: CalibrationIssue | None = None
 
     @property
@@ -230,9 +226,7 @@ class PadMonitor:
             # The samples from the oldest frame up to (not including) the newest one span span_s.
             self._rate_hz = sum(count for _, count in list(frames)[:-1]) / span_s
 
-    def _update_weight(
-        self, cells_kg: npt.NDArray[np.float64], times_s: npt.NDArray[np.float64]
-    ) -> None:
+    def _update_weight(self, cells_kg: FloatArray, times_s: FloatArray) -> None:
         totals_kg = cells_kg.sum(axis=1)
         window = self._totals
         for time_s, total_kg in zip(_floats(times_s), _floats(totals_kg), strict=True):
@@ -272,9 +266,7 @@ class PadMonitor:
                 ),
             )
 
-    def _check_corners(
-        self, cells_kg: npt.NDArray[np.float64], start_s: float, end_s: float
-    ) -> None:
+    def _check_corners(self, cells_kg: FloatArray, start_s: float, end_s: float) -> None:
         finite = np.isfinite(cells_kg)
         counts = finite.sum(axis=0)
         means_kg = _floats(np.where(finite, cells_kg, 0.0).sum(axis=0) / np.maximum(counts, 1))
@@ -301,12 +293,12 @@ class PadMonitor:
             elif (
                 dead_s == 0.0
                 and self._corner_issue
-                and self._corner_issue.corner == CORNER_NAMES[index]
+                and self._corner_issue.corner == CELL_ORDER[index]
             ):
                 self._corner_issue = None
         current = self._corner_issue
-        if worst is not None and (current is None or current.corner != CORNER_NAMES[worst[1]]):
-            corner = CORNER_NAMES[worst[1]]
+        if worst is not None and (current is None or current.corner != CELL_ORDER[worst[1]]):
+            corner = CELL_ORDER[worst[1]]
             reason = self._corner_watches[worst[1]].reason
             self._corner_issue = CalibrationIssue(
                 code=CalibrationIssueCode.DEAD_CORNER,
@@ -318,6 +310,6 @@ class PadMonitor:
             )
 
 
-def _floats(values: npt.NDArray[np.float64]) -> list[float]:
+def _floats(values: FloatArray) -> list[float]:
     """Return a 1-D array as a list of Python floats (fast scalar access per frame)."""
     return cast(list[float], values.tolist())

@@ -10,15 +10,19 @@ import math
 from dataclasses import dataclass, fields
 
 MIN_CAP_S = 10.0
+"""The shortest cap a user may set: `check_plan.STEADI_HOLD_S`, so a hold to any cap passes."""
 MAX_CAP_S = 60.0
+"""The longest cap a user may set."""
+DEFAULT_CAP_S = 30.0
+"""The cap unless the options say otherwise: 30 s is common in clinics (clinical.md)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DetectorConfig:
     """Rules of :class:`~.stance.StanceDetector`; the defaults suit a Wii-sized pad at 80 Hz."""
 
-    cap_s: float = 30.0
-    """A hold that reaches this long ends as ``cap`` (allowed 10–60 s)."""
+    cap_s: float = DEFAULT_CAP_S
+    """A hold that reaches this long ends as ``cap`` (allowed `MIN_CAP_S` to `MAX_CAP_S`)."""
 
     presence_kg: float = 10.0
     """Total load from which someone (or something) is on the pad."""

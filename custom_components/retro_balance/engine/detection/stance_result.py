@@ -1,7 +1,7 @@
 """What a stance test is and how it ended: the shared types of the live stance detector.
 
 ``StanceTest``, ``EndReason``, ``QualityFlag`` and ``StanceResult`` are the names every part of the
-integration uses (docs/architecture.md); ``stance.py`` re-exports them with the detector.
+integration uses (docs/architecture.md); import them from here, not from the detector.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from ..signal.measures import SwayMeasures
-from ..validation import finite_number
+from ..validation import finite_number, member
 
 
 class StanceTest(StrEnum):
@@ -135,26 +135,17 @@ class StanceResult:
         if isinstance(quality, str | bytes) or not isinstance(quality, list | tuple | frozenset):
             raise ValueError(f"stance result quality must be a list of flags, got {quality!r}")
         return cls(
-            test=_enum(StanceTest, data["test"], "test"),
+            test=member(StanceTest, data["test"], "stance result test"),
             hold_time_s=_number(data["hold_time_s"], "hold_time_s"),
             cap_s=_number(data["cap_s"], "cap_s"),
-            end_reason=_enum(EndReason, data["end_reason"], "end_reason"),
+            end_reason=member(EndReason, data["end_reason"], "stance result end_reason"),
             started_at_s=_number(data["started_at_s"], "started_at_s"),
             body_mass_kg=_number(data["body_mass_kg"], "body_mass_kg"),
             sway=_sway_from_dict(data["sway"]),
-            quality=frozenset(_enum(QualityFlag, flag, "quality") for flag in quality),
+            quality=frozenset(
+                member(QualityFlag, flag, "stance result quality") for flag in quality
+            ),
         )
-
-
-def _enum[E: StrEnum](kind: type[E], value: object, name: str) -> E:
-    """``kind(value)`` with an error that names the field and the allowed values."""
-    try:
-        if not isinstance(value, str):
-            raise ValueError(value)
-        return kind(value)
-    except ValueError:
-        allowed = ", ".join(member.value for member in kind)
-        raise ValueError(f"stance result {name} {value!r} is not one of: {allowed}") from None
 
 
 def _number(value: object, name: str) -> float:

@@ -11,13 +11,10 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import asdict, dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
-if TYPE_CHECKING:
-    from .protocol import Frame
+from .messages import SEQ_MODULUS, T_MS_MODULUS, Frame
 
-SEQ_MODULUS: Final = 2**32
-T_MS_MODULUS: Final = 2**32
 REBOOT_SEQ_MAX: Final = 64
 DEFAULT_LATE_WINDOW_MS: Final = 1000
 _RECENT_FRAMES: Final = 64
@@ -63,6 +60,16 @@ class SequenceCounters:
     late: int = 0
     lost: int = 0
     reboots: int = 0
+
+    @property
+    def rejected(self) -> int:
+        """Frames refused as duplicate, out of order or late."""
+        return self.duplicate + self.out_of_order + self.late
+
+    @property
+    def dropped(self) -> int:
+        """Frames that never reached the engine: refused, or lost on the way (seq gaps)."""
+        return self.rejected + self.lost
 
     def as_dict(self) -> dict[str, int]:
         """Return the counters as a plain dict (for diagnostics)."""

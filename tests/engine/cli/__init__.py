@@ -1,0 +1,1 @@
+"""engine/cli: the command-line tools (analyze)."""

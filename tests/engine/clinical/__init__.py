@@ -1,0 +1,1 @@
+"""engine/clinical: norms, scores, fall risk, people and the session record."""

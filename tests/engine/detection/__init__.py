@@ -1,0 +1,1 @@
+"""engine/detection: the stance detector, the daily check and the pad state."""

@@ -1,0 +1,1 @@
+"""engine/signal: COP, resampling, filtering, spectra and the sway measures."""

@@ -1,0 +1,1 @@
+"""engine/wire: protocol v1 (parsing, encoding, the golden fixtures) and frame ordering."""
