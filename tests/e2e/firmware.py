@@ -85,11 +85,20 @@ class _IgnoreTags(yaml.SafeLoader):
 _IgnoreTags.add_multi_constructor("!", lambda _loader, _suffix, _node: None)
 
 
-def pad_topic_base() -> str:
-    """`<topic_prefix>/<pad_id>` of esphome/balance-pad.yaml (the host build keeps both)."""
+def _pad_substitutions() -> dict[str, Any]:
     document: dict[str, Any] = yaml.load(PAD_YAML.read_text(), _IgnoreTags)
-    substitutions = document["substitutions"]
-    return f"{substitutions['topic_prefix']}/{substitutions['pad_id']}"
+    substitutions: dict[str, Any] = document["substitutions"]
+    return substitutions
+
+
+def pad_id() -> str:
+    """The pad id of esphome/balance-pad.yaml, which the host build keeps."""
+    return str(_pad_substitutions()["pad_id"])
+
+
+def pad_topic_base() -> str:
+    """`<topic_prefix>/<pad_id>` of esphome/balance-pad.yaml."""
+    return f"{_pad_substitutions()['topic_prefix']}/{pad_id()}"
 
 
 def build_firmware(*, four_clocks: bool = False) -> None:

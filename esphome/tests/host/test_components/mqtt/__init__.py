@@ -61,7 +61,6 @@ def _only_false(key: str) -> Any:
 def _only_null(value: Any) -> None:
     if value is not None:
         raise cv.Invalid("the host MQTT stand-in has no log topic; set log_topic: null")
-    return None
 
 
 MESSAGE_SCHEMA = cv.Any(
