@@ -326,8 +326,9 @@ def check_shared_clock(port: int, run_dir: Path, bench: Bench, base: str) -> str
             wait_for_frames(listener, bool, what="a frame", timeout_s=5, details=fw.tail)
             tare_s = listener.send(encode_tare_command())
             fw.wait_for_log("Tared on command", timeout_s=4)
+            tared_s = time.monotonic()
             time.sleep(0.5)  # the tare's own two blips
-            cue_s = listener.send(encode_cue_command("pass"))
+            listener.send(encode_cue_command("pass"))
             fw.wait_for_log("Buzzer:", timeout_s=2, after=len(fw.log()))
             listener.send(b'{"cmd":"dance"}')
             fw.wait_for_log("Ignoring command", timeout_s=2)
@@ -343,8 +344,9 @@ def check_shared_clock(port: int, run_dir: Path, bench: Bench, base: str) -> str
             arrived = timed_frames(listener)
             drift = sum(bench.zero_drift_kg)
             check_empty([f for t, f in arrived if t < tare_s], drift, "before the tare")
+            stepped_on_s = next(t for t, f in arrived if is_occupied(f))
             check_empty(
-                [f for t, f in arrived if tare_s + 1.5 < t < cue_s + 1.0 and is_empty(f)],
+                [f for t, f in arrived if tared_s + 0.3 < t < stepped_on_s and is_empty(f)],
                 0.0,
                 "after the tare",
             )

@@ -84,6 +84,8 @@ CONFIG_SCHEMA = cv.Schema(
         cv.Optional(CONF_PASSWORD, default=""): cv.string,
         cv.Optional(CONF_CLIENT_ID): cv.string,
         cv.Optional(CONF_CLEAN_SESSION, default=False): cv.boolean,
+        # ESPHome's client derives default messages and discovery topics from it; the pad's
+        # configuration sets every message itself, so the stand-in has no use for it.
         cv.Optional(CONF_TOPIC_PREFIX): cv.publish_topic,
         cv.Optional(CONF_DISCOVERY, default=False): _only_false(CONF_DISCOVERY),
         cv.Optional(CONF_LOG_TOPIC): _only_null,

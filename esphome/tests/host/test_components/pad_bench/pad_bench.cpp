@@ -2,7 +2,9 @@
 
 #include "pad_bench.h"
 
+#ifdef __linux__
 #include <sys/prctl.h>
+#endif
 
 #include <algorithm>
 #include <chrono>
@@ -44,9 +46,11 @@ double PadBench::input_counts_(const Chip &chip, uint64_t time_us) {
 }
 
 void PadBench::setup() {
+#ifdef __linux__
   // A 1 µs delayMicroseconds() sleeps 50 µs with Linux's default timer slack; 1 ns of slack keeps
-  // the HX711 clock pulses near their ESP32 length.
+  // the HX711 clock pulses nearer their ESP32 length.
   prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
+#endif
   this->last_stats_ms_ = millis();
 }
 
