@@ -43,8 +43,9 @@ def program_path(variant: str) -> Path:
 
 
 def _sources() -> list[Path]:
-    """Every file whose change can change the program."""
-    found = [*ESPHOME_DIR.glob("*.yaml"), Path(__file__)]
+    """Every file whose change can change the program (secrets never reach it: host.yaml)."""
+    found = [p for p in ESPHOME_DIR.glob("*.yaml") if p.name != "secrets.yaml"]
+    found.append(Path(__file__))
     for folder in (ESPHOME_DIR / "components", HOST_DIR):
         found += [
             path
