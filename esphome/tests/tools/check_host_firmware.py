@@ -9,8 +9,8 @@ HX711 that carry a scripted person (bench.yaml). With the shared clock this chec
 parses and `engine.sequencing` finds in sequence, at the configured rate, with the drift of the
 empty pad until a tare command removes it, then the person's mass; a cue and an invalid command
 obeyed and refused; the single-leg hold timed by `engine.stance` within ±0.2 s of the script;
-`offline` as the last will when the process is killed; the tare's zeros restored at the next start
-from the same preferences; `offline` again on a clean stop. Every chip must have been read with
+`offline` on a clean stop; the tare's zeros restored at the next start from the same preferences;
+`offline` as the last will when that process is killed. Every chip must have been read with
 exactly 25 pulses. With --four-clocks a shorter run checks the frames and that no chip was ever
 clocked while converting. Prints one line of figures or fails with the reason.
 """
