@@ -26,8 +26,8 @@ static float raised_cosine(double fraction) {
 }
 
 /// Sway as a few incommensurate sines (cm): deterministic, so every run sees the same person.
-/// Amplitudes give ML/AP ranges of about 1 cm on both feet and 2-3 cm on one leg, the order of
-/// shared/domain/posturography.md's quiet and single-leg stance.
+/// On both feet the ranges are 1-1.5 cm, on one leg the ML speed is about 3 cm/s: the quiet-stance
+/// ranges (1-2 cm) and single-leg ML speeds (2-6 cm/s) that docs/detection.md's rules assume.
 static BodyLoad sway(double t, float single_leg_share) {
   const auto quiet_ml = 0.3 * std::sin(TWO_PI * 0.23 * t) + 0.15 * std::sin(TWO_PI * 0.71 * t + 1.0);
   const auto quiet_ap = 0.5 * std::sin(TWO_PI * 0.17 * t) + 0.2 * std::sin(TWO_PI * 0.53 * t + 2.0);
