@@ -59,6 +59,8 @@ STEP_ON_FRAMES = 8
 """Frames of stepping on left out of the person's mass: one second at 8 frames/s."""
 RATE_TOLERANCE = 0.02
 """The bench's chips run up to 0.4 % apart and the slowest sets the pace (bench.yaml)."""
+OTHER_PULSE_COUNTS_ALLOWED = 0.01
+"""Shared clock only: reads of a chip ending beyond 25 pulses after a host stall (check_chips)."""
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 CHIP_REPORT = re.compile(
     r"HX711 (?P<cell>\w+): (?P<conversions>\d+) conversions, (?P<reads>\d+) read, \d+ lost, "
@@ -269,21 +271,30 @@ def check_status(listener: Listener, port: int, base: str, expected: bool, since
 
 
 def check_chips(reports: dict[str, dict[str, int]], *, four_clocks: bool) -> str:
-    """Every chip read with 25 pulses; with four clocks never clocked while converting."""
+    """Check that the chips were read with 25 pulses; with four clocks, only when ready.
+
+    With the shared clock, a read forced by the pad's 1.5-period timeout clocks a late chip too;
+    if its own read had ended, a real HX711 counts those pulses as the 26th and later (another
+    channel or gain next). On the ESP32 only a chip slower than 53 SPS or a dead one is ever late;
+    on the host a stall of the process does it, so a few such reads are allowed there, while a
+    firmware that sent the wrong pulse count would show it in every read.
+    """
     if len(reports) != 4:
         raise CheckFailedError(f"the bench reported {len(reports)} chips, not 4")
     for cell, report in reports.items():
-        if report["other"]:
+        allowed = 0 if four_clocks else OTHER_PULSE_COUNTS_ALLOWED * report["reads"]
+        if report["other"] > allowed:
             raise CheckFailedError(f"HX711 {cell} was read with other than 25 pulses: {report}")
         if report["reads"] < 0.9 * report["conversions"]:
             raise CheckFailedError(f"HX711 {cell}: most conversions were not read: {report}")
         if four_clocks and report["busy"]:
             raise CheckFailedError(f"HX711 {cell} was clocked while converting: {report}")
     busy = sum(r["busy"] for r in reports.values())
+    other = sum(r["other"] for r in reports.values())
     worst = max(reports.values(), key=lambda r: r["long"])
     return (
-        f"busy clocks {busy}, clock highs > 60 µs up to {worst['long']} of "
-        f"{25 * worst['reads']} pulses per chip (host scheduling)"
+        f"busy clocks {busy}, reads ending with more than 25 pulses {other}, clock highs > 60 µs "
+        f"up to {worst['long']} of {25 * worst['reads']} pulses per chip (host scheduling)"
     )
 
 
