@@ -7,10 +7,12 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from . import analyze
+from . import analyze, assess
 from .command import PROG, Command
 
-COMMANDS: dict[str, Command] = {command.name: command for command in (analyze.COMMAND,)}
+COMMANDS: dict[str, Command] = {
+    command.name: command for command in (analyze.COMMAND, assess.COMMAND)
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
