@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
+from custom_components.retro_balance.engine.clinical.assessment import BalanceAssessment
 from custom_components.retro_balance.engine.clinical.norms import Sex
 from custom_components.retro_balance.engine.clinical.people import IdentifiedBy, PersonProfile
-from custom_components.retro_balance.engine.clinical.assessment import BalanceAssessment
 from custom_components.retro_balance.engine.clinical.scoring import assess_balance
 from custom_components.retro_balance.engine.clinical.session import (
     RAW_COP_KEY,
