@@ -156,6 +156,17 @@ def test_oliveira_sway_is_the_mean_of_the_trials_held_10_s_when_every_one_exceed
     assert signs(assess_fall_risk(at_cut_off, 70)) == []  # at the cut-offs, not above
 
 
+def test_a_trial_reaching_10_s_never_adds_the_sway_sign() -> None:
+    """A plain mean over the comparable trials would: (3.0 + 4.5) / 2 > 3.4 once the right leg's
+    wobbly trial reaches 10 s. Requiring every comparable trial to exceed keeps risk monotone."""
+    for right_s in (9.9, 10.0, 30.0):
+        legs = check(
+            single_leg_left=held(T.SINGLE_LEG_LEFT, 30.0, ap=2.0, ml=3.0),
+            single_leg_right=held(T.SINGLE_LEG_RIGHT, right_s, ap=2.0, ml=4.5),
+        )
+        assert signs(assess_fall_risk(legs, 70)) == []
+
+
 def test_quiet_sway_above_the_95th_percentile_for_age_is_minor() -> None:
     p95_open = sway_reference(65, eyes_closed=False).p95_velocity_cm_s  # type: ignore[union-attr]
     p95_closed = sway_reference(65, eyes_closed=True).p95_velocity_cm_s  # type: ignore[union-attr]
