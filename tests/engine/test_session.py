@@ -369,3 +369,5 @@ def test_the_documented_example_is_a_valid_stored_record() -> None:
     loaded = SessionRecord.from_dict(example)
     assert loaded.as_dict()["results"] == example["results"]
     assert best_result(loaded, StanceTest.SINGLE_LEG_LEFT) is loaded.results[1]
+    # The example's assessment is what the rules give for a 75-year-old woman.
+    assert loaded.assessment == assess_balance(loaded.results, 75, Sex.FEMALE)
