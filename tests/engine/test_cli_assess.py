@@ -28,7 +28,7 @@ FRAIL = {
 }
 FIT = {
     "age": 25,
-    "sex": None,
+    "sex": "male",
     "tests": {
         "single_leg_left": {"hold_s": 30},
         "single_leg_right": {"hold_s": 30},
@@ -91,7 +91,11 @@ def test_a_single_short_trial_is_partial(tmp_path: Path) -> None:
         ["single_leg_left"],
     )
     assert result["fall_risk"] == "moderate"
-    romberg = {"age": 70, "tests": {"quiet_eyes_closed": {"hold_s": 6}, "tandem": {"hold_s": 30}}}
+    romberg = {
+        "age": 70,
+        "sex": None,
+        "tests": {"quiet_eyes_closed": {"hold_s": 6}, "tandem": {"hold_s": 30}},
+    }
     _, (broken,), _ = _run(tmp_path, json.dumps(romberg))
     assert broken["fall_risk"] == "moderate"
     assert broken["tests"][1]["outcome"] == "stance_not_kept"

@@ -137,10 +137,8 @@ def _age(value: object) -> int:
 def _sex(value: object) -> Sex | None:
     if value is None:
         return None
-    if value == Sex.FEMALE:
-        return Sex.FEMALE
-    if value == Sex.MALE:
-        return Sex.MALE
+    if value in (Sex.FEMALE, Sex.MALE):
+        return Sex(str(value))
     raise ValueError(f'sex must be "female", "male" or null, got {value!r}')
 
 
