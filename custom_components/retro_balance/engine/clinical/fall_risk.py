@@ -205,39 +205,26 @@ def _tandem_reasons(tandem: StanceOutcome) -> list[RiskReason]:
         code = "tandem_position_not_taken"
     elif hold_s >= STEADI_TANDEM_THRESHOLD_S:
         return []
-    return [
-        _timed(
-            code, test, Severity.MAJOR, Source.CDC_STEADI_2017, hold_s, STEADI_TANDEM_THRESHOLD_S
-        )
-    ]
+    return [_hold(code, test, hold_s, STEADI_TANDEM_THRESHOLD_S, Source.CDC_STEADI_2017)]
 
 
 def _single_leg_reasons(legs: list[StanceOutcome]) -> list[RiskReason]:
     measured = [leg for leg in legs if leg.measured]
     if not measured:
         return [_unmeasured("single_leg_not_measured", SINGLE_LEG, Source.VELLAS_1997)]
-    best_s = max(leg.hold_s or 0.0 for leg in measured)
     if all(leg.outcome is Outcome.POSITION_NOT_TAKEN for leg in measured):
-        return [
-            _timed(
-                "single_leg_position_not_taken", SINGLE_LEG, Severity.MAJOR,
-                Source.CDC_STEADI_2017, 0.0, SLS_INJURIOUS_FALL_S,
-            )
-        ]  # fmt: skip
+        code, limit_s = "single_leg_position_not_taken", SLS_INJURIOUS_FALL_S
+        return [_hold(code, SINGLE_LEG, 0.0, limit_s, Source.CDC_STEADI_2017)]
+    best_s = max(leg.hold_s or 0.0 for leg in measured)
     if best_s < SLS_INJURIOUS_FALL_S:
         return [
-            _timed(
-                "single_leg_under_5s", SINGLE_LEG, Severity.MAJOR, Source.VELLAS_1997, best_s,
-                SLS_INJURIOUS_FALL_S,
+            _hold(
+                "single_leg_under_5s", SINGLE_LEG, best_s, SLS_INJURIOUS_FALL_S, Source.VELLAS_1997
             )
-        ]  # fmt: skip
+        ]
     if best_s < SLS_SHORT_S:
-        return [
-            _timed(
-                "single_leg_under_10s", SINGLE_LEG, Severity.MINOR, Source.HURVITZ_2000, best_s,
-                SLS_SHORT_S,
-            )
-        ]  # fmt: skip
+        code, source = "single_leg_under_10s", Source.HURVITZ_2000
+        return [_hold(code, SINGLE_LEG, best_s, SLS_SHORT_S, source, Severity.MINOR)]
     return _single_leg_sway_reasons(measured)
 
 
@@ -282,33 +269,28 @@ def _single_leg_sway_reasons(legs: list[StanceOutcome]) -> list[RiskReason]:
 
 
 def _quiet_reasons(quiet: StanceOutcome, age_years: int) -> list[RiskReason]:
-    test = quiet.test.value
-    prefix = test  # quiet_eyes_open / quiet_eyes_closed
+    test = quiet.test.value  # quiet_eyes_open / quiet_eyes_closed: the codes' prefix
     closed = quiet.test is StanceTest.QUIET_EYES_CLOSED
     broken_source = Source.ROMBERG if closed else Source.CDC_STEADI_2017
     if quiet.outcome is Outcome.NOT_MEASURED:
-        return [_unmeasured(f"{prefix}_not_measured", test, Source.PIIRTOLA_ERA_2006)]
+        return [_unmeasured(f"{test}_not_measured", test, Source.PIIRTOLA_ERA_2006)]
     if quiet.outcome is Outcome.POSITION_NOT_TAKEN:
-        return [
-            _timed(f"{prefix}_position_not_taken", test, Severity.MAJOR, broken_source, 0.0,
-                   MIN_QUIET_HOLD_S)
-        ]  # fmt: skip
+        code = f"{test}_position_not_taken"
+        return [_hold(code, test, 0.0, MIN_QUIET_HOLD_S, broken_source)]
     if quiet.outcome is Outcome.STANCE_NOT_KEPT:
-        return [
-            _timed(f"{prefix}_stance_not_kept", test, Severity.MAJOR, broken_source,
-                   quiet.hold_s or 0.0, MIN_QUIET_HOLD_S)
-        ]  # fmt: skip
+        code = f"{test}_stance_not_kept"
+        return [_hold(code, test, quiet.hold_s or 0.0, MIN_QUIET_HOLD_S, broken_source)]
     reference = sway_reference(age_years, eyes_closed=closed)
     if reference is None:
-        return [_unmeasured(f"{prefix}_no_norm", test, Source.SANTOS_DUARTE_2016)]
+        return [_unmeasured(f"{test}_no_norm", test, Source.SANTOS_DUARTE_2016)]
     velocity = quiet.least_sway_cm_s
     if velocity is None:
-        return [_unmeasured(f"{prefix}_sway_not_measured", test, Source.PIIRTOLA_ERA_2006)]
+        return [_unmeasured(f"{test}_sway_not_measured", test, Source.PIIRTOLA_ERA_2006)]
     if velocity <= reference.p95_velocity_cm_s:
         return []
     return [
         RiskReason(
-            code=f"{prefix}_sway_high",
+            code=f"{test}_sway_high",
             test=test,
             severity=Severity.MINOR,
             source=Source.PIIRTOLA_ERA_2006,
@@ -323,8 +305,13 @@ def _reason_test(test: StanceTest) -> str:
     return SINGLE_LEG if test.is_single_leg else test.value
 
 
-def _timed(
-    code: str, test: str, severity: Severity, source: Source, hold_s: float, limit_s: float
+def _hold(
+    code: str,
+    test: str,
+    hold_s: float,
+    limit_s: float,
+    source: Source,
+    severity: Severity = Severity.MAJOR,
 ) -> RiskReason:
     return RiskReason(
         code=code,
