@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import pytest
 
+from custom_components.retro_balance.engine.clinical.fall_risk import RiskLevel
+from custom_components.retro_balance.engine.clinical.norms import Sex
 from custom_components.retro_balance.engine.clinical.outcomes import (
     MIN_QUIET_HOLD_S,
     Outcome,
     outcomes_from_results,
     position_not_taken,
 )
+from custom_components.retro_balance.engine.clinical.scoring import assess_balance
+from custom_components.retro_balance.engine.detection.daily_check import CheckPlan, CheckRunner
 from custom_components.retro_balance.engine.detection.stance import (
     EndReason,
     QualityFlag,
@@ -113,3 +117,27 @@ def test_best_trials_and_the_least_sway() -> None:
     assert [o.outcome for o in outcomes.values()].count(Outcome.NOT_MEASURED) == 3
     with pytest.raises(ValueError, match="StanceResult"):
         outcomes_from_results([{"test": "tandem"}])  # type: ignore[list-item]
+
+
+def test_a_daily_check_of_someone_who_only_stands_still_ends_high() -> None:
+    """The whole engine path: the default daily check (quiet stance eyes closed, tandem, each
+    leg) with a person who steps on and stands still on both feet for 2.5 minutes. Quiet stance
+    is held to the cap; tandem, left and right time out with the person on the pad."""
+    runner = CheckRunner(CheckPlan())
+    stream = Script(seed=5).empty(1.0).step_on().stand(150.0).build()
+    for frame in stream.frames:
+        runner.feed(frame.cells_kg, frame.t_first_s, stream.rate_hz)
+    assert runner.finished
+    by_test = {r.test: r for r in runner.results}
+    assert by_test[T.QUIET_EYES_CLOSED].end_reason is EndReason.CAP
+    for test in (T.TANDEM, T.SINGLE_LEG_LEFT, T.SINGLE_LEG_RIGHT):
+        assert by_test[test].end_reason is EndReason.TIMED_OUT
+        assert position_not_taken(by_test[test])
+    assessment = assess_balance(runner.results, 84, Sex.FEMALE)
+    assert [t.outcome for t in assessment.tests if t.test is not T.QUIET_EYES_OPEN] == [
+        Outcome.HELD,
+        Outcome.POSITION_NOT_TAKEN,
+        Outcome.POSITION_NOT_TAKEN,
+        Outcome.POSITION_NOT_TAKEN,
+    ]
+    assert assessment.fall_risk.level is RiskLevel.HIGH
