@@ -1,7 +1,7 @@
 """Where every norm and rule of the clinical layer comes from: a stable id and its citation.
 
 Results carry the id (``Source`` values are stable codes, safe to store and to translate); the
-citation is for documentation, the command line's ``--sources`` and anyone who wants to check.
+citation is for documentation (``docs/scoring.md``) and for anyone who wants to check.
 Figures transcribed from secondary sources say so in their citation.
 """
 
