@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from enum import StrEnum
 
 
 def finite_number(value: object, name: str) -> float:
@@ -20,3 +21,13 @@ def text(value: object, name: str) -> str:
     if not isinstance(value, str):
         raise ValueError(f"{name} must be a string, got {value!r}")
     return value
+
+
+def member[E: StrEnum](kind: type[E], value: object, name: str) -> E:
+    """``kind(value)``, or a ``ValueError`` naming the field and the value."""
+    try:
+        if not isinstance(value, str):
+            raise ValueError(value)
+        return kind(value)
+    except ValueError:
+        raise ValueError(f"unknown {name} {value!r}") from None
