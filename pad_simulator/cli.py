@@ -14,14 +14,8 @@ from typing import TextIO
 from custom_components.retro_balance.engine.wire import protocol
 
 from .runner import BrokerSettings, BrokerUnreachableError, PadClient, play, print_messages
-from .scenarios import (
-    DEFAULT_CAP_S,
-    DEFAULT_WEIGHT_KG,
-    HOUSEHOLD_WEIGHTS_KG,
-    SCENARIOS,
-    Simulation,
-    build_simulation,
-)
+from .scenarios import Simulation, build_simulation
+from .timelines import DEFAULT_CAP_S, DEFAULT_WEIGHT_KG, HOUSEHOLD_WEIGHTS_KG, SCENARIOS
 
 DESCRIPTION = """\
 A simulated retro_balance pad on MQTT, indistinguishable on the wire from the real one

@@ -16,13 +16,8 @@ from types import FrameType
 from custom_components.retro_balance.engine.wire import protocol
 from pad_simulator.body import Phase
 from pad_simulator.runner import BrokerSettings, PadClient, play
-from pad_simulator.scenarios import (
-    ScenarioOptions,
-    Simulation,
-    build_timeline,
-    device_config,
-    empty_pad,
-)
+from pad_simulator.scenarios import Simulation, device_config
+from pad_simulator.timelines import ScenarioOptions, build_timeline, empty_pad
 
 from .pad import DEMO_PAD_ID, FRANK, MARGARET
 

@@ -27,14 +27,8 @@ from custom_components.retro_balance.engine.detection.stance import (
 )
 from custom_components.retro_balance.engine.signal.cop import PadGeometry
 from custom_components.retro_balance.engine.wire import protocol
-from pad_simulator.scenarios import (
-    SETTLE_S,
-    ScenarioOptions,
-    Span,
-    build_timeline,
-    generate,
-    timeline_spans,
-)
+from pad_simulator.scenarios import generate
+from pad_simulator.timelines import SETTLE_S, ScenarioOptions, Span, build_timeline, timeline_spans
 
 GEOMETRY = PadGeometry(width_mm=433.0, depth_mm=238.0)
 T0_MS = 2000

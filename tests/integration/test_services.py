@@ -13,7 +13,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from custom_components.retro_balance.const import DOMAIN
-from pad_simulator.scenarios import ScenarioOptions, build_timeline, generate, timeline_spans
+from pad_simulator.scenarios import generate
+from pad_simulator.timelines import ScenarioOptions, build_timeline, timeline_spans
 
 from .helpers import ANNA_ID, BEN_ID, ENTRY_ID, fire, flush_live_updates, live, play, stored
 

@@ -22,14 +22,8 @@ from custom_components.retro_balance.engine.wire import protocol
 from pad_simulator import body, sway
 from pad_simulator.device import DeviceConfig, PadDevice
 from pad_simulator.replay import load_replay
-from pad_simulator.scenarios import (
-    SCENARIOS,
-    ScenarioOptions,
-    Simulation,
-    build_timeline,
-    generate,
-    timeline_spans,
-)
+from pad_simulator.scenarios import Simulation, generate
+from pad_simulator.timelines import SCENARIOS, ScenarioOptions, build_timeline, timeline_spans
 
 from .helpers import GEOMETRY, cop_between, frames_of, samples_of
 
