@@ -127,6 +127,7 @@ class SimulationArgs(TypedDict, total=False):
     replay: Path | str | None
     household_weights_kg: Sequence[float]
     sls_trials: int | None
+    no_lift: bool
     loop: bool
 
 
@@ -150,6 +151,7 @@ def build_simulation(
     replay: Path | str | None = None,
     household_weights_kg: Sequence[float] = HOUSEHOLD_WEIGHTS_KG,
     sls_trials: int | None = None,
+    no_lift: bool = False,
     loop: bool = False,
 ) -> Simulation:
     """Set up a scenario on a simulated pad (described at `generate`); errors are immediate."""
@@ -162,6 +164,7 @@ def build_simulation(
         duration_s=duration_s,
         household_weights_kg=tuple(household_weights_kg),
         sls_trials=sls_trials,
+        no_lift=no_lift,
         replay=load_replay(replay) if replay is not None else None,
     )
     config = device_config(

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Final
 
+from custom_components.retro_balance.engine.detection.stance_config import DetectorConfig
+
 from .body import (
     LEFT_FOOT_ONLY,
     LEFT_LEG,
@@ -46,6 +48,11 @@ CUE_PAUSE_S: Final = 2.0
 """Daily check: standing still, eyes open, after the quiet-stance cue before moving the feet."""
 SETTLE_S: Final = 1.5
 """Standing still in a new stance before a quiet or tandem test starts (the detector's settle)."""
+NO_LIFT_TRYING_S: Final = DetectorConfig().start_timeout_s + 3.0
+"""How long someone who cannot lift a foot stands on both feet in a single-leg test: past the
+detector's start timeout, so that the test ends `timed_out` with them on the pad — a position not
+taken (engine/clinical/outcomes.py)."""
+NO_LIFT_SCENARIOS: Final = ("sls-left", "sls-right", "daily-check")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -60,6 +67,8 @@ class ScenarioOptions:
     sls_trials: int | None = None
     """Daily check: trials per leg; default 3 with `lose_balance_at_s` (best of 3), else 1."""
     replay: ReplayTrace | None = None
+    no_lift: bool = False
+    """The person never lifts a foot: each single-leg test finds them on both feet."""
 
     def __post_init__(self) -> None:
         """Refuse impossible options with a message naming the option."""
@@ -155,8 +164,15 @@ def _move(label: str, weight_kg: float, start: Pose, end: Pose, duration_s: floa
     )
 
 
-def _single_leg(label: str, weight_kg: float, leg: Pose, hold_s: float) -> list[Phase]:
-    """Lift one foot (COP moves over the stance foot), hold, touch down (COP back to centre)."""
+def _single_leg(
+    label: str, weight_kg: float, leg: Pose, hold_s: float, *, no_lift: bool = False
+) -> list[Phase]:
+    """Lift one foot (COP moves over the stance foot), hold, touch down (COP back to centre).
+
+    With `no_lift` the person tries and cannot: they stand on both feet for `NO_LIFT_TRYING_S`.
+    """
+    if no_lift:
+        return [_hold("no_lift", weight_kg, QUIET_EO, NO_LIFT_TRYING_S)]
     return [
         _move("lift", weight_kg, QUIET_EO, leg, LIFT_S),
         _hold(label, weight_kg, leg, hold_s),
@@ -195,6 +211,8 @@ def build_timeline(name: str, options: ScenarioOptions) -> list[Phase]:
     """Build the phases of scenario `name` (see `SCENARIOS` and docs/simulator.md)."""
     weight = options.weight_kg
     hold = options.hold_s
+    if options.no_lift and name not in NO_LIFT_SCENARIOS:
+        raise ValueError(f"no-lift applies to {', '.join(NO_LIFT_SCENARIOS)}, not {name!r}")
     if name == "idle":
         return [empty_pad(options.duration_s or 30.0)]
     if name == "step":
@@ -223,7 +241,7 @@ def build_timeline(name: str, options: ScenarioOptions) -> list[Phase]:
             empty_pad(3.0),
             _step_on(weight, QUIET_EO),
             _hold("settle", weight, QUIET_EO, 3.0),
-            *_single_leg(label, weight, leg, hold),
+            *_single_leg(label, weight, leg, hold, no_lift=options.no_lift),
             _hold("after", weight, QUIET_EO, 2.0),
             _step_off(weight, QUIET_EO),
             empty_pad(4.0),
@@ -290,10 +308,12 @@ def _daily_check(options: ScenarioOptions) -> list[Phase]:
         *_tandem_hold(weight, options.hold_s),
         _hold("pause", weight, QUIET_EO, 3.0),
     ]
+    # A single-leg test whose position was not taken is not repeated (engine daily_check.py).
+    trials = 1 if options.no_lift else options.trials_per_leg
     for leg, label in ((LEFT_LEG, "single_leg_left"), (RIGHT_LEG, "single_leg_right")):
-        for _ in range(options.trials_per_leg):
+        for _ in range(trials):
             phases += [
-                *_single_leg(label, weight, leg, options.hold_s),
+                *_single_leg(label, weight, leg, options.hold_s, no_lift=options.no_lift),
                 _hold("pause", weight, QUIET_EO, 3.0),
             ]
     return [*phases, _step_off(weight, QUIET_EO), empty_pad(5.0)]
