@@ -210,7 +210,7 @@ PERSON_SENSORS: tuple[PersonSensorDescription, ...] = (
         key="fall_risk",
         translation_key="fall_risk",
         device_class=SensorDeviceClass.ENUM,
-        options=list(dict.fromkeys(FALL_RISK_STATES.values())),
+        options=list(FALL_RISK_STATES.values()),
         value_fn=fall_risk_state,
         reasons_fn=fall_risk_reasons,
     ),
