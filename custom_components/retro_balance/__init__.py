@@ -27,7 +27,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: RetroBalanceConfigEntry) -> bool:
-    """Load a pad: wait for MQTT, read its sessions, start its coordinator, add the entities."""
+    """Load a pad: wait for MQTT, read (and assess again) its sessions, start it, add entities."""
     from homeassistant.components import mqtt
     from homeassistant.exceptions import ConfigEntryNotReady
 
@@ -49,6 +49,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: RetroBalanceConfigEntry)
         history=history,
         people=people(entry),
     )
+    await sessions.async_assess_stored()
     coordinator = PadCoordinator(hass, entry, sessions)
     entry.runtime_data = RetroBalanceData(
         coordinator=coordinator, sessions=sessions, settings=EntrySettings.of(entry)

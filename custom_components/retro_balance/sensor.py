@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -28,15 +28,32 @@ from homeassistant.helpers.typing import StateType
 from .const import SUBENTRY_PERSON
 from .coordinator import PadCoordinator
 from .data import RetroBalanceConfigEntry
-from .engine.clinical.fall_risk import RiskLevel
-from .engine.clinical.session import SessionRecord, best_result
+from .engine.clinical.fall_risk import RiskReason
 from .engine.detection.pad_state import PadState
 from .engine.detection.stance_result import StanceTest
 from .entity import PadEntity, PersonEntity
+from .person_results import (
+    FALL_RISK_STATES,
+    fall_risk_reasons,
+    fall_risk_state,
+    for_age,
+    hold_outcome,
+    hold_time_s,
+    newest,
+    newest_details,
+    percentile,
+    percentile_details,
+    score,
+    score_details,
+    sway,
+)
+from .reason_texts import explain
 from .snapshot import PadSnapshot, PersonSessions
 
 PARALLEL_UPDATES = 0
 UNIT_CM_PER_S = "cm/s"
+ATTR_REASONS = "reasons"
+ATTR_EXPLANATION = "explanation"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -54,6 +71,8 @@ class PersonSensorDescription(SensorEntityDescription):
 
     value_fn: Callable[[PersonSessions], StateType | datetime]
     attributes_fn: Callable[[PersonSessions], Mapping[str, Any] | None] = lambda _: None
+    reasons_fn: Callable[[PersonSessions], Sequence[RiskReason] | None] | None = None
+    """The reasons behind the value: attributes `reasons` (codes) and `explanation` (sentences)."""
     has_fn: Callable[[PersonSessions], bool] = lambda _: True
 
 
@@ -122,71 +141,6 @@ PAD_SENSORS: tuple[PadSensorDescription, ...] = (
 )
 
 
-def _hold_time(test: StanceTest) -> Callable[[SessionRecord], float | None]:
-    def value(record: SessionRecord) -> float | None:
-        result = best_result(record, test)
-        return None if result is None else round(result.hold_time_s, 2)
-
-    return value
-
-
-def _sway(test: StanceTest, measure: str) -> Callable[[SessionRecord], float | None]:
-    def value(record: SessionRecord) -> float | None:
-        result = best_result(record, test)
-        if result is None or result.sway is None:
-            return None
-        return round(float(getattr(result.sway, measure)), 3)
-
-    return value
-
-
-def _fall_risk(record: SessionRecord) -> str | None:
-    # "Not enough measured" is not a level to show: the sensor keeps the newest real level.
-    if record.assessment is None or record.assessment.fall_risk.level is RiskLevel.UNKNOWN:
-        return None
-    return str(record.assessment.fall_risk.level)
-
-
-def _fall_risk_reasons(person: PersonSessions) -> Mapping[str, Any] | None:
-    record = person.newest(_fall_risk)
-    if record is None:
-        return None
-    assert record.assessment is not None
-    return {
-        "reasons": [
-            {
-                "code": reason.code,
-                "message": reason.message,
-                "severity": str(reason.severity),
-                "source": reason.source,
-            }
-            for reason in record.assessment.fall_risk.reasons
-        ]
-    }
-
-
-def _newest[V](value: Callable[[SessionRecord], V | None]) -> Callable[[PersonSessions], V | None]:
-    """Read the value from the newest session that measured it."""
-
-    def newest(person: PersonSessions) -> V | None:
-        record = person.newest(value)
-        return None if record is None else value(record)
-
-    return newest
-
-
-def _score(record: SessionRecord) -> float | None:
-    if record.assessment is None or record.assessment.score is None:
-        return None
-    return round(record.assessment.score, 1)
-
-
-def _percentile(record: SessionRecord) -> float | None:
-    if record.assessment is None or record.assessment.percentile is None:
-        return None
-    return round(record.assessment.percentile, 1)
-
-
 PERSON_SENSORS: tuple[PersonSensorDescription, ...] = (
     *(
         PersonSensorDescription(
@@ -196,7 +150,8 @@ PERSON_SENSORS: tuple[PersonSensorDescription, ...] = (
             native_unit_of_measurement=UnitOfTime.SECONDS,
             state_class=SensorStateClass.MEASUREMENT,
             suggested_display_precision=1,
-            value_fn=_newest(_hold_time(test)),
+            value_fn=newest(hold_time_s(test)),
+            attributes_fn=newest_details(hold_time_s(test), hold_outcome(test)),
         )
         for test in (StanceTest.SINGLE_LEG_LEFT, StanceTest.SINGLE_LEG_RIGHT, StanceTest.TANDEM)
     ),
@@ -208,7 +163,7 @@ PERSON_SENSORS: tuple[PersonSensorDescription, ...] = (
             state_class=SensorStateClass.MEASUREMENT,
             suggested_display_precision=2,
             entity_registry_enabled_default=test is StanceTest.QUIET_EYES_CLOSED,
-            value_fn=_newest(_sway(test, "mean_velocity_cm_s")),
+            value_fn=newest(sway(test, "mean_velocity_cm_s")),
         )
         for test in (StanceTest.QUIET_EYES_CLOSED, StanceTest.QUIET_EYES_OPEN)
     ),
@@ -221,7 +176,7 @@ PERSON_SENSORS: tuple[PersonSensorDescription, ...] = (
             state_class=SensorStateClass.MEASUREMENT,
             suggested_display_precision=2,
             entity_registry_enabled_default=test is StanceTest.QUIET_EYES_CLOSED,
-            value_fn=_newest(_sway(test, "ellipse_area95_cm2")),
+            value_fn=newest(sway(test, "ellipse_area95_cm2")),
         )
         for test in (StanceTest.QUIET_EYES_CLOSED, StanceTest.QUIET_EYES_OPEN)
     ),
@@ -230,29 +185,40 @@ PERSON_SENSORS: tuple[PersonSensorDescription, ...] = (
         translation_key="balance_score",
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
-        value_fn=_newest(_score),
+        value_fn=newest(score),
+        attributes_fn=score_details,
     ),
     PersonSensorDescription(
+        key="balance_for_age",
+        translation_key="balance_for_age",
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        value_fn=newest(for_age),
+        attributes_fn=score_details,
+    ),
+    PersonSensorDescription(
+        # The key of the former "Age percentile": the entities keep their unique ids.
         key="percentile",
         translation_key="percentile",
         native_unit_of_measurement=PERCENTAGE,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
-        value_fn=_newest(_percentile),
+        value_fn=newest(percentile),
+        attributes_fn=newest_details(percentile, percentile_details),
     ),
     PersonSensorDescription(
         key="fall_risk",
         translation_key="fall_risk",
         device_class=SensorDeviceClass.ENUM,
-        options=[level.value for level in RiskLevel if level is not RiskLevel.UNKNOWN],
-        value_fn=_newest(_fall_risk),
-        attributes_fn=_fall_risk_reasons,
+        options=list(FALL_RISK_STATES.values()),
+        value_fn=fall_risk_state,
+        reasons_fn=fall_risk_reasons,
     ),
     PersonSensorDescription(
         key="last_check",
         translation_key="last_check",
         device_class=SensorDeviceClass.TIMESTAMP,
-        value_fn=_newest(lambda record: record.ended_at),
+        value_fn=newest(lambda record: record.ended_at),
     ),
 )
 
@@ -306,6 +272,8 @@ class PersonSensor(PersonEntity, SensorEntity):
     """One of a person's results, from the newest session that measured it."""
 
     entity_description: PersonSensorDescription
+    # Sentences derived from the reasons (which are recorded), in the language of the moment.
+    _unrecorded_attributes = frozenset({ATTR_EXPLANATION})
 
     @property
     def native_value(self) -> StateType | datetime:
@@ -314,8 +282,15 @@ class PersonSensor(PersonEntity, SensorEntity):
 
     @property
     def extra_state_attributes(self) -> Mapping[str, Any] | None:
-        """Details of the value (the fall-risk reasons)."""
-        return self.entity_description.attributes_fn(self.person)
+        """Details of the value; its reasons as codes and as sentences in the user's language."""
+        description = self.entity_description
+        attributes = dict(description.attributes_fn(self.person) or {})
+        if description.reasons_fn is not None:
+            reasons = description.reasons_fn(self.person)
+            if reasons is not None:
+                attributes[ATTR_REASONS] = [reason.as_dict() for reason in reasons]
+                attributes[ATTR_EXPLANATION] = explain(self.hass, reasons)
+        return attributes or None
 
     def _shown(self) -> tuple[object, ...]:
         return (self.available, self.native_value, self.extra_state_attributes)

@@ -19,6 +19,7 @@ from homeassistant.util.signal_type import SignalType
 
 from .const import DOMAIN, LOGGER
 from .engine.clinical.people import PersonProfile, identify_person
+from .engine.clinical.reassess import needing_assessment
 from .engine.clinical.session import (
     SessionRecord,
     assess_session,
@@ -88,6 +89,33 @@ class PadSessions:
     def for_person(self, person_id: str | None) -> tuple[SessionRecord, ...]:
         """One person's sessions (None: the unassigned ones), oldest first."""
         return self.history.for_person(person_id)
+
+    async def async_assess_stored(self) -> None:
+        """Assess again the sessions stored without an assessment, and store them in one write.
+
+        An assessment stored in an older format reads as None (`engine.clinical.assessment`);
+        the session's results give one by the current rules. Call once after loading: a session
+        assessed here is stored with its assessment, so the next load finds nothing to do. A
+        session the engine cannot assess is logged and left as it is.
+        """
+        assessed: list[SessionRecord] = []
+        for record in self.history.sessions:
+            try:
+                assessed += needing_assessment([record], self.people)
+            except ValueError as err:
+                LOGGER.warning(
+                    "Pad %s: stored session %s cannot be assessed again: %s",
+                    self.pad_id,
+                    record.session_id,
+                    err,
+                )
+        if assessed:
+            await self.history.async_replace(*assessed)
+            LOGGER.info(
+                "Pad %s: %d stored sessions assessed again by the current rules",
+                self.pad_id,
+                len(assessed),
+            )
 
     async def async_store_run(self, run: FinishedRun) -> SessionRecord | None:
         """Store a finished run as a session (None when it measured nothing)."""

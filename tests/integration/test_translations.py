@@ -11,6 +11,8 @@ import yaml
 from custom_components.retro_balance import binary_sensor, button, event, select, sensor
 from custom_components.retro_balance.const import CONF_DAILY_TESTS, CONF_SEX
 from custom_components.retro_balance.engine.clinical.norms import Sex
+from custom_components.retro_balance.engine.clinical.outcomes import Outcome
+from custom_components.retro_balance.person_results import ATTR_OUTCOME
 from custom_components.retro_balance.settings import STANCE_TEST_KEYS, TEST_CHOICES
 
 PACKAGE = Path(__file__).parents[2] / "custom_components" / "retro_balance"
@@ -75,3 +77,13 @@ def test_every_selector_option_is_translated() -> None:
         (CONF_SEX, tuple(sex.value for sex in Sex)),
     ):
         assert set(selectors[key]["options"]) == set(options), key
+
+
+def test_every_hold_outcome_is_translated() -> None:
+    """The hold-time sensors' `outcome` attribute is an enum with translated values."""
+    sensors = load("strings.json")["entity"]["sensor"]
+    for description in sensor.PERSON_SENSORS:
+        if description.key.endswith("_time"):
+            attribute = sensors[description.key]["state_attributes"][ATTR_OUTCOME]
+            assert attribute["name"]
+            assert set(attribute["state"]) == {outcome.value for outcome in Outcome}

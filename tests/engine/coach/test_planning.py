@@ -15,7 +15,7 @@ from custom_components.retro_balance.engine.coach.programme import ActivityKind,
 from custom_components.retro_balance.engine.coach.progression import apply_decision, decide_phase
 from custom_components.retro_balance.engine.coach.reminders import QuietHours, ReminderSettings
 from custom_components.retro_balance.engine.coach.state import CoachState
-from tests.engine.coach_builders import AMSTERDAM, MONDAY, NEW_YORK, activity, at, walk, with_log
+from tests.engine.coach.builders import AMSTERDAM, MONDAY, NEW_YORK, activity, at, walk, with_log
 
 WEEK = timedelta(days=7)
 

@@ -15,7 +15,7 @@ from custom_components.retro_balance.engine.coach.history import PhaseAction, Ph
 from custom_components.retro_balance.engine.coach.programme import ActivityKind, Phase
 from custom_components.retro_balance.engine.coach.reasons import ReasonCode
 from custom_components.retro_balance.engine.coach.state import CoachState
-from tests.engine.coach_builders import (
+from tests.engine.coach.builders import (
     AMSTERDAM,
     MONDAY,
     activity,

@@ -20,7 +20,7 @@ from custom_components.retro_balance.engine.coach.state import (
     MAX_MISSED_KEPT,
     CoachState,
 )
-from tests.engine.coach_builders import AMSTERDAM, MONDAY, at, full_week, hold, walk, with_log
+from tests.engine.coach.builders import AMSTERDAM, MONDAY, at, full_week, hold, walk, with_log
 
 WEEK = timedelta(days=7)
 

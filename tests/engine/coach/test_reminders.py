@@ -19,7 +19,7 @@ from custom_components.retro_balance.engine.coach.reminders import (
     reminders_to_fire,
     snooze,
 )
-from tests.engine.coach_builders import AMSTERDAM, MONDAY, NEW_YORK, at
+from tests.engine.coach.builders import AMSTERDAM, MONDAY, NEW_YORK, at
 
 EVERY_DAY = frozenset(range(1, 8))
 P1 = Phase.STABILISATION

@@ -19,7 +19,7 @@ from custom_components.retro_balance.engine.trends.results import TrendEventKind
 from custom_components.retro_balance.engine.trends.risk import combine_fall_risk
 from custom_components.retro_balance.engine.trends.series import Observation, daily_series
 from custom_components.retro_balance.engine.trends.sources import CITATIONS, TrendSource
-from tests.engine.trend_series import START, day, observations
+from tests.engine.trends.series_builders import START, day, observations
 
 SLS = TrendMeasure.SINGLE_LEG_LEFT
 TANDEM = TrendMeasure.TANDEM

@@ -15,7 +15,7 @@ from custom_components.retro_balance.engine.coach.activities import (
     new_activity_id,
 )
 from custom_components.retro_balance.engine.coach.programme import ActivityKind, Support
-from tests.engine.coach_builders import AMSTERDAM, MONDAY, activity, at, hold, walk
+from tests.engine.coach.builders import AMSTERDAM, MONDAY, activity, at, hold, walk
 
 
 @pytest.mark.parametrize("kind", list(ActivityKind))

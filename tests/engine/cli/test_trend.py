@@ -10,7 +10,7 @@ import pytest
 
 from custom_components.retro_balance.engine.cli import main as cli
 from custom_components.retro_balance.engine.cli import trend as command
-from tests.engine.trend_series import day
+from tests.engine.trends.series_builders import day
 
 REQUIRED = {"baseline", "current", "change", "declining"}
 
@@ -173,7 +173,7 @@ def test_python_dash_m_runs_it_without_a_traceback(tmp_path):
     path = _csv(tmp_path, ["date,test,value", "2025-01-01,tandem,30", "2025-01-02,tandem,x"])
     done = subprocess.run(
         [sys.executable, "-m", "custom_components.retro_balance.engine", "trend", path],
-        capture_output=True, text=True, check=False, cwd=Path(__file__).resolve().parents[2],
+        capture_output=True, text=True, check=False, cwd=Path(__file__).resolve().parents[3],
     )  # fmt: skip
     assert done.returncode == 1
     assert done.stdout == ""

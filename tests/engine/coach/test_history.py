@@ -17,7 +17,7 @@ from custom_components.retro_balance.engine.coach.history import (
 )
 from custom_components.retro_balance.engine.coach.programme import Phase
 from custom_components.retro_balance.engine.coach.reasons import ReasonCode
-from tests.engine.coach_builders import AMSTERDAM, MONDAY
+from tests.engine.coach.builders import AMSTERDAM, MONDAY
 
 START = PhaseChange(
     on=MONDAY, phase=Phase(1), action=PhaseAction.START, reasons=(ReasonCode.PROGRAMME_STARTED,)

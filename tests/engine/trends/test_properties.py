@@ -13,7 +13,7 @@ from custom_components.retro_balance.engine.trends.assess import measure_history
 from custom_components.retro_balance.engine.trends.detector import detect
 from custom_components.retro_balance.engine.trends.measure import HOLD_MEASURES, SPECS, TrendMeasure
 from custom_components.retro_balance.engine.trends.series import daily_series
-from tests.engine.trend_series import observations
+from tests.engine.trends.series_builders import observations
 
 FAST = settings(max_examples=40, deadline=None, database=None)
 

@@ -20,7 +20,7 @@ from custom_components.retro_balance.engine.coach.progression import (
 )
 from custom_components.retro_balance.engine.coach.reasons import ReasonCode
 from custom_components.retro_balance.engine.coach.state import CoachState
-from tests.engine.coach_builders import AMSTERDAM, MONDAY, full_week, hold, with_log
+from tests.engine.coach.builders import AMSTERDAM, MONDAY, full_week, hold, with_log
 
 WEEK = timedelta(days=DAYS_PER_WEEK)
 LOW = RiskLevel.LOW

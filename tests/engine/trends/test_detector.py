@@ -19,7 +19,7 @@ from custom_components.retro_balance.engine.trends.robust import (
     theil_sen_slope,
 )
 from custom_components.retro_balance.engine.trends.series import daily_series
-from tests.engine.trend_series import observations
+from tests.engine.trends.series_builders import observations
 
 SLS = TrendMeasure.SINGLE_LEG_LEFT
 TANDEM = TrendMeasure.TANDEM

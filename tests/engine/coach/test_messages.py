@@ -15,7 +15,7 @@ from custom_components.retro_balance.engine.coach.programme import (
     SafetyAdvice,
     plan_for,
 )
-from tests.engine.coach_builders import AMSTERDAM, MONDAY, hold
+from tests.engine.coach.builders import AMSTERDAM, MONDAY, hold
 
 
 def test_phase_one_message_carries_support_and_path_rules_and_no_mental_task() -> None:
