@@ -32,11 +32,29 @@ from .engine.clinical.fall_risk import RiskLevel
 from .engine.clinical.session import SessionRecord, best_result
 from .engine.detection.pad_state import PadState
 from .engine.detection.stance_result import StanceTest
+from .engine.trends.effect import EffectVerdict
+from .engine.trends.measure import TrendMeasure
 from .entity import PadEntity, PersonEntity
 from .snapshot import PadSnapshot, PersonSessions
+from .trend_texts import explain_effect, explain_trend
+from .trend_values import (
+    change_unit,
+    effect_details,
+    effect_reasons,
+    effect_state,
+    raised_by_trend,
+    slope_unit,
+    trend_change,
+    trend_details,
+    trend_risk_reasons,
+    trend_slope,
+    with_trend_reasons,
+)
 
 PARALLEL_UPDATES = 0
 UNIT_CM_PER_S = "cm/s"
+ATTR_EXPLANATION = "explanation"
+ATTR_TREND_EXPLANATION = "trend_explanation"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -55,6 +73,8 @@ class PersonSensorDescription(SensorEntityDescription):
     value_fn: Callable[[PersonSessions], StateType | datetime]
     attributes_fn: Callable[[PersonSessions], Mapping[str, Any] | None] = lambda _: None
     has_fn: Callable[[PersonSessions], bool] = lambda _: True
+    explain_fn: Callable[[HomeAssistant, PersonSessions], Mapping[str, Any]] | None = None
+    """Sentences in the user's language for reasons given as codes (not recorded)."""
 
 
 PAD_SENSORS: tuple[PadSensorDescription, ...] = (
@@ -187,6 +207,11 @@ def _percentile(record: SessionRecord) -> float | None:
     return round(record.assessment.percentile, 1)
 
 
+def _trend_explanation(hass: HomeAssistant, person: PersonSessions) -> Mapping[str, Any]:
+    reasons = trend_risk_reasons(_newest(_fall_risk), person)
+    return {ATTR_TREND_EXPLANATION: explain_trend(hass, reasons)} if reasons else {}
+
+
 PERSON_SENSORS: tuple[PersonSensorDescription, ...] = (
     *(
         PersonSensorDescription(
@@ -245,14 +270,50 @@ PERSON_SENSORS: tuple[PersonSensorDescription, ...] = (
         translation_key="fall_risk",
         device_class=SensorDeviceClass.ENUM,
         options=[level.value for level in RiskLevel if level is not RiskLevel.UNKNOWN],
-        value_fn=_newest(_fall_risk),
-        attributes_fn=_fall_risk_reasons,
+        value_fn=raised_by_trend(_newest(_fall_risk)),
+        attributes_fn=with_trend_reasons(_newest(_fall_risk), _fall_risk_reasons),
+        explain_fn=_trend_explanation,
     ),
     PersonSensorDescription(
         key="last_check",
         translation_key="last_check",
         device_class=SensorDeviceClass.TIMESTAMP,
         value_fn=_newest(lambda record: record.ended_at),
+    ),
+    *(
+        PersonSensorDescription(
+            key=f"{measure.value}_change",
+            translation_key=f"{measure.value}_change",
+            native_unit_of_measurement=change_unit(measure),
+            state_class=SensorStateClass.MEASUREMENT,
+            suggested_display_precision=0,
+            value_fn=trend_change(measure),
+            attributes_fn=trend_details(measure),
+        )
+        for measure in TrendMeasure
+    ),
+    *(
+        PersonSensorDescription(
+            key=f"{measure.value}_slope",
+            translation_key=f"{measure.value}_slope",
+            native_unit_of_measurement=slope_unit(measure),
+            state_class=SensorStateClass.MEASUREMENT,
+            suggested_display_precision=1,
+            value_fn=trend_slope(measure),
+            attributes_fn=trend_details(measure),
+        )
+        for measure in TrendMeasure
+    ),
+    PersonSensorDescription(
+        key="programme_effect",
+        translation_key="programme_effect",
+        device_class=SensorDeviceClass.ENUM,
+        options=[verdict.value for verdict in EffectVerdict],
+        value_fn=effect_state,
+        attributes_fn=effect_details,
+        explain_fn=lambda hass, person: {
+            ATTR_EXPLANATION: explain_effect(hass, effect_reasons(person))
+        },
     ),
 )
 
@@ -306,6 +367,8 @@ class PersonSensor(PersonEntity, SensorEntity):
     """One of a person's results, from the newest session that measured it."""
 
     entity_description: PersonSensorDescription
+    # Sentences derived from reasons that are recorded as codes, in the language of the moment.
+    _unrecorded_attributes = frozenset({ATTR_EXPLANATION, ATTR_TREND_EXPLANATION})
 
     @property
     def native_value(self) -> StateType | datetime:
@@ -314,8 +377,11 @@ class PersonSensor(PersonEntity, SensorEntity):
 
     @property
     def extra_state_attributes(self) -> Mapping[str, Any] | None:
-        """Details of the value (the fall-risk reasons)."""
-        return self.entity_description.attributes_fn(self.person)
+        """Details of the value (the fall-risk reasons), and their sentences."""
+        attributes = self.entity_description.attributes_fn(self.person)
+        if attributes is not None and (explain := self.entity_description.explain_fn):
+            return {**attributes, **explain(self.hass, self.person)}
+        return attributes
 
     def _shown(self) -> tuple[object, ...]:
         return (self.available, self.native_value, self.extra_state_attributes)

@@ -11,6 +11,9 @@ import yaml
 from custom_components.retro_balance import binary_sensor, button, event, select, sensor
 from custom_components.retro_balance.const import CONF_DAILY_TESTS, CONF_SEX
 from custom_components.retro_balance.engine.clinical.norms import Sex
+from custom_components.retro_balance.engine.trends.effect import EffectCode
+from custom_components.retro_balance.engine.trends.measure import TrendMeasure
+from custom_components.retro_balance.engine.trends.reasons import TrendCode
 from custom_components.retro_balance.settings import STANCE_TEST_KEYS, TEST_CHOICES
 
 PACKAGE = Path(__file__).parents[2] / "custom_components" / "retro_balance"
@@ -34,9 +37,9 @@ def test_every_entity_has_name_and_icon() -> None:
     strings = load("strings.json")["entity"]
     icons = load("icons.json")["entity"]
     tables = {
-        "binary_sensor": binary_sensor.BINARY_SENSORS,
+        "binary_sensor": (*binary_sensor.BINARY_SENSORS, *binary_sensor.PERSON_BINARY_SENSORS),
         "button": button.BUTTONS,
-        "event": (event.PERSON_EVENT, event.PAD_EVENT),
+        "event": (event.PERSON_EVENT, event.PAD_EVENT, event.TREND_EVENT),
         "select": select.SELECTS,
         "sensor": (*sensor.PAD_SENSORS, *sensor.PERSON_SENSORS),
     }
@@ -73,5 +76,25 @@ def test_every_selector_option_is_translated() -> None:
         ("test", TEST_CHOICES),
         (CONF_DAILY_TESTS, STANCE_TEST_KEYS),
         (CONF_SEX, tuple(sex.value for sex in Sex)),
+        ("trend_reason", tuple(code.value for code in TrendCode)),
+        ("effect_reason", tuple(code.value for code in EffectCode)),
+        ("trend_measure", tuple(measure.value for measure in TrendMeasure)),
     ):
         assert set(selectors[key]["options"]) == set(options), key
+
+
+def test_every_event_type_is_translated() -> None:
+    strings = load("strings.json")["entity"]["event"]
+    for description in (event.PERSON_EVENT, event.PAD_EVENT, event.TREND_EVENT):
+        key = description.translation_key
+        assert key is not None
+        states = strings[key]["state_attributes"]["event_type"]["state"]
+        assert set(states) == set(description.event_types or ()), key
+
+
+def test_reason_texts_use_only_their_placeholders() -> None:
+    """A text may name the measure and the figure, nothing else (trend_texts renders them)."""
+    selectors = load("strings.json")["selector"]
+    for selector in ("trend_reason", "effect_reason"):
+        for code, text in selectors[selector]["options"].items():
+            assert text.format(measure="M", figure="F"), (selector, code)
