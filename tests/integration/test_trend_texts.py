@@ -1,0 +1,107 @@
+"""Trend reasons as sentences: every code has a text, figures read as their code says."""
+
+from __future__ import annotations
+
+import pytest
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.translation import async_get_translations
+
+from custom_components.retro_balance.const import DOMAIN
+from custom_components.retro_balance.engine.clinical.norms import Sex
+from custom_components.retro_balance.engine.clinical.people import PersonProfile
+from custom_components.retro_balance.engine.trends.effect import EffectCode, EffectReason
+from custom_components.retro_balance.engine.trends.measure import TrendMeasure
+from custom_components.retro_balance.engine.trends.reasons import TrendCode, TrendReason
+from custom_components.retro_balance.engine.trends.sources import TrendSource
+from custom_components.retro_balance.snapshot import PersonSessions
+from custom_components.retro_balance.trend_texts import (
+    TREND_REASON,
+    explain_effect,
+    explain_trend,
+    option_key,
+    sentence,
+)
+from custom_components.retro_balance.trend_values import (
+    declining,
+    declining_details,
+    declining_reasons,
+    effect,
+    raised_by_trend,
+)
+
+SLS = TrendMeasure.SINGLE_LEG_LEFT
+SCORE = TrendMeasure.BALANCE_SCORE
+
+
+def reason(code: TrendCode, measure: TrendMeasure, figure: float | None) -> TrendReason:
+    return TrendReason(code=code, measure=measure, figure=figure, source=TrendSource.METHOD)
+
+
+@pytest.fixture
+async def translations(hass: HomeAssistant) -> None:
+    """Load the integration's translations as Home Assistant does for its entities."""
+    await async_get_translations(hass, "en", "selector", {DOMAIN})
+
+
+@pytest.mark.usefixtures("translations")
+@pytest.mark.parametrize(
+    ("given", "text"),
+    [
+        (
+            reason(TrendCode.CHANGE_BEYOND_ERROR, SLS, -62.4),
+            "Single-leg stance left: -62 % from the baseline, beyond measurement error.",
+        ),
+        (
+            reason(TrendCode.CHANGE_WITHIN_ERROR, SCORE, 3.25),
+            "Balance score: +3.2 points from the baseline, within measurement error.",
+        ),
+        (
+            reason(TrendCode.MEASUREMENT_ERROR, SLS, 40.8),
+            "Single-leg stance left: the day-to-day measurement error is 41 %.",
+        ),
+        (
+            reason(TrendCode.BASELINE_AT_CAP, SLS, 30.0),
+            "Single-leg stance left: the baseline is held to the cap (30.0 s), so it is only a "
+            "lower bound.",
+        ),
+        (
+            reason(TrendCode.NO_RECENT_SESSIONS, TrendMeasure.TANDEM, 22.0),
+            "Tandem stance: no session for 22 days; the last decision stands.",
+        ),
+    ],
+)
+async def test_figures_read_as_their_code_says(
+    hass: HomeAssistant, given: TrendReason, text: str
+) -> None:
+    assert explain_trend(hass, [given]) == [text]
+
+
+@pytest.mark.usefixtures("translations")
+async def test_every_code_has_a_sentence(hass: HomeAssistant) -> None:
+    trend = explain_trend(hass, [reason(code, SLS, 2.0) for code in TrendCode])
+    assert all(line.startswith("Single-leg stance left") for line in trend[:-3])
+    effects = [
+        EffectReason(code=code, measure=SCORE, figure=1.0, source=TrendSource.METHOD)
+        for code in EffectCode
+    ]
+    assert all(line.startswith("Balance score") for line in explain_effect(hass, effects))
+
+
+def test_a_missing_or_broken_text_still_says_code_measure_and_figure() -> None:
+    given = reason(TrendCode.CHANGE_BEYOND_ERROR, SLS, -20.0)
+    assert sentence({}, TREND_REASON, given) == "change_beyond_error (single_leg_left: -20 %)"
+    broken = {option_key(TREND_REASON, "change_beyond_error"): "{measure} {nonsense}"}
+    assert sentence(broken, TREND_REASON, given) == "change_beyond_error (single_leg_left: -20 %)"
+    no_figure = reason(TrendCode.NO_SESSIONS, SLS, None)
+    assert sentence({}, TREND_REASON, no_figure) == "no_sessions (single_leg_left: )"
+
+
+def test_without_a_trend_nothing_is_claimed() -> None:
+    profile = PersonProfile(person_id="p", name="P", birth_year=1950, sex=Sex.FEMALE)
+    person = PersonSessions(profile=profile, sessions=())
+    assert declining(person) is None
+    assert declining_reasons(person) == ()
+    assert declining_details(person) is None
+    assert effect(person) is None
+    assert raised_by_trend(lambda _: "low")(person) == "low"
+    assert raised_by_trend(lambda _: "not_judged")(person) == "not_judged"
