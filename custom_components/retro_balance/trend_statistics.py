@@ -1,4 +1,4 @@
-"""Trends into Home Assistant's long-term statistics: one row per person, measure and session day.
+"""Trends into Home Assistant's long-term statistics: one row per person, measure and day.
 
 Three external statistics (source `retro_balance`) per person and trend measure, with ids made
 from the pad id, the person's name and the measure, so that a dashboard can name them:
@@ -7,7 +7,8 @@ from the pad id, the person's name and the measure, so that a dashboard can name
     retro_balance:<pad>_<person>_<measure>_baseline   the baseline; min/max: its 95 % band
     retro_balance:<pad>_<person>_<measure>_level      the current level (recent median)
 
-(`engine.trends.daily`; each row at local noon of its day.) External statistics rather than the
+(`engine.trends.daily`: a row at local noon of each session day; the baseline and the level
+also on the days between sessions, which they hold.) External statistics rather than the
 sensors' own: a sensor's statistics are the hourly mean of its state, which holds the newest
 result for days on end and cannot be given a past it never had; these rows are the sessions
 themselves, with the band a sensor cannot carry, and they can be written for history that
@@ -41,6 +42,7 @@ from homeassistant.components.recorder.statistics import (
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.recorder import get_instance
+from homeassistant.helpers.start import async_at_started
 from homeassistant.util import dt as dt_util
 from homeassistant.util import slugify
 
@@ -148,12 +150,28 @@ class TrendStatistics:
 
     @callback
     def async_start(self) -> CALLBACK_TYPE | None:
-        """Sync every person now and after each change (None: no recorder, nothing to do)."""
+        """Sync every person once Home Assistant has started, and after each change.
+
+        Not before: the recorder commits nothing until then, and a start-up that waited for a
+        sync waiting for the recorder would never end. None: no recorder, nothing to do.
+        """
         if RECORDER not in self._hass.config.components:
             LOGGER.debug("No recorder: the trends are not written to long-term statistics")
             return None
-        self._changed()
-        return self._coordinator.async_add_listener(self._changed)
+        stops: list[CALLBACK_TYPE] = []
+
+        @callback
+        def started(hass: HomeAssistant) -> None:
+            self._changed()
+            stops.append(self._coordinator.async_add_listener(self._changed))
+
+        @callback
+        def stop() -> None:
+            for unsubscribe in stops:
+                unsubscribe()
+
+        stops.append(async_at_started(self._hass, started))
+        return stop
 
     @callback
     def _changed(self) -> None:

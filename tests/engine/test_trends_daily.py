@@ -14,11 +14,22 @@ SWAY = TrendMeasure.QUIET_SWAY_VELOCITY
 SCORE = TrendMeasure.BALANCE_SCORE
 
 
-def test_one_row_per_session_day_with_the_days_best() -> None:
+def test_one_row_per_day_with_the_days_best_on_session_days() -> None:
     obs = observations([10.0, 12.0, 9.0], days=[0, 0, 2])
     rows = daily_levels(measure_history(SLS, obs))
-    assert [row.day for row in rows] == [day(0), day(2)]
-    assert [row.value for row in rows] == [12.0, 9.0]
+    assert [row.day for row in rows] == [day(0), day(1), day(2)]
+    assert [row.value for row in rows] == [12.0, None, 9.0]
+
+
+def test_baseline_and_level_are_carried_between_sessions_for_up_to_20_days() -> None:
+    values = [10.0] * 10
+    offsets = [*range(9), 40]  # nine daily sessions, then 31 days without
+    rows = daily_levels(measure_history(SLS, observations(values, days=offsets)))
+    carried = [row for row in rows if row.value is None]
+    assert [row.day for row in carried] == [day(offset) for offset in range(9, 29)]
+    assert all(row.baseline == pytest.approx(10.0) for row in carried)
+    assert all(row.current == rows[8].current for row in carried)
+    assert rows[-1].day == day(40)
 
 
 def test_no_baseline_before_the_practice_and_baseline_sessions() -> None:
@@ -54,8 +65,8 @@ def test_the_score_band_stays_within_0_to_100() -> None:
 
 
 def test_a_capped_day_is_marked() -> None:
-    rows = daily_levels(measure_history(SLS, observations([30.0, 12.0], cap=30.0)))
-    assert [row.at_cap for row in rows] == [True, False]
+    rows = daily_levels(measure_history(SLS, observations([30.0, 12.0], days=[0, 2], cap=30.0)))
+    assert [row.at_cap for row in rows] == [True, False, False]
 
 
 def test_rows_are_causal_a_new_session_changes_no_earlier_row() -> None:

@@ -14,7 +14,8 @@ from homeassistant.components.recorder.statistics import (
     list_statistic_ids,
     statistics_during_period,
 )
-from homeassistant.core import HomeAssistant
+from homeassistant.const import EVENT_HOMEASSISTANT_STARTED
+from homeassistant.core import CoreState, HomeAssistant
 from homeassistant.helpers.recorder import get_instance
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -220,3 +221,23 @@ async def test_a_removed_pad_takes_its_statistics_with_it(
     assert await hass.config_entries.async_remove(mock_config_entry.entry_id)
     await hass.async_block_till_done()
     assert await rows(hass, *anna_ids()) == {}
+
+
+async def test_nothing_is_written_before_home_assistant_has_started(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    writes: MagicMock,
+) -> None:
+    """The recorder commits nothing during start-up: a sync then would hold the start-up up."""
+    freezer.move_to(NOW)
+    store(hass_storage, declining_history())
+    hass.set_state(CoreState.not_running)
+    await set_up(hass, mock_config_entry)
+    assert writes.call_count == 0
+    hass.set_state(CoreState.running)
+    hass.bus.async_fire(EVENT_HOMEASSISTANT_STARTED)
+    await hass.async_block_till_done()
+    assert await rows(hass, TANDEM)
+    assert writes.call_count > 0
