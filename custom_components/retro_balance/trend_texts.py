@@ -6,9 +6,10 @@ so the sentences are rendered here from the integration's translations: the text
 of `strings.json` (`translations/<language>.json`), with the placeholders `{measure}` (the
 measure's name, `selector.trend_measure.options.<measure>`) and `{figure}` (the reason's figure,
 formatted for its code: a change as signed % or points, an error as % or points, a level in its
-unit, else a count). Home Assistant keeps the integration's translations cached for the
-configured language (English fills gaps), so rendering needs no I/O. A code without a text still
-shows, as `code (measure: figure)`.
+unit, else a count). The codes that describe the method rather than the finding (`UNSAID`) stay
+codes. Home Assistant keeps the integration's translations cached for the configured language
+(English fills gaps), so rendering needs no I/O. A code without a text still shows, as
+`code (measure: figure)`.
 """
 
 from __future__ import annotations
@@ -64,11 +65,26 @@ def option_key(selector: str, option: str) -> str:
     return f"component.{DOMAIN}.{CATEGORY}.{selector}.options.{option}"
 
 
+UNSAID = frozenset(
+    {
+        TrendCode.MEASUREMENT_ERROR,
+        TrendCode.PRACTICE_SESSIONS_SET_ASIDE,
+        TrendCode.DECLINE_PERSISTED,
+    }
+)
+"""Codes that explain the method rather than the finding: kept as codes, not made sentences
+(the change says "beyond measurement error"; a declining state says it persisted)."""
+
+
 @callback
 def explain_trend(hass: HomeAssistant, reasons: Iterable[TrendReason]) -> list[str]:
-    """One sentence per trend reason, in Home Assistant's language."""
+    """One sentence per trend reason that states a finding, in Home Assistant's language."""
     translations = _translations(hass)
-    return [sentence(translations, TREND_REASON, reason) for reason in reasons]
+    return [
+        sentence(translations, TREND_REASON, reason)
+        for reason in reasons
+        if reason.code not in UNSAID
+    ]
 
 
 @callback

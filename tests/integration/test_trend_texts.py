@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.translation import async_get_translations
+from homeassistant.helpers.translation import (
+    async_get_cached_translations,
+    async_get_translations,
+)
 
 from custom_components.retro_balance.const import DOMAIN
 from custom_components.retro_balance.engine.clinical.norms import Sex
@@ -16,6 +19,7 @@ from custom_components.retro_balance.engine.trends.sources import TrendSource
 from custom_components.retro_balance.snapshot import PersonSessions
 from custom_components.retro_balance.trend_texts import (
     TREND_REASON,
+    UNSAID,
     explain_effect,
     explain_trend,
     option_key,
@@ -73,13 +77,18 @@ async def translations(hass: HomeAssistant) -> None:
 async def test_figures_read_as_their_code_says(
     hass: HomeAssistant, given: TrendReason, text: str
 ) -> None:
-    assert explain_trend(hass, [given]) == [text]
+    translations = async_get_cached_translations(hass, "en", "selector", DOMAIN)
+    assert sentence(translations, TREND_REASON, given) == text
 
 
 @pytest.mark.usefixtures("translations")
-async def test_every_code_has_a_sentence(hass: HomeAssistant) -> None:
-    trend = explain_trend(hass, [reason(code, SLS, 2.0) for code in TrendCode])
-    assert all(line.startswith("Single-leg stance left") for line in trend[:-3])
+async def test_every_code_has_a_sentence_and_the_method_stays_a_code(hass: HomeAssistant) -> None:
+    translations = async_get_cached_translations(hass, "en", "selector", DOMAIN)
+    for code in TrendCode:
+        text = sentence(translations, TREND_REASON, reason(code, SLS, 2.0))
+        assert text.startswith("Single-leg stance left"), code
+    said = explain_trend(hass, [reason(code, SLS, 2.0) for code in TrendCode])
+    assert len(said) == len(TrendCode) - len(UNSAID)
     effects = [
         EffectReason(code=code, measure=SCORE, figure=1.0, source=TrendSource.METHOD)
         for code in EffectCode
