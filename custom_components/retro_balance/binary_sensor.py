@@ -114,10 +114,8 @@ class PersonBinarySensor(PersonEntity, BinarySensorEntity):
     @property
     def extra_state_attributes(self) -> Mapping[str, Any] | None:
         """Details, and the reasons as sentences in the user's language."""
-        attributes = self.entity_description.attributes_fn(self.person)
-        if attributes is not None and (explain := self.entity_description.explain_fn):
-            return {**attributes, **explain(self.hass, self.person)}
-        return attributes
+        description = self.entity_description
+        return self._details(description.attributes_fn, description.explain_fn)
 
     def _shown(self) -> tuple[object, ...]:
         return (self.available, self.is_on, self.extra_state_attributes)

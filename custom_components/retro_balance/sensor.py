@@ -36,7 +36,7 @@ from .engine.trends.effect import EffectVerdict
 from .engine.trends.measure import TrendMeasure
 from .entity import PadEntity, PersonEntity
 from .snapshot import PadSnapshot, PersonSessions
-from .trend_texts import explain_effect, explain_trend
+from .trend_texts import explain_trend
 from .trend_values import (
     change_unit,
     effect_details,
@@ -312,7 +312,7 @@ PERSON_SENSORS: tuple[PersonSensorDescription, ...] = (
         value_fn=effect_state,
         attributes_fn=effect_details,
         explain_fn=lambda hass, person: {
-            ATTR_EXPLANATION: explain_effect(hass, effect_reasons(person))
+            ATTR_EXPLANATION: explain_trend(hass, effect_reasons(person))
         },
     ),
 )
@@ -378,10 +378,8 @@ class PersonSensor(PersonEntity, SensorEntity):
     @property
     def extra_state_attributes(self) -> Mapping[str, Any] | None:
         """Details of the value (the fall-risk reasons), and their sentences."""
-        attributes = self.entity_description.attributes_fn(self.person)
-        if attributes is not None and (explain := self.entity_description.explain_fn):
-            return {**attributes, **explain(self.hass, self.person)}
-        return attributes
+        description = self.entity_description
+        return self._details(description.attributes_fn, description.explain_fn)
 
     def _shown(self) -> tuple[object, ...]:
         return (self.available, self.native_value, self.extra_state_attributes)

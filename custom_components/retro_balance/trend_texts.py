@@ -2,8 +2,8 @@
 
 Home Assistant translates a state and an attribute holding one string, not a list of reasons,
 so the sentences are rendered here from the integration's translations: the text of a reason is
-`selector.trend_reason.options.<code>` (programme effect: `selector.effect_reason.options.<code>`)
-of `strings.json` (`translations/<language>.json`), with the placeholders `{measure}` (the
+`selector.trend_reason.options.<code>` of `strings.json` (`translations/<language>.json`), with
+the placeholders `{measure}` (the
 measure's name, `selector.trend_measure.options.<measure>`) and `{figure}` (the reason's figure,
 formatted for its code: a change as signed % or points, an error as % or points, a level in its
 unit, else a count). The codes that describe the method rather than the finding (`UNSAID`) stay
@@ -21,13 +21,11 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.translation import async_get_cached_translations
 
 from .const import DOMAIN
-from .engine.trends.effect import EffectCode, EffectReason
 from .engine.trends.measure import SPECS, Scale, TrendMeasure
 from .engine.trends.reasons import TrendCode, TrendReason
 
 CATEGORY = "selector"
 TREND_REASON = "trend_reason"
-EFFECT_REASON = "effect_reason"
 MEASURE = "trend_measure"
 UNIT = "trend_unit"
 POINTS = "points"
@@ -52,12 +50,12 @@ FIGURES: Mapping[str, Figure] = {
     TrendCode.BASELINE_AT_CAP: Figure.LEVEL,
     TrendCode.CURRENT_AT_CAP: Figure.LEVEL,
     TrendCode.TANDEM_BASELINE_UNDER_THRESHOLD: Figure.LEVEL,
-    EffectCode.IMPROVED_BEYOND_ERROR: Figure.CHANGE,
-    EffectCode.WORSENED_BEYOND_ERROR: Figure.CHANGE,
-    EffectCode.CHANGE_WITHIN_ERROR: Figure.CHANGE,
-    EffectCode.HELD_TO_CAP: Figure.LEVEL,
+    TrendCode.IMPROVED_BEYOND_ERROR: Figure.CHANGE,
+    TrendCode.WORSENED_BEYOND_ERROR: Figure.CHANGE,
+    TrendCode.EFFECT_WITHIN_ERROR: Figure.CHANGE,
+    TrendCode.HELD_TO_CAP: Figure.LEVEL,
 }
-"""Codes whose figure is not a count (trend and effect codes share their names' meaning)."""
+"""Codes whose figure is not a count."""
 
 
 def option_key(selector: str, option: str) -> str:
@@ -80,30 +78,17 @@ UNSAID = frozenset(
 def explain_trend(hass: HomeAssistant, reasons: Iterable[TrendReason]) -> list[str]:
     """One sentence per trend reason that states a finding, in Home Assistant's language."""
     translations = _translations(hass)
-    return [
-        sentence(translations, TREND_REASON, reason)
-        for reason in reasons
-        if reason.code not in UNSAID
-    ]
-
-
-@callback
-def explain_effect(hass: HomeAssistant, reasons: Iterable[EffectReason]) -> list[str]:
-    """One sentence per programme-effect reason, in Home Assistant's language."""
-    translations = _translations(hass)
-    return [sentence(translations, EFFECT_REASON, reason) for reason in reasons]
+    return [sentence(translations, reason) for reason in reasons if reason.code not in UNSAID]
 
 
 def _translations(hass: HomeAssistant) -> dict[str, str]:
     return async_get_cached_translations(hass, hass.config.language, CATEGORY, DOMAIN)
 
 
-def sentence(
-    translations: Mapping[str, str], selector: str, reason: TrendReason | EffectReason
-) -> str:
+def sentence(translations: Mapping[str, str], reason: TrendReason) -> str:
     """Render the reason's text with its measure and figure."""
     figure = figure_text(translations, reason)
-    template = translations.get(option_key(selector, reason.code))
+    template = translations.get(option_key(TREND_REASON, reason.code))
     if template:
         measure = translations.get(option_key(MEASURE, reason.measure), reason.measure.value)
         try:
@@ -113,7 +98,7 @@ def sentence(
     return f"{reason.code.value} ({reason.measure.value}: {figure})"
 
 
-def figure_text(translations: Mapping[str, str], reason: TrendReason | EffectReason) -> str:
+def figure_text(translations: Mapping[str, str], reason: TrendReason) -> str:
     """Format the figure as a reason's text shows it (empty when there is none)."""
     figure, measure = reason.figure, TrendMeasure(reason.measure)
     if figure is None:

@@ -19,7 +19,7 @@ from homeassistant.util import dt as dt_util
 
 from .engine.clinical.fall_risk import RiskLevel
 from .engine.trends.detector import TrendStatus
-from .engine.trends.effect import EffectReason, ProgrammeEffect, programme_effect
+from .engine.trends.effect import ProgrammeEffect, programme_effect
 from .engine.trends.inputs import trend_inputs
 from .engine.trends.measure import SPECS, Scale, TrendMeasure
 from .engine.trends.reasons import TrendReason
@@ -199,7 +199,7 @@ def effect_state(person: PersonSessions) -> str | None:
     return None if found is None else found.verdict.value
 
 
-def effect_reasons(person: PersonSessions) -> tuple[EffectReason, ...]:
+def effect_reasons(person: PersonSessions) -> tuple[TrendReason, ...]:
     """Return the reasons behind the verdict."""
     found = effect(person)
     return () if found is None else found.reasons

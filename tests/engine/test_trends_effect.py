@@ -8,14 +8,15 @@ import pytest
 
 from custom_components.retro_balance.engine.trends.detector import DEFAULT_SETTINGS
 from custom_components.retro_balance.engine.trends.effect import (
+    EFFECT_CODES,
     EFFECT_Z,
     WINDOW_DAYS,
-    EffectCode,
     EffectVerdict,
     measure_effect,
     programme_effect,
 )
 from custom_components.retro_balance.engine.trends.measure import TrendMeasure
+from custom_components.retro_balance.engine.trends.reasons import TrendCode
 from custom_components.retro_balance.engine.trends.series import daily_series
 from tests.engine.trend_series import day, observations
 
@@ -38,7 +39,7 @@ def effect_of(
     return measure_effect(series, day(START), day(as_of))
 
 
-def codes(effect) -> list[EffectCode]:
+def codes(effect) -> list[TrendCode]:
     return [reason.code for reason in effect.reasons]
 
 
@@ -50,14 +51,14 @@ def test_holds_twice_as_long_since_the_start_are_an_improvement() -> None:
     assert effect.before == pytest.approx(8.0, rel=0.25)
     assert effect.since == pytest.approx(16.0, rel=0.25)
     assert effect.change_pct == pytest.approx(100.0, abs=40.0)
-    assert codes(effect) == [EffectCode.IMPROVED_BEYOND_ERROR]
+    assert codes(effect) == [TrendCode.IMPROVED_BEYOND_ERROR]
 
 
 def test_the_same_level_is_no_clear_change() -> None:
     effect = effect_of(SLS, noisy(10.0, 120, 3))
     assert effect.verdict is EffectVerdict.NO_CLEAR_CHANGE
     assert abs(effect.z or 0.0) < EFFECT_Z
-    assert codes(effect) == [EffectCode.CHANGE_WITHIN_ERROR]
+    assert codes(effect) == [TrendCode.EFFECT_WITHIN_ERROR]
 
 
 def test_more_sway_is_worse() -> None:
@@ -88,11 +89,11 @@ def test_practice_sessions_are_not_counted_as_before() -> None:
 def test_too_few_sessions_on_either_side() -> None:
     before_only = effect_of(SLS, [10.0] * 62, as_of=61)
     assert before_only.verdict is EffectVerdict.TOO_FEW_SESSIONS
-    assert codes(before_only) == [EffectCode.TOO_FEW_SESSIONS_SINCE]
+    assert codes(before_only) == [TrendCode.TOO_FEW_SESSIONS_SINCE]
     assert before_only.since_sessions == 2
     series = daily_series(SLS, observations([10.0] * 20, days=range(55, 75)))
     late_start = measure_effect(series, day(58), day(74))
-    assert codes(late_start) == [EffectCode.TOO_FEW_SESSIONS_BEFORE]
+    assert codes(late_start) == [TrendCode.TOO_FEW_SESSIONS_BEFORE]
     assert late_start.before is None
     assert late_start.change is None
 
@@ -107,13 +108,13 @@ def test_held_to_the_cap_on_both_sides_tells_nothing() -> None:
     effect = effect_of(SLS, [30.0] * 120, cap=30.0)
     assert effect.verdict is EffectVerdict.NO_CLEAR_CHANGE
     assert effect.z == 0.0
-    assert codes(effect) == [EffectCode.HELD_TO_CAP, EffectCode.CHANGE_WITHIN_ERROR]
+    assert codes(effect) == [TrendCode.HELD_TO_CAP, TrendCode.EFFECT_WITHIN_ERROR]
 
 
 def test_reaching_the_cap_since_is_an_improvement_of_at_least_that_much() -> None:
     effect = effect_of(SLS, noisy(8.0, START, 6) + [30.0] * 60, cap=30.0)
     assert effect.verdict is EffectVerdict.IMPROVED
-    assert codes(effect)[0] is EffectCode.HELD_TO_CAP
+    assert codes(effect)[0] is TrendCode.HELD_TO_CAP
 
 
 def test_the_verdict_over_all_measures() -> None:
@@ -141,6 +142,7 @@ def test_as_dict_is_json_and_complete() -> None:
     assert data["measures"]["balance_score"]["change"] == 10.0
     assert data["measures"]["balance_score"]["unit"] == "points"
     assert {reason["code"] for reason in data["reasons"]} >= {"improved_beyond_error"}
+    assert {reason.code for reason in found.reasons} <= EFFECT_CODES
     assert found.days_since_start == (day(119) - day(START)).days
     with pytest.raises(KeyError):
         found.measure("nonsense")  # type: ignore[arg-type]

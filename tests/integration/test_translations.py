@@ -11,7 +11,6 @@ import yaml
 from custom_components.retro_balance import binary_sensor, button, event, select, sensor
 from custom_components.retro_balance.const import CONF_DAILY_TESTS, CONF_SEX
 from custom_components.retro_balance.engine.clinical.norms import Sex
-from custom_components.retro_balance.engine.trends.effect import EffectCode
 from custom_components.retro_balance.engine.trends.measure import TrendMeasure
 from custom_components.retro_balance.engine.trends.reasons import TrendCode
 from custom_components.retro_balance.settings import STANCE_TEST_KEYS, TEST_CHOICES
@@ -77,7 +76,6 @@ def test_every_selector_option_is_translated() -> None:
         (CONF_DAILY_TESTS, STANCE_TEST_KEYS),
         (CONF_SEX, tuple(sex.value for sex in Sex)),
         ("trend_reason", tuple(code.value for code in TrendCode)),
-        ("effect_reason", tuple(code.value for code in EffectCode)),
         ("trend_measure", tuple(measure.value for measure in TrendMeasure)),
     ):
         assert set(selectors[key]["options"]) == set(options), key
@@ -95,6 +93,5 @@ def test_every_event_type_is_translated() -> None:
 def test_reason_texts_use_only_their_placeholders() -> None:
     """A text may name the measure and the figure, nothing else (trend_texts renders them)."""
     selectors = load("strings.json")["selector"]
-    for selector in ("trend_reason", "effect_reason"):
-        for code, text in selectors[selector]["options"].items():
-            assert text.format(measure="M", figure="F"), (selector, code)
+    for code, text in selectors["trend_reason"]["options"].items():
+        assert text.format(measure="M", figure="F"), code

@@ -12,7 +12,6 @@ from homeassistant.helpers.translation import (
 from custom_components.retro_balance.const import DOMAIN
 from custom_components.retro_balance.engine.clinical.norms import Sex
 from custom_components.retro_balance.engine.clinical.people import PersonProfile
-from custom_components.retro_balance.engine.trends.effect import EffectCode, EffectReason
 from custom_components.retro_balance.engine.trends.measure import TrendMeasure
 from custom_components.retro_balance.engine.trends.reasons import TrendCode, TrendReason
 from custom_components.retro_balance.engine.trends.sources import TrendSource
@@ -20,7 +19,6 @@ from custom_components.retro_balance.snapshot import PersonSessions
 from custom_components.retro_balance.trend_texts import (
     TREND_REASON,
     UNSAID,
-    explain_effect,
     explain_trend,
     option_key,
     sentence,
@@ -78,31 +76,26 @@ async def test_figures_read_as_their_code_says(
     hass: HomeAssistant, given: TrendReason, text: str
 ) -> None:
     translations = async_get_cached_translations(hass, "en", "selector", DOMAIN)
-    assert sentence(translations, TREND_REASON, given) == text
+    assert sentence(translations, given) == text
 
 
 @pytest.mark.usefixtures("translations")
 async def test_every_code_has_a_sentence_and_the_method_stays_a_code(hass: HomeAssistant) -> None:
     translations = async_get_cached_translations(hass, "en", "selector", DOMAIN)
     for code in TrendCode:
-        text = sentence(translations, TREND_REASON, reason(code, SLS, 2.0))
+        text = sentence(translations, reason(code, SLS, 2.0))
         assert text.startswith("Single-leg stance left"), code
     said = explain_trend(hass, [reason(code, SLS, 2.0) for code in TrendCode])
     assert len(said) == len(TrendCode) - len(UNSAID)
-    effects = [
-        EffectReason(code=code, measure=SCORE, figure=1.0, source=TrendSource.METHOD)
-        for code in EffectCode
-    ]
-    assert all(line.startswith("Balance score") for line in explain_effect(hass, effects))
 
 
 def test_a_missing_or_broken_text_still_says_code_measure_and_figure() -> None:
     given = reason(TrendCode.CHANGE_BEYOND_ERROR, SLS, -20.0)
-    assert sentence({}, TREND_REASON, given) == "change_beyond_error (single_leg_left: -20 %)"
+    assert sentence({}, given) == "change_beyond_error (single_leg_left: -20 %)"
     broken = {option_key(TREND_REASON, "change_beyond_error"): "{measure} {nonsense}"}
-    assert sentence(broken, TREND_REASON, given) == "change_beyond_error (single_leg_left: -20 %)"
+    assert sentence(broken, given) == "change_beyond_error (single_leg_left: -20 %)"
     no_figure = reason(TrendCode.NO_SESSIONS, SLS, None)
-    assert sentence({}, TREND_REASON, no_figure) == "no_sessions (single_leg_left: )"
+    assert sentence({}, no_figure) == "no_sessions (single_leg_left: )"
 
 
 def test_without_a_trend_nothing_is_claimed() -> None:

@@ -32,6 +32,7 @@ import numpy as np
 
 from .detector import DEFAULT_SETTINGS, DetectorSettings
 from .measure import SPECS, TrendMeasure
+from .reasons import TrendCode, TrendReason
 from .results import DECIMALS, PERCENT_DECIMALS
 from .robust import censored_median, running_difference_sd
 from .series import DailySeries, Observation, daily_series
@@ -54,40 +55,17 @@ class EffectVerdict(StrEnum):
     TOO_FEW_SESSIONS = "too_few_sessions"
 
 
-class EffectCode(StrEnum):
-    """Why: a stable code per step; its figure is described on each member."""
-
-    TOO_FEW_SESSIONS_BEFORE = "too_few_sessions_before"
-    """Too few sessions in the weeks before the start (figure: how many there were)."""
-    TOO_FEW_SESSIONS_SINCE = "too_few_sessions_since"
-    """Too few sessions since the start (figure: how many there were)."""
-    IMPROVED_BEYOND_ERROR = "improved_beyond_error"
-    """Better since the start, beyond measurement error (figure: change, % or points)."""
-    WORSENED_BEYOND_ERROR = "worsened_beyond_error"
-    """Worse since the start, beyond measurement error (figure: change, % or points)."""
-    CHANGE_WITHIN_ERROR = "change_within_error"
-    """A change measurement error explains (figure: change, % or points)."""
-    HELD_TO_CAP = "held_to_cap"
-    """A side's level is held to the cap, so the change is a bound (figure: the cap)."""
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class EffectReason:
-    """One step of the verdict: a code, the measure and a figure."""
-
-    code: EffectCode
-    measure: TrendMeasure
-    figure: float | None
-    source: TrendSource
-
-    def as_dict(self) -> dict[str, Any]:
-        """Return a JSON-friendly mapping."""
-        return {
-            "code": self.code.value,
-            "measure": self.measure.value,
-            "figure": _round(self.figure, DECIMALS),
-            "source": self.source.value,
-        }
+EFFECT_CODES = frozenset(
+    {
+        TrendCode.TOO_FEW_SESSIONS_BEFORE,
+        TrendCode.TOO_FEW_SESSIONS_SINCE,
+        TrendCode.IMPROVED_BEYOND_ERROR,
+        TrendCode.WORSENED_BEYOND_ERROR,
+        TrendCode.EFFECT_WITHIN_ERROR,
+        TrendCode.HELD_TO_CAP,
+    }
+)
+"""The reason codes of the programme effect (``reasons.py``: the figure of each)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -106,7 +84,7 @@ class MeasureEffect:
     change_pct: float | None
     z: float | None
     """The change in standard errors, positive when better."""
-    reasons: tuple[EffectReason, ...]
+    reasons: tuple[TrendReason, ...]
 
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-friendly mapping (values rounded)."""
@@ -138,7 +116,7 @@ class ProgrammeEffect:
         return (self.as_of - self.start).days
 
     @property
-    def reasons(self) -> tuple[EffectReason, ...]:
+    def reasons(self) -> tuple[TrendReason, ...]:
         """Every measure's reasons, in :class:`TrendMeasure` order."""
         return tuple(reason for effect in self.measures for reason in effect.reasons)
 
@@ -200,15 +178,15 @@ def measure_effect(
     since = counted & (days >= first_since) & (days <= as_of.toordinal())
     n_before, n_since = int(before.sum()), int(since.sum())
 
-    def reason(code: EffectCode, figure: float | None) -> EffectReason:
+    def reason(code: TrendCode, figure: float | None) -> TrendReason:
         method = TrendSource.METHOD
-        return EffectReason(code=code, measure=spec.measure, figure=figure, source=method)
+        return TrendReason(code=code, measure=spec.measure, figure=figure, source=method)
 
     shortfalls = []
     if n_before < s.baseline_min_sessions:
-        shortfalls.append(reason(EffectCode.TOO_FEW_SESSIONS_BEFORE, float(n_before)))
+        shortfalls.append(reason(TrendCode.TOO_FEW_SESSIONS_BEFORE, float(n_before)))
     if n_since < s.baseline_min_sessions:
-        shortfalls.append(reason(EffectCode.TOO_FEW_SESSIONS_SINCE, float(n_since)))
+        shortfalls.append(reason(TrendCode.TOO_FEW_SESSIONS_SINCE, float(n_since)))
     if shortfalls:
         return MeasureEffect(
             measure=spec.measure, unit=spec.unit, verdict=EffectVerdict.TOO_FEW_SESSIONS,
@@ -233,17 +211,17 @@ def measure_effect(
     before_units, since_units = spec.from_scale(level_before), spec.from_scale(level_since)
     change = since_units - before_units
     reasons = [
-        reason(EffectCode.HELD_TO_CAP, spec.from_scale(level))
+        reason(TrendCode.HELD_TO_CAP, spec.from_scale(level))
         for level, capped in ((level_before, before_at_cap), (level_since, since_at_cap))
         if capped
     ][:1]
     shown = spec.reported_change(change, before_units)
     if z >= EFFECT_Z:
-        verdict, code = EffectVerdict.IMPROVED, EffectCode.IMPROVED_BEYOND_ERROR
+        verdict, code = EffectVerdict.IMPROVED, TrendCode.IMPROVED_BEYOND_ERROR
     elif z <= -EFFECT_Z:
-        verdict, code = EffectVerdict.WORSENED, EffectCode.WORSENED_BEYOND_ERROR
+        verdict, code = EffectVerdict.WORSENED, TrendCode.WORSENED_BEYOND_ERROR
     else:
-        verdict, code = EffectVerdict.NO_CLEAR_CHANGE, EffectCode.CHANGE_WITHIN_ERROR
+        verdict, code = EffectVerdict.NO_CLEAR_CHANGE, TrendCode.EFFECT_WITHIN_ERROR
     reasons.append(reason(code, shown))
     return MeasureEffect(
         measure=spec.measure,
