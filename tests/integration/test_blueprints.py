@@ -34,6 +34,7 @@ from .trend_history import (
     import_sessions,
     on_day,
     set_up,
+    start,
     store,
 )
 
@@ -80,11 +81,9 @@ async def test_a_confirmed_decline_notifies_once_with_its_reasons(
     hass_storage: dict[str, Any],
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    freezer.move_to(NOW)
     records = declining_history()
     confirmed_on, _ = first_event(records, TrendEventKind.DECLINE_DETECTED)
-    store(hass_storage, before_day(records, confirmed_on))
-    await set_up(hass, mock_config_entry)
+    await start(hass, mock_config_entry, hass_storage, freezer, before_day(records, confirmed_on))
     calls: list[ServiceCall] = async_mock_service(hass, "test", "notify")
     await automation(hass, DECLINE, trend_event="event.anna_balance_trend", notify=NOTIFY)
 
@@ -110,9 +109,7 @@ async def test_recovery_is_told_unless_not_wanted(
     hass_storage: dict[str, Any],
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    freezer.move_to(NOW)
-    store(hass_storage, declining_history())
-    await set_up(hass, mock_config_entry)
+    await start(hass, mock_config_entry, hass_storage, freezer, declining_history())
     calls: list[ServiceCall] = async_mock_service(hass, "test", "notify")
     quiet: list[ServiceCall] = async_mock_service(hass, "test", "quiet")
     await automation(
@@ -143,11 +140,9 @@ async def test_the_default_action_shows_a_notification(
     hass_storage: dict[str, Any],
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    freezer.move_to(NOW)
     records = declining_history()
     confirmed_on, _ = first_event(records, TrendEventKind.DECLINE_DETECTED)
-    store(hass_storage, before_day(records, confirmed_on))
-    await set_up(hass, mock_config_entry)
+    await start(hass, mock_config_entry, hass_storage, freezer, before_day(records, confirmed_on))
     shown: list[ServiceCall] = async_mock_service(hass, "persistent_notification", "create")
     await automation(hass, DECLINE, trend_event="event.anna_balance_trend", tell_recovery=False)
     await import_sessions(hass, on_day(records, confirmed_on))

@@ -23,7 +23,7 @@ from custom_components.retro_balance.engine.trends.measure import TrendMeasure
 from custom_components.retro_balance.trend_texts import UNSAID
 
 from .helpers import ANNA_ID
-from .trend_history import NOW, YESTERDAY, declining_history, set_up, stable_history, store
+from .trend_history import NOW, YESTERDAY, declining_history, set_up, stable_history, start, store
 
 pytestmark = pytest.mark.usefixtures("mqtt_mock")
 
@@ -46,10 +46,8 @@ async def test_a_slow_decline_shows_on_every_trend_entity(
     hass_storage: dict[str, Any],
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    freezer.move_to(NOW)
     records = declining_history()
-    store(hass_storage, records)
-    await set_up(hass, mock_config_entry)
+    await start(hass, mock_config_entry, hass_storage, freezer, records)
     expected = engine_trend(records, YESTERDAY + timedelta(days=1))
     assert expected.declining  # the demo's declining course is flagged by its end
 
@@ -95,10 +93,8 @@ async def test_a_confirmed_decline_raises_the_fall_risk_one_level_with_its_reaso
     hass_storage: dict[str, Any],
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    freezer.move_to(NOW)
     records = declining_history()
-    store(hass_storage, records)
-    await set_up(hass, mock_config_entry)
+    await start(hass, mock_config_entry, hass_storage, freezer, records)
     risk = hass.states.get(FALL_RISK)
     from_results = risk.attributes["level_from_results"]
     order = ["low", "moderate", "high"]
@@ -122,9 +118,7 @@ async def test_a_stable_person_is_not_declining_and_keeps_the_level_of_the_resul
     hass_storage: dict[str, Any],
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    freezer.move_to(NOW)
-    store(hass_storage, stable_history())
-    await set_up(hass, mock_config_entry)
+    await start(hass, mock_config_entry, hass_storage, freezer, stable_history())
     declining = hass.states.get(DECLINING)
     assert declining.state == "off"
     assert declining.attributes["reasons"] == []
@@ -142,10 +136,8 @@ async def test_weeks_without_a_check_drop_the_current_level_but_keep_the_decisio
     hass_storage: dict[str, Any],
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    freezer.move_to(NOW)
     records = declining_history()
-    store(hass_storage, records)
-    await set_up(hass, mock_config_entry)
+    await start(hass, mock_config_entry, hass_storage, freezer, records)
     assert hass.states.get(SLS_CHANGE).state != STATE_UNKNOWN
     last = records[-1].started_at.astimezone(dt_util.get_default_time_zone()).date()
 
@@ -175,9 +167,7 @@ async def test_the_trend_is_computed_once_per_change_not_per_update(
     hass_storage: dict[str, Any],
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    freezer.move_to(NOW)
-    store(hass_storage, declining_history())
-    await set_up(hass, mock_config_entry)
+    await start(hass, mock_config_entry, hass_storage, freezer, declining_history())
     coordinator = mock_config_entry.runtime_data.coordinator
     before = coordinator.data.people[ANNA_ID]
     with patch("custom_components.retro_balance.person_trend.assess_person") as assess:
@@ -194,24 +184,22 @@ async def test_the_programme_effect_waits_for_a_start_date(
     hass_storage: dict[str, Any],
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    freezer.move_to(NOW)
-    store(hass_storage, declining_history())
-    await set_up(hass, mock_config_entry)
+    await start(hass, mock_config_entry, hass_storage, freezer, declining_history())
     effect = hass.states.get(EFFECT)
     assert effect.state == STATE_UNKNOWN
     assert "explanation" not in effect.attributes
 
     # The coach sets the start (here by hand): the weeks since it are worse than before.
-    start = YESTERDAY - timedelta(days=27)
+    began = YESTERDAY - timedelta(days=27)
     coordinator = mock_config_entry.runtime_data.coordinator
     people = dict(coordinator.data.people)
-    people[ANNA_ID] = replace(people[ANNA_ID], programme_start=start)
+    people[ANNA_ID] = replace(people[ANNA_ID], programme_start=began)
     coordinator.async_set_updated_data(replace(coordinator.data, people=MappingProxyType(people)))
     await hass.async_block_till_done()
 
     effect = hass.states.get(EFFECT)
     assert effect.state == "worsened"
-    assert effect.attributes["start"] == start.isoformat()
+    assert effect.attributes["start"] == began.isoformat()
     assert effect.attributes["days_since_start"] == 28
     sls = effect.attributes["measures"]["single_leg_left"]
     assert sls["since"] < sls["before"]

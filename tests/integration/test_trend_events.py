@@ -20,7 +20,6 @@ from custom_components.retro_balance.engine.trends.results import TrendEventKind
 from custom_components.retro_balance.trend_texts import UNSAID
 
 from .trend_history import (
-    NOW,
     YESTERDAY,
     before_day,
     check_on,
@@ -29,8 +28,7 @@ from .trend_history import (
     first_event,
     import_sessions,
     on_day,
-    set_up,
-    store,
+    start,
 )
 
 pytestmark = pytest.mark.usefixtures("mqtt_mock")
@@ -61,11 +59,9 @@ async def test_a_decline_fires_once_dated_at_the_session_that_confirmed_it(
     hass_storage: dict[str, Any],
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    freezer.move_to(NOW)
     records = declining_history()
     confirmed_on, measures = first_event(records, TrendEventKind.DECLINE_DETECTED)
-    store(hass_storage, before_day(records, confirmed_on))
-    await set_up(hass, mock_config_entry)
+    await start(hass, mock_config_entry, hass_storage, freezer, before_day(records, confirmed_on))
     assert hass.states.get("binary_sensor.anna_balance_declining").state == "off"
     events = async_capture_events(hass, EVENT_STATE_CHANGED)
 
@@ -90,11 +86,9 @@ async def test_no_event_again_on_reload_or_restart(
     hass_storage: dict[str, Any],
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    freezer.move_to(NOW)
     records = declining_history()
     confirmed_on, _ = first_event(records, TrendEventKind.DECLINE_DETECTED)
-    store(hass_storage, before_day(records, confirmed_on))
-    await set_up(hass, mock_config_entry)
+    await start(hass, mock_config_entry, hass_storage, freezer, before_day(records, confirmed_on))
     await import_sessions(hass, on_day(records, confirmed_on))
     last = hass.states.get(TREND_EVENT)
     assert last.attributes["event_type"] == "decline_detected"
@@ -123,10 +117,8 @@ async def test_a_session_that_changes_nothing_fires_nothing(
     hass_storage: dict[str, Any],
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    freezer.move_to(NOW)
     records = declining_history()
-    store(hass_storage, records)
-    await set_up(hass, mock_config_entry)
+    await start(hass, mock_config_entry, hass_storage, freezer, records)
     events = async_capture_events(hass, EVENT_STATE_CHANGED)
     # One more declined day: still declining, nothing switched.
     await import_sessions(hass, [check_on(YESTERDAY + timedelta(days=1), factor=0.3)])
@@ -139,10 +131,8 @@ async def test_recovery_fires_recovered_dated_at_its_session(
     hass_storage: dict[str, Any],
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    freezer.move_to(NOW)
     records = declining_history()
-    store(hass_storage, records)
-    await set_up(hass, mock_config_entry)
+    await start(hass, mock_config_entry, hass_storage, freezer, records)
     declining = set(
         hass.states.get("binary_sensor.anna_balance_declining").attributes["declining_measures"]
     )

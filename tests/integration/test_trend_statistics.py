@@ -41,6 +41,7 @@ from .trend_history import (
     declining_history,
     import_sessions,
     set_up,
+    start,
     store,
 )
 
@@ -140,9 +141,7 @@ async def test_statistics_are_named_with_their_unit(
     hass_storage: dict[str, Any],
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    freezer.move_to(NOW)
-    store(hass_storage, declining_history())
-    await set_up(hass, mock_config_entry)
+    await start(hass, mock_config_entry, hass_storage, freezer, declining_history())
     await async_wait_recording_done(hass)
     listed = await get_instance(hass).async_add_executor_job(
         list_statistic_ids, hass, {TANDEM, f"{TANDEM}_baseline"}
@@ -161,9 +160,7 @@ async def test_a_new_session_adds_its_rows_only(
     freezer: FrozenDateTimeFactory,
     writes: MagicMock,
 ) -> None:
-    freezer.move_to(NOW)
-    store(hass_storage, declining_history())
-    await set_up(hass, mock_config_entry)
+    await start(hass, mock_config_entry, hass_storage, freezer, declining_history())
     before = await rows(hass, *anna_ids())
     writes.reset_mock()
 
@@ -184,10 +181,8 @@ async def test_a_deleted_session_takes_its_rows_with_it(
     hass_storage: dict[str, Any],
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    freezer.move_to(NOW)
     records = declining_history()
-    store(hass_storage, records)
-    await set_up(hass, mock_config_entry)
+    await start(hass, mock_config_entry, hass_storage, freezer, records)
     gone = records[20]
     await hass.services.async_call(
         DOMAIN,
@@ -214,9 +209,7 @@ async def test_a_removed_pad_takes_its_statistics_with_it(
     hass_storage: dict[str, Any],
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    freezer.move_to(NOW)
-    store(hass_storage, declining_history())
-    await set_up(hass, mock_config_entry)
+    await start(hass, mock_config_entry, hass_storage, freezer, declining_history())
     assert await rows(hass, TANDEM)
     assert await hass.config_entries.async_remove(mock_config_entry.entry_id)
     await hass.async_block_till_done()
