@@ -37,6 +37,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: RetroBalanceConfigEntry)
     from .sessions import PadSessions
     from .settings import people
     from .storage import SessionHistory
+    from .trend_statistics import TrendStatistics
 
     if not await mqtt.async_wait_for_mqtt_client(hass):
         raise ConfigEntryNotReady(translation_domain=DOMAIN, translation_key="mqtt_unavailable")
@@ -56,6 +57,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: RetroBalanceConfigEntry)
     )
     await coordinator.async_start()
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    if (stop_statistics := TrendStatistics(hass, entry, coordinator).async_start()) is not None:
+        entry.async_on_unload(stop_statistics)
     entry.async_on_unload(entry.add_update_listener(_async_reload_on_change))
     return True
 
@@ -78,9 +81,11 @@ async def async_unload_entry(hass: HomeAssistant, entry: RetroBalanceConfigEntry
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: RetroBalanceConfigEntry) -> None:
-    """Delete the stored sessions of a deleted pad (they are health data)."""
+    """Delete the stored sessions and trend statistics of a deleted pad (they are health data)."""
     from .storage import SessionHistory
+    from .trend_statistics import async_clear_pad_statistics
 
     history = SessionHistory(hass, entry.entry_id)
     await history.async_load()
     await history.async_remove()
+    async_clear_pad_statistics(hass, entry)

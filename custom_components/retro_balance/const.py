@@ -36,11 +36,13 @@ SERVICE_CANCEL_TEST: Final = "cancel_test"
 SERVICE_ASSIGN_SESSION: Final = "assign_session"
 SERVICE_DELETE_SESSION: Final = "delete_session"
 SERVICE_EXPORT_HISTORY: Final = "export_history"
+SERVICE_IMPORT_HISTORY: Final = "import_history"
 ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
 ATTR_TEST: Final = "test"
 ATTR_PERSON: Final = "person"
 ATTR_SESSION_ID: Final = "session_id"
 ATTR_INCLUDE_RAW_COP: Final = "include_raw_cop"
+ATTR_SESSIONS: Final = "sessions"
 
 # The event entity's event type.
 EVENT_TEST_COMPLETED: Final = "test_completed"

@@ -12,6 +12,7 @@ call the `async_*` methods below, never anything else.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
@@ -22,7 +23,9 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.debounce import Debouncer
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
+from homeassistant.helpers.event import async_track_time_change
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+from homeassistant.util import dt as dt_util
 
 from .const import CONF_PAD_ID, CONF_PREFIX, DAILY_CHECK, DOMAIN, LIVE_UPDATE_INTERVAL_S, LOGGER
 from .engine.clinical.session import SessionKind
@@ -32,6 +35,7 @@ from .engine.signal.cop import WII_BALANCE_BOARD, PadGeometry
 from .engine.wire.messages import ButtonPress, Cue, Frame, PadInfo, ProtocolError
 from .issues import PadIssues
 from .pad_mqtt import PadMqtt
+from .person_trend import PersonTrends
 from .runs import FinishedRun, PadRuns
 from .sessions import PadSessions, SessionChange, session_signal
 from .settings import daily_check_plan, single_test_plan
@@ -57,6 +61,7 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
         self._info: PadInfo | None = None
         self._next_test = DAILY_CHECK
         self._selected_person_id: str | None = None
+        self._trends = PersonTrends(self.pad_id)
         self._live_updates = Debouncer(
             hass,
             LOGGER,
@@ -77,6 +82,10 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
             )
         )
         entry.async_on_unload(await self.mqtt.async_subscribe(self))
+        # Trends are as of today: a new day moves them on (a long gap drops the current level).
+        entry.async_on_unload(
+            async_track_time_change(self.hass, self._new_day, hour=0, minute=0, second=0)
+        )
         # Until the retained status arrives the pad counts as offline.
         self._issues.pad_offline()
 
@@ -252,6 +261,10 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
         self.async_set_updated_data(self._snapshot(self._people(self.data.people)))
 
     @callback
+    def _new_day(self, now: datetime) -> None:
+        self.async_set_updated_data(self._snapshot(self._people(self.data.people)))
+
+    @callback
     def _publish_now(self) -> None:
         self.async_set_updated_data(self._snapshot(self.data.people))
 
@@ -287,15 +300,21 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
         )
 
     def _people(self, previous: Mapping[str, PersonSessions]) -> Mapping[str, PersonSessions]:
-        """Each person's sessions; a person whose sessions did not change keeps their old part."""
+        """Build each person's part: sessions and trend (kept when unchanged since today's)."""
         people: dict[str, PersonSessions] = {}
+        today = dt_util.now().date()
         for person_id, profile in self.sessions.people.items():
             sessions = self.sessions.for_person(person_id)
             old = previous.get(person_id)
             if old is not None and _same_records(old.sessions, sessions):
-                people[person_id] = old
-            else:
-                people[person_id] = PersonSessions(profile=profile, sessions=sessions)
+                sessions = old.sessions  # the same tuple: its readers can tell by identity
+                if old.trend is not None and old.trend.as_of == today:
+                    people[person_id] = old
+                    continue
+            trend = self._trends.trend(
+                profile.name, sessions, as_of=today, zone=dt_util.get_default_time_zone()
+            )
+            people[person_id] = PersonSessions(profile=profile, sessions=sessions, trend=trend)
         return MappingProxyType(people)
 
 

@@ -1,7 +1,10 @@
-"""Event entities: a person's `test_completed`, and the pad's `session_unassigned`.
+"""Event entities: a person's `test_completed` and trend switches, the pad's `session_unassigned`.
 
-Both follow the sessions' dispatcher signal (`sessions.session_signal`), which is sent once a
-change is in storage.
+`test_completed` and `session_unassigned` follow the sessions' dispatcher signal
+(`sessions.session_signal`), sent once a change is in storage. `decline_detected` and `recovered`
+follow the person's trend in the coordinator's snapshot: they fire when a measure's declining
+flag switches between two trends the entity has seen, dated at the session that switched it —
+never for the trend found at start-up, so a restart or reload repeats nothing.
 """
 
 from __future__ import annotations
@@ -13,14 +16,23 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import EVENT_SESSION_UNASSIGNED, EVENT_TEST_COMPLETED, SUBENTRY_PERSON
 from .data import RetroBalanceConfigEntry
+from .engine.trends.results import PersonTrend, TrendEventKind
 from .entity import PadEntity, PersonEntity, RetroBalanceEntity
 from .sessions import ChangeKind, SessionChange, session_signal
+from .trend_texts import explain_trend
+from .trend_values import trend_switches
 
 PARALLEL_UPDATES = 0
 
 PERSON_EVENT = EventEntityDescription(
     key="test_completed", translation_key="test_completed", event_types=[EVENT_TEST_COMPLETED]
 )
+TREND_EVENT = EventEntityDescription(
+    key="balance_trend",
+    translation_key="balance_trend",
+    event_types=[kind.value for kind in TrendEventKind],
+)
+ATTR_EXPLANATION = "explanation"
 PAD_EVENT = EventEntityDescription(
     key="unassigned_session",
     translation_key="unassigned_session",
@@ -39,7 +51,10 @@ async def async_setup_entry(
     for subentry in entry.subentries.values():
         if subentry.subentry_type == SUBENTRY_PERSON:
             async_add_entities(
-                [PersonTestEvent(coordinator, subentry, PERSON_EVENT)],
+                [
+                    PersonTestEvent(coordinator, subentry, PERSON_EVENT),
+                    PersonTrendEvent(coordinator, subentry, TREND_EVENT),
+                ],
                 config_subentry_id=subentry.subentry_id,
             )
 
@@ -68,7 +83,8 @@ class PersonTestEvent(_FollowsSessions, PersonEntity):
 
     @callback
     def _session_changed(self, change: SessionChange) -> None:
-        if change.kind is ChangeKind.DELETED or change.record.person_id != self.person_id:
+        quiet = (ChangeKind.DELETED, ChangeKind.IMPORTED)  # an import is history, not news
+        if change.kind in quiet or change.record.person_id != self.person_id:
             return
         self._trigger_event(EVENT_TEST_COMPLETED, change.record.as_dict())
         self.async_write_ha_state()
@@ -93,3 +109,27 @@ class PadSessionEvent(_FollowsSessions, PadEntity):
             },
         )
         self.async_write_ha_state()
+
+
+class PersonTrendEvent(PersonEntity, EventEntity):
+    """Fires `decline_detected` / `recovered` when a measure's declining flag switches."""
+
+    _unrecorded_attributes = frozenset({ATTR_EXPLANATION})
+    _seen_trend: PersonTrend | None = None
+
+    async def async_added_to_hass(self) -> None:
+        """Take the trend found at start-up as known: it is nothing new."""
+        await super().async_added_to_hass()
+        self._seen_trend = self.person.trend
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        trend = self.person.trend
+        if trend is not None and trend is not self._seen_trend:
+            seen, self._seen_trend = self._seen_trend, trend
+            for switch in () if seen is None else trend_switches(seen, trend):
+                data = switch.as_dict()
+                data[ATTR_EXPLANATION] = explain_trend(self.hass, switch.reasons)
+                self._trigger_event(switch.kind.value, data)
+                self.async_write_ha_state()
+        super()._handle_coordinator_update()

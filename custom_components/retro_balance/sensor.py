@@ -31,6 +31,8 @@ from .data import RetroBalanceConfigEntry
 from .engine.clinical.fall_risk import RiskReason
 from .engine.detection.pad_state import PadState
 from .engine.detection.stance_result import StanceTest
+from .engine.trends.effect import EffectVerdict
+from .engine.trends.measure import TrendMeasure
 from .entity import PadEntity, PersonEntity
 from .person_results import (
     FALL_RISK_STATES,
@@ -49,11 +51,26 @@ from .person_results import (
 )
 from .reason_texts import explain
 from .snapshot import PadSnapshot, PersonSessions
+from .trend_texts import explain_trend
+from .trend_values import (
+    change_unit,
+    effect_details,
+    effect_reasons,
+    effect_state,
+    raised_by_trend,
+    slope_unit,
+    trend_change,
+    trend_details,
+    trend_risk_reasons,
+    trend_slope,
+    with_trend_reasons,
+)
 
 PARALLEL_UPDATES = 0
 UNIT_CM_PER_S = "cm/s"
 ATTR_REASONS = "reasons"
 ATTR_EXPLANATION = "explanation"
+ATTR_TREND_EXPLANATION = "trend_explanation"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -74,6 +91,8 @@ class PersonSensorDescription(SensorEntityDescription):
     reasons_fn: Callable[[PersonSessions], Sequence[RiskReason] | None] | None = None
     """The reasons behind the value: attributes `reasons` (codes) and `explanation` (sentences)."""
     has_fn: Callable[[PersonSessions], bool] = lambda _: True
+    explain_fn: Callable[[HomeAssistant, PersonSessions], Mapping[str, Any]] | None = None
+    """Sentences in the user's language for reasons given as codes (not recorded)."""
 
 
 PAD_SENSORS: tuple[PadSensorDescription, ...] = (
@@ -139,6 +158,11 @@ PAD_SENSORS: tuple[PadSensorDescription, ...] = (
         requires_online=False,
     ),
 )
+
+
+def _trend_explanation(hass: HomeAssistant, person: PersonSessions) -> Mapping[str, Any]:
+    reasons = trend_risk_reasons(fall_risk_state, person)
+    return {ATTR_TREND_EXPLANATION: explain_trend(hass, reasons)} if reasons else {}
 
 
 PERSON_SENSORS: tuple[PersonSensorDescription, ...] = (
@@ -211,14 +235,51 @@ PERSON_SENSORS: tuple[PersonSensorDescription, ...] = (
         translation_key="fall_risk",
         device_class=SensorDeviceClass.ENUM,
         options=list(FALL_RISK_STATES.values()),
-        value_fn=fall_risk_state,
+        value_fn=raised_by_trend(fall_risk_state),
         reasons_fn=fall_risk_reasons,
+        attributes_fn=with_trend_reasons(fall_risk_state, lambda _: None),
+        explain_fn=_trend_explanation,
     ),
     PersonSensorDescription(
         key="last_check",
         translation_key="last_check",
         device_class=SensorDeviceClass.TIMESTAMP,
         value_fn=newest(lambda record: record.ended_at),
+    ),
+    *(
+        PersonSensorDescription(
+            key=f"{measure.value}_change",
+            translation_key=f"{measure.value}_change",
+            native_unit_of_measurement=change_unit(measure),
+            state_class=SensorStateClass.MEASUREMENT,
+            suggested_display_precision=0,
+            value_fn=trend_change(measure),
+            attributes_fn=trend_details(measure),
+        )
+        for measure in TrendMeasure
+    ),
+    *(
+        PersonSensorDescription(
+            key=f"{measure.value}_slope",
+            translation_key=f"{measure.value}_slope",
+            native_unit_of_measurement=slope_unit(measure),
+            state_class=SensorStateClass.MEASUREMENT,
+            suggested_display_precision=1,
+            value_fn=trend_slope(measure),
+            attributes_fn=trend_details(measure),
+        )
+        for measure in TrendMeasure
+    ),
+    PersonSensorDescription(
+        key="programme_effect",
+        translation_key="programme_effect",
+        device_class=SensorDeviceClass.ENUM,
+        options=[verdict.value for verdict in EffectVerdict],
+        value_fn=effect_state,
+        attributes_fn=effect_details,
+        explain_fn=lambda hass, person: {
+            ATTR_EXPLANATION: explain_trend(hass, effect_reasons(person))
+        },
     ),
 )
 
@@ -272,8 +333,8 @@ class PersonSensor(PersonEntity, SensorEntity):
     """One of a person's results, from the newest session that measured it."""
 
     entity_description: PersonSensorDescription
-    # Sentences derived from the reasons (which are recorded), in the language of the moment.
-    _unrecorded_attributes = frozenset({ATTR_EXPLANATION})
+    # Sentences derived from reasons that are recorded as codes, in the language of the moment.
+    _unrecorded_attributes = frozenset({ATTR_EXPLANATION, ATTR_TREND_EXPLANATION})
 
     @property
     def native_value(self) -> StateType | datetime:
@@ -284,7 +345,7 @@ class PersonSensor(PersonEntity, SensorEntity):
     def extra_state_attributes(self) -> Mapping[str, Any] | None:
         """Details of the value; its reasons as codes and as sentences in the user's language."""
         description = self.entity_description
-        attributes = dict(description.attributes_fn(self.person) or {})
+        attributes = dict(self._details(description.attributes_fn, description.explain_fn) or {})
         if description.reasons_fn is not None:
             reasons = description.reasons_fn(self.person)
             if reasons is not None:

@@ -2,19 +2,22 @@
 
 The snapshot has a live part (`LivePad`, rebuilt at most once a second while frames stream, and at
 once when the pad's state changes) and a part per person (`PersonSessions`, rebuilt only when a
-session is stored, assigned or deleted). A new snapshot reuses the parts that did not change, so
-an entity can tell by identity that its part is the same.
+session is stored, assigned, imported or deleted, and when a new day begins, which moves the
+trends on). A new snapshot reuses the parts that did not change, so an entity can tell by
+identity that its part is the same.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 
 from .engine.clinical.people import PersonProfile
 from .engine.clinical.session import SessionRecord
 from .engine.detection.pad_state import CalibrationIssue, PadState
 from .engine.detection.stance_result import StanceTest
+from .engine.trends.results import PersonTrend
 from .engine.wire.messages import PadInfo
 from .engine.wire.sequencing import FrameVerdict, SequenceCounters
 
@@ -76,6 +79,12 @@ class PersonSessions:
 
     profile: PersonProfile
     sessions: tuple[SessionRecord, ...]
+    trend: PersonTrend | None = None
+    """Every measure's trend as of the day it was computed (`person_trend.py`); None when it
+    could not be computed."""
+    programme_start: date | None = None
+    """The day the person started the retro-walking programme (set by the coach); None: not
+    started."""
 
     def newest(self, value_fn: Callable[[SessionRecord], object]) -> SessionRecord | None:
         """Return the newest session for which `value_fn` gives a value (not None)."""

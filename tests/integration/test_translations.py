@@ -12,6 +12,8 @@ from custom_components.retro_balance import binary_sensor, button, event, select
 from custom_components.retro_balance.const import CONF_DAILY_TESTS, CONF_SEX
 from custom_components.retro_balance.engine.clinical.norms import Sex
 from custom_components.retro_balance.engine.clinical.outcomes import Outcome
+from custom_components.retro_balance.engine.trends.measure import TrendMeasure
+from custom_components.retro_balance.engine.trends.reasons import TrendCode
 from custom_components.retro_balance.person_results import ATTR_OUTCOME
 from custom_components.retro_balance.settings import STANCE_TEST_KEYS, TEST_CHOICES
 
@@ -36,9 +38,9 @@ def test_every_entity_has_name_and_icon() -> None:
     strings = load("strings.json")["entity"]
     icons = load("icons.json")["entity"]
     tables = {
-        "binary_sensor": binary_sensor.BINARY_SENSORS,
+        "binary_sensor": (*binary_sensor.BINARY_SENSORS, *binary_sensor.PERSON_BINARY_SENSORS),
         "button": button.BUTTONS,
-        "event": (event.PERSON_EVENT, event.PAD_EVENT),
+        "event": (event.PERSON_EVENT, event.PAD_EVENT, event.TREND_EVENT),
         "select": select.SELECTS,
         "sensor": (*sensor.PAD_SENSORS, *sensor.PERSON_SENSORS),
     }
@@ -75,6 +77,8 @@ def test_every_selector_option_is_translated() -> None:
         ("test", TEST_CHOICES),
         (CONF_DAILY_TESTS, STANCE_TEST_KEYS),
         (CONF_SEX, tuple(sex.value for sex in Sex)),
+        ("trend_reason", tuple(code.value for code in TrendCode)),
+        ("trend_measure", tuple(measure.value for measure in TrendMeasure)),
     ):
         assert set(selectors[key]["options"]) == set(options), key
 
@@ -87,3 +91,19 @@ def test_every_hold_outcome_is_translated() -> None:
             attribute = sensors[description.key]["state_attributes"][ATTR_OUTCOME]
             assert attribute["name"]
             assert set(attribute["state"]) == {outcome.value for outcome in Outcome}
+
+
+def test_every_event_type_is_translated() -> None:
+    strings = load("strings.json")["entity"]["event"]
+    for description in (event.PERSON_EVENT, event.PAD_EVENT, event.TREND_EVENT):
+        key = description.translation_key
+        assert key is not None
+        states = strings[key]["state_attributes"]["event_type"]["state"]
+        assert set(states) == set(description.event_types or ()), key
+
+
+def test_reason_texts_use_only_their_placeholders() -> None:
+    """A text may name the measure and the figure, nothing else (trend_texts renders them)."""
+    selectors = load("strings.json")["selector"]
+    for code, text in selectors["trend_reason"]["options"].items():
+        assert text.format(measure="M", figure="F"), code
