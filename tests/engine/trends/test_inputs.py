@@ -94,6 +94,33 @@ def test_aborted_trials_are_not_results() -> None:
     assert TrendMeasure.TANDEM not in session_values(replace(record, results=results))
 
 
+def test_a_position_not_taken_is_a_zero_second_hold_and_nobody_on_the_pad_is_nothing() -> None:
+    record = check()
+
+    def timed_out(mass_kg: float) -> SessionRecord:
+        results = tuple(
+            replace(
+                r,
+                hold_time_s=0.0,
+                end_reason=EndReason.TIMED_OUT,
+                quality=frozenset({QualityFlag.ABORTED}),
+                sway=None,
+                body_mass_kg=mass_kg,
+            )
+            if r.test is StanceTest.SINGLE_LEG_LEFT
+            else r
+            for r in record.results
+        )
+        return replace(record, results=results)
+
+    # Standing on the pad, never lifting the foot: a 0-s hold like the assessment's.
+    assert session_values(timed_out(62.0))[TrendMeasure.SINGLE_LEG_LEFT] == (0.0, 30.0)
+    (left,) = trend_inputs([timed_out(62.0)], UTC).observations[TrendMeasure.SINGLE_LEG_LEFT]
+    assert (left.value, left.cap) == (0.0, 30.0)
+    # Nobody came: not measured.
+    assert TrendMeasure.SINGLE_LEG_LEFT not in session_values(timed_out(0.0))
+
+
 def test_a_bad_stored_value_is_skipped_and_named_the_rest_kept() -> None:
     good = check()
     bad_results = tuple(

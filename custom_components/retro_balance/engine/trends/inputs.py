@@ -3,7 +3,9 @@
 Per session (``docs/trends.md``, "What the integration feeds"):
 
 - single-leg stance left and right, tandem stance: the best completed trial (the longest hold,
-  ``clinical.session.best_result``) with the cap in force; a hold ended by the cap is censored;
+  ``clinical.session.best_result``) with the cap in force; a hold ended by the cap is censored; a
+  test where the person could not take the position (``StanceResult.position_not_taken``) is a
+  0-s hold, as in the assessment (``clinical/outcomes.py``), never a missing day;
 - quiet-stance sway speed: the mean COP speed of quiet stance with eyes closed — the daily
   check's condition — only when the stance was kept to the cap, so that every value covers the
   same duration;
@@ -62,6 +64,8 @@ def session_values(record: SessionRecord) -> dict[TrendMeasure, tuple[float, flo
     for measure, test in HOLD_TESTS.items():
         if (result := best_result(record, test)) is not None:
             values[measure] = _hold(result)
+        elif not_taken := [r for r in record.results if r.test is test and r.position_not_taken]:
+            values[measure] = 0.0, not_taken[0].cap_s
     quiet = best_result(record, SWAY_TEST)
     if quiet is not None and quiet.end_reason is EndReason.CAP and quiet.sway is not None:
         values[TrendMeasure.QUIET_SWAY_VELOCITY] = (quiet.sway.mean_velocity_cm_s, None)
