@@ -241,7 +241,7 @@ _decoder = json.JSONDecoder(parse_constant=_reject_constant)
 def _check_size(payload: bytes | str) -> None:
     size = len(payload)
     if isinstance(payload, str) and size * 4 > MAX_MESSAGE_BYTES:
-        size = len(payload.encode("utf-8"))
+        size = len(payload.encode("utf-8", "surrogatepass"))  # a lone surrogate counts 3 bytes
     if size > MAX_MESSAGE_BYTES:
         raise ProtocolError(
             "oversized", f"payload of {size} bytes exceeds the {MAX_MESSAGE_BYTES}-byte limit"
@@ -266,6 +266,8 @@ def _load_object(payload: bytes | str) -> dict[str, Any]:
         data = _decoder.decode(text)
     except json.JSONDecodeError as err:
         raise ProtocolError("not_json", f"payload is not JSON: {err}") from None
+    except ValueError as err:  # an integer of more than 4300 digits (sys.int_info)
+        raise ProtocolError("out_of_range", f"payload holds a number too long: {err}") from None
     if type(data) is not dict:
         raise ProtocolError(
             "not_object", f"payload must be a JSON object, got {type(data).__name__}"
@@ -456,7 +458,7 @@ def parse_button(payload: bytes | str) -> ButtonPress:
     data = _load_object(payload)
     _check_version(data)
     press = _require(data, "press")
-    if press not in PRESSES:
+    if type(press) is not str or press not in PRESSES:
         raise ProtocolError(
             "bad_field", f"'press' must be 'short' or 'long', got {press!r}", field="press"
         )
@@ -472,7 +474,7 @@ def parse_command(payload: bytes | str) -> Command:
         return Command(cmd="tare")
     if name == "cue":
         cue = _require(data, "cue")
-        if cue not in CUES:
+        if type(cue) is not str or cue not in CUES:
             raise ProtocolError(
                 "bad_field", f"'cue' must be one of {sorted(CUES)}, got {cue!r}", field="cue"
             )
