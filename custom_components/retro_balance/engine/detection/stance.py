@@ -26,6 +26,7 @@ from ..arrays import FloatArray
 from ..signal.cop import WII_BALANCE_BOARD, PadGeometry, as_corner_rows, centre_of_pressure
 from ..signal.filtering import lowpass_zero_phase
 from ..signal.measures import MIN_SAMPLES, SwayMeasures, sway_measures
+from ..wire.protocol import MAX_ABS_LOAD_KG
 from .stance_config import DetectorConfig
 from .stance_result import (
     ABORTING_REASONS,
@@ -810,6 +811,8 @@ def _corner_rows(cells_kg: npt.ArrayLike) -> FloatArray:
     loads = as_corner_rows(cells_kg, "cells_kg", single_row=False)
     if np.isinf(loads).any():
         raise ValueError("cells_kg contains infinite values; use NaN for a missed reading")
+    if (np.abs(loads) > MAX_ABS_LOAD_KG).any():  # 1e308 kg would overflow the body mass
+        raise ValueError(f"cells_kg holds a load beyond the protocol's ±{MAX_ABS_LOAD_KG:g} kg")
     return loads
 
 
