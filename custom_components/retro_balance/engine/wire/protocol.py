@@ -266,6 +266,8 @@ def _load_object(payload: bytes | str) -> dict[str, Any]:
         data = _decoder.decode(text)
     except json.JSONDecodeError as err:
         raise ProtocolError("not_json", f"payload is not JSON: {err}") from None
+    except ProtocolError:  # NaN or Infinity, from _reject_constant
+        raise
     except ValueError as err:  # an integer of more than 4300 digits (sys.int_info)
         raise ProtocolError("out_of_range", f"payload holds a number too long: {err}") from None
     if type(data) is not dict:
