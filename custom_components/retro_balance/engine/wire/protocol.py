@@ -464,7 +464,7 @@ def parse_button(payload: bytes | str) -> ButtonPress:
         raise ProtocolError(
             "bad_field", f"'press' must be 'short' or 'long', got {press!r}", field="press"
         )
-    return ButtonPress(press=press)
+    return ButtonPress(press=cast(Press, press))
 
 
 def parse_command(payload: bytes | str) -> Command:
@@ -480,7 +480,7 @@ def parse_command(payload: bytes | str) -> Command:
             raise ProtocolError(
                 "bad_field", f"'cue' must be one of {sorted(CUES)}, got {cue!r}", field="cue"
             )
-        return Command(cmd="cue", cue=cue)
+        return Command(cmd="cue", cue=cast(Cue, cue))
     raise ProtocolError("unknown_command", f"unknown command {name!r}", field="cmd")
 
 
