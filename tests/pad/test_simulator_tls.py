@@ -89,31 +89,57 @@ def _pem(certificate: x509.Certificate) -> bytes:
     return certificate.public_bytes(serialization.Encoding.PEM)
 
 
-@pytest.fixture
-def tls_broker(socket_enabled: None, tmp_path: Path) -> Iterator[TlsBroker]:
-    passwd_tool = shutil.which("mosquitto_passwd")
-    if passwd_tool is None:
-        pytest.skip("mosquitto_passwd is not installed (scripts/ensure-services installs it)")
+@dataclass(frozen=True)
+class TlsFiles:
+    ca_file: Path
+    other_ca_file: Path
+    cert_file: Path
+    key_file: Path
+
+
+def tls_files(directory: Path) -> TlsFiles:
+    """A throwaway CA, a server certificate it signed for loopback, and an unrelated CA."""
     ca_key, other_key, server_key = (ec.generate_private_key(ec.SECP256R1()) for _ in range(3))
     ca = _certificate("retro_balance test CA", ca_key)
     server = _certificate("mqtt.test", server_key, issuer=("retro_balance test CA", ca_key))
-    ca_file = _write(tmp_path / "ca.crt", _pem(ca))
-    other_ca_file = _write(tmp_path / "other-ca.crt", _pem(_certificate("someone else", other_key)))
-    cert_file = _write(tmp_path / "server.crt", _pem(server))
-    key_file = _write(tmp_path / "server.key", _pem_key(server_key))
-    passwords = tmp_path / "passwd"
-    subprocess.run([passwd_tool, "-b", "-c", str(passwords), USER, PASSWORD], check=True)
-    broker, port = start_broker(
-        tmp_path,
-        anonymous=False,
-        settings=(
-            f"cafile {ca_file}\ncertfile {cert_file}\nkeyfile {key_file}\n"
-            f"password_file {passwords}\n"
-            # mosquitto started as root drops to the user 'mosquitto', who cannot read tmp_path.
-            f"user {getpass.getuser()}\n"
+    return TlsFiles(
+        ca_file=_write(directory / "ca.crt", _pem(ca)),
+        other_ca_file=_write(
+            directory / "other-ca.crt", _pem(_certificate("someone else", other_key))
         ),
+        cert_file=_write(directory / "server.crt", _pem(server)),
+        key_file=_write(directory / "server.key", _pem_key(server_key)),
     )
-    yield TlsBroker(port, ca_file, other_ca_file)
+
+
+def password_file(directory: Path, users: dict[str, str]) -> Path:
+    """A mosquitto password file for `users` (name: password), made by mosquitto_passwd."""
+    passwd_tool = shutil.which("mosquitto_passwd")
+    if passwd_tool is None:
+        pytest.skip("mosquitto_passwd is not installed (scripts/ensure-services installs it)")
+    path = directory / "passwd"
+    path.touch()
+    for user, password in users.items():
+        subprocess.run([passwd_tool, "-b", str(path), user, password], check=True)
+    return path
+
+
+def tls_settings(files: TlsFiles, passwords: Path) -> str:
+    """Listener lines for TLS with password logins."""
+    return (
+        f"cafile {files.ca_file}\ncertfile {files.cert_file}\nkeyfile {files.key_file}\n"
+        f"password_file {passwords}\n"
+        # mosquitto started as root drops to the user 'mosquitto', who cannot read tmp_path.
+        f"user {getpass.getuser()}\n"
+    )
+
+
+@pytest.fixture
+def tls_broker(socket_enabled: None, tmp_path: Path) -> Iterator[TlsBroker]:
+    files = tls_files(tmp_path)
+    passwords = password_file(tmp_path, {USER: PASSWORD})
+    broker, port = start_broker(tmp_path, anonymous=False, settings=tls_settings(files, passwords))
+    yield TlsBroker(port, files.ca_file, files.other_ca_file)
     broker.terminate()
     broker.wait(timeout=10)
 
