@@ -15,7 +15,8 @@ Run from the repository root: ``.venv/bin/python benchmarks/fuzz.py`` (about 10 
 4. Soak: one pipeline fed long adversarial streams (a frozen pad clock, frames at the densest the
    protocol allows, the largest frames back to back, a reboot storm, a duplicate flood) while
    checks run back to back; the most memory the engine holds in the second half of a stream
-   must not exceed the first half's by more than 1 MB (a leak keeps climbing).
+   must not exceed the first half's by more than 1 MB (a leak keeps climbing). Then the worst
+   case of a bounded test: a 60-s hold at the densest stream.
 
 Per target it prints the examples and inputs tried, the inputs accepted, the rejections by reason
 (``ProtocolError.reason``, the sequencer's verdicts, the runner's ``ValueError`` by field) and the
@@ -40,6 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks import fuzz_targets as ft  # noqa: E402
+from custom_components.retro_balance.pad_link import MAX_RAW_SAMPLES  # noqa: E402
 
 ENGINE_FILES = str(ROOT / "custom_components" / "*")
 EXAMPLES = {
@@ -107,6 +109,25 @@ def soak(frames: int, stats: ft.Stats) -> list[tuple[str, int, int]]:
     return figures
 
 
+def worst_case_hold() -> tuple[float, str, float]:
+    """Most engine-held memory during a 60-s hold at the densest legal stream, and the raw trace
+    the pad link keeps for export at its cap (`MAX_RAW_SAMPLES`) in single-sample
+    frames; MB, and whether the test ended at its cap."""
+    frames, stream = ft.worst_case_hold()
+    model = ft.soak_model(cap_s=60.0)
+    held = 0
+    for index, payload in enumerate(stream()):
+        model.on_frame(payload)
+        if index % 2000 == 0:
+            held = max(held, engine_held_bytes())
+    ended = "cap" if model.seen["end:cap"] else "not at the cap"
+    before = tracemalloc.get_traced_memory()[0]
+    chunks = ft.raw_trace_chunks(MAX_RAW_SAMPLES)
+    raw_mb = (tracemalloc.get_traced_memory()[0] - before) / 1e6
+    del chunks
+    return held / 1e6, ended, raw_mb
+
+
 # --- report ---------------------------------------------------------------------------------
 
 
@@ -169,6 +190,12 @@ def main(argv: list[str] | None = None) -> int:
             )
             if second - first > GROWTH_LIMIT_BYTES:
                 unbounded.append(name)
+        held_mb, ended, raw_mb = worst_case_hold()
+        print(
+            f"{'':<10} a 60-s hold at 1000 single-sample frames a second (ended: {ended}): "
+            f"engine holds at most {held_mb:.1f} MB; the pad link's raw trace at its cap of "
+            f"{MAX_RAW_SAMPLES} samples in such frames: {raw_mb:.1f} MB"
+        )
 
     current, peak = tracemalloc.get_traced_memory()
     print(

@@ -925,9 +925,21 @@ def pipeline_target(*, long_lived: bool = False) -> Target:
 # --- soak streams: long adversarial frame sequences for one pipeline ------------------------
 
 
-def soak_model() -> PadLinkModel:
-    """A pipeline running 10 s quiet-stance checks (the soak starts a new one when one ends)."""
-    return PadLinkModel(CheckPlan(tests=(StanceTest.QUIET_EYES_OPEN,), cap_s=10.0))
+def worst_case_hold(cap_s: float = 60.0) -> tuple[int, Callable[[], Iterator[bytes]]]:
+    """The densest stream the protocol allows (one sample per frame at 1000 Hz) through a
+    quiet-stance test held to `cap_s`: (frames, stream), for the model of `soak_model(cap_s)`."""
+    frames = round((cap_s + 2.0) * 1000)
+    return frames, soak_streams(frames)["densest"]
+
+
+def soak_model(cap_s: float = 10.0) -> PadLinkModel:
+    """A pipeline running quiet-stance checks (the soak starts a new one when one ends)."""
+    return PadLinkModel(CheckPlan(tests=(StanceTest.QUIET_EYES_OPEN,), cap_s=cap_s))
+
+
+def raw_trace_chunks(samples: int) -> list[FloatArray]:
+    """What `PadLink` keeps of a test for export (`MAX_RAW_SAMPLES`) if every frame had 1 sample."""
+    return [np.zeros((1, 4)) for _ in range(samples)]
 
 
 def _person(rng: np.random.Generator, n: int) -> FloatArray:
