@@ -17,6 +17,8 @@ Run from the repository root: ``.venv/bin/python benchmarks/fuzz.py`` (about 10 
    checks run back to back; the most memory the engine holds in the second half of a stream
    must not exceed the first half's by more than 1 MB (a leak keeps climbing). Then the worst
    case of a bounded test: a 60-s hold at the densest stream.
+5. What the dearest frame payloads cost to parse or refuse in the event loop, against a
+   10-sample frame in the same run (timeit, with tracemalloc off).
 
 Per target it prints the examples and inputs tried, the inputs accepted, the rejections by reason
 (``ProtocolError.reason``, the sequencer's verdicts, the runner's ``ValueError`` by field) and the
@@ -31,9 +33,11 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+import timeit
 import tracemalloc
 from collections import Counter
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -128,6 +132,15 @@ def worst_case_hold() -> tuple[float, str, float]:
     return held / 1e6, ended, raw_mb
 
 
+def parse_costs() -> list[tuple[str, int, float]]:
+    """(payload, bytes, microseconds) to parse or refuse each of `ft.costly_frames()`."""
+    costs = []
+    for name, payload in ft.costly_frames().items():
+        runs = timeit.repeat(partial(ft.parse_or_reason, "frames", payload), number=200, repeat=7)
+        costs.append((name, len(payload), min(runs) / 200 * 1e6))
+    return costs
+
+
 # --- report ---------------------------------------------------------------------------------
 
 
@@ -198,6 +211,11 @@ def main(argv: list[str] | None = None) -> int:
         )
 
     current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()  # the timings below without its overhead
+    costs = parse_costs()
+    print("\nparse or refuse one message in the event loop (best of 7 x 200):")
+    for name, size, micros in costs:
+        print(f"  {name:<34} {size:>5} bytes {micros:8.1f} us  {micros / costs[0][2]:6.1f} x")
     print(
         f"\ntotal: {totals['examples']} examples, {totals['inputs']} inputs, "
         f"{time.perf_counter() - started:.0f} s; tracemalloc peak {peak / 1e6:.1f} MB "

@@ -922,6 +922,20 @@ def pipeline_target(*, long_lived: bool = False) -> Target:
     return Target("pipeline", recordings, check)
 
 
+def costly_frames() -> dict[str, bytes]:
+    """Frame payloads from the cheapest to the dearest to refuse or parse (for timing)."""
+    ten = protocol.Frame(seq=1, t_ms=1000, rate_hz=80.0, cells_kg=np.full((10, 4), 17.5))
+    fifty = replace(ten, cells_kg=np.full((protocol.MAX_SAMPLES_PER_FRAME, 4), -123.456789))
+    numbers = b",".join([b"1.5e-300"] * 880)
+    return {
+        "10-sample frame (the baseline)": protocol.encode_frame(ten),
+        "50 samples, full float precision": protocol.encode_frame(fifty, decimals=None),
+        "8 KB of numbers": b'{"v":1,"x":[' + numbers + b"]}",
+        "8 KB of nested arrays": b'{"v":1,"x":' + b"[" * 4000 + b"]" * 4000 + b"}",
+        "9000 bytes (oversized)": b" " * 9000,
+    }
+
+
 # --- soak streams: long adversarial frame sequences for one pipeline ------------------------
 
 
