@@ -7,6 +7,7 @@ same way and join two brokers on loopback ports. Skipped with a reason when mosq
 
 from __future__ import annotations
 
+import getpass
 import io
 import re
 import time
@@ -19,7 +20,7 @@ from custom_components.retro_balance.engine.wire import protocol
 from pad_simulator.cli import main
 
 from .test_simulator_mqtt import Listener, start_broker
-from .test_simulator_tls import password_file, tls_files, tls_settings
+from .test_simulator_tls import TlsFiles, password_file, tls_files
 
 pytestmark = pytest.mark.mosquitto
 
@@ -50,17 +51,33 @@ class Client(Listener):
         return {message.topic for message in self.snapshot()}
 
 
+def documented_conf(files: TlsFiles, passwords: Path, acl: Path) -> str:
+    """The document's mosquitto configuration with this test's files, on start_broker's listener."""
+    conf = documented("mosquitto conf")
+    for path, here in (
+        ("/etc/mosquitto/certs/ca.crt", files.ca_file),
+        ("/etc/mosquitto/certs/broker.crt", files.cert_file),
+        ("/etc/mosquitto/certs/broker.key", files.key_file),
+        ("/etc/mosquitto/passwd", passwords),
+        ("/etc/mosquitto/acl", acl),
+    ):
+        assert path in conf, path
+        conf = conf.replace(path, str(here))
+    assert "listener 8883\n" in conf
+    # The TLS lines then apply to start_broker's loopback listener, not to port 8883.
+    conf = conf.replace("listener 8883\n", "")
+    # mosquitto started as root drops to the user 'mosquitto', who cannot read tmp_path.
+    return conf + f"user {getpass.getuser()}\n"
+
+
 @pytest.fixture
 def acl_broker(socket_enabled: None, tmp_path: Path) -> Iterator[tuple[int, Path]]:
     files = tls_files(tmp_path)
     passwords = password_file(tmp_path, {**PADS, HA[0]: HA[1]})
     acl = tmp_path / "acl"
     acl.write_text(documented("mosquitto acl"), encoding="utf-8")
-    broker, port = start_broker(
-        tmp_path,
-        anonymous=False,
-        settings=tls_settings(files, passwords) + f"acl_file {acl}\n",
-    )
+    settings = documented_conf(files, passwords, acl)
+    broker, port = start_broker(tmp_path, anonymous=False, settings=settings)
     yield port, files.ca_file
     broker.terminate()
     broker.wait(timeout=10)
@@ -132,6 +149,29 @@ def test_each_pad_is_kept_to_its_own_topics(acl_broker: tuple[int, Path]) -> Non
     finally:
         for client in (home, pad_101, pad_102):
             client.close()
+
+
+def test_a_message_over_the_packet_limit_is_dropped(acl_broker: tuple[int, Path]) -> None:
+    port, ca_file = acl_broker
+    login = ("oak-r101", PADS["oak-r101"])
+    home = Client(port, ca_file=ca_file, login=HA)
+    pad = Client(port, ca_file=ca_file, login=login)
+    try:
+        pad.client.publish("retro_balance/oak-r101/frames", b" " * 12_000 + frame(1), qos=0)
+        deadline = time.monotonic() + 5
+        while pad.client.is_connected() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert not pad.client.is_connected(), "the broker kept a client that sent 12 kB"
+        again = Client(port, ca_file=ca_file, login=login)
+        try:
+            again.publish("retro_balance/oak-r101/frames", frame(2))
+        finally:
+            again.close()
+        home.wait_for(lambda m: m.payload == frame(2))
+        assert home.frames_of("oak-r101") == [frame(2)]
+    finally:
+        home.close()
+        pad.close()
 
 
 def test_a_bridge_carries_pad_messages_out_and_commands_in(
