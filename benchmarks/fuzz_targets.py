@@ -259,6 +259,11 @@ def on_the_wire(draw: st.DrawFn, text: str) -> bytes | str:
     return bytes(data).decode("utf-8", "surrogateescape")  # lone surrogates for bad bytes
 
 
+def _with_samples(count: int, frame: dict[str, Any]) -> str:
+    """A frame message whose first sample is repeated `count` times."""
+    return to_json({**frame, "cells": frame["cells"][:1] * count})
+
+
 def payloads(kind: str) -> st.SearchStrategy[bytes | str]:
     """Payloads for a topic kind: valid, mutated, damaged, arbitrary bytes and text."""
     arbitrary: st.SearchStrategy[bytes | str] = st.one_of(
@@ -280,6 +285,9 @@ def payloads(kind: str) -> st.SearchStrategy[bytes | str]:
         valid.flatmap(mutated).map(to_json),
         any_json.map(to_json),
     )
+    if kind == "frames":  # the sample count limits, which random mutation seldom reaches
+        for count in (0, protocol.MAX_SAMPLES_PER_FRAME + 1):
+            texts_of |= valid.map(functools.partial(_with_samples, count))
     return st.one_of(arbitrary, texts_of.flatmap(on_the_wire))
 
 
