@@ -145,8 +145,8 @@ class PadClient:
             except ssl.SSLCertVerificationError as err:  # retrying cannot help
                 raise BrokerUnreachableError(
                     f"the {where} sent a TLS certificate that is not trusted: "
-                    f"{err.verify_message}. Give the CA that signed it with --ca-file, and a "
-                    "--host that the certificate names"
+                    f"{err.verify_message.rstrip('.')}. Give the CA that signed it with "
+                    "--ca-file, and a --host that the certificate names"
                 ) from None
             except OSError as err:
                 attempt += 1

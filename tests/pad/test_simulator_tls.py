@@ -48,12 +48,16 @@ def _name(common_name: str) -> x509.Name:
     return x509.Name([x509.NameAttribute(x509.NameOID.COMMON_NAME, common_name)])
 
 
+LOOPBACK = ("localhost", "127.0.0.1")
+
+
 def _certificate(
     subject: str,
     key: ec.EllipticCurvePrivateKey,
     issuer: tuple[str, ec.EllipticCurvePrivateKey] | None = None,
+    hosts: tuple[str, ...] = LOOPBACK,
 ) -> x509.Certificate:
-    """A self-signed CA certificate, or (with `issuer`) a server certificate for loopback."""
+    """A self-signed CA certificate, or (with `issuer`) a server certificate naming `hosts`."""
     now = dt.datetime.now(dt.UTC)
     issuer_name, signing_key = issuer if issuer is not None else (subject, key)
     builder = (
@@ -67,7 +71,10 @@ def _certificate(
         .add_extension(x509.BasicConstraints(ca=issuer is None, path_length=None), critical=True)
     )
     if issuer is not None:
-        names = [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+        names = [
+            x509.IPAddress(ipaddress.ip_address(host)) if host[0].isdigit() else x509.DNSName(host)
+            for host in hosts
+        ]
         builder = builder.add_extension(x509.SubjectAlternativeName(names), critical=False)
     return builder.sign(signing_key, hashes.SHA256())
 
@@ -97,11 +104,13 @@ class TlsFiles:
     key_file: Path
 
 
-def tls_files(directory: Path) -> TlsFiles:
-    """A throwaway CA, a server certificate it signed for loopback, and an unrelated CA."""
+def tls_files(directory: Path, hosts: tuple[str, ...] = LOOPBACK) -> TlsFiles:
+    """A throwaway CA, a server certificate it signed for `hosts`, and an unrelated CA."""
     ca_key, other_key, server_key = (ec.generate_private_key(ec.SECP256R1()) for _ in range(3))
     ca = _certificate("retro_balance test CA", ca_key)
-    server = _certificate("mqtt.test", server_key, issuer=("retro_balance test CA", ca_key))
+    server = _certificate(
+        "mqtt.test", server_key, issuer=("retro_balance test CA", ca_key), hosts=hosts
+    )
     return TlsFiles(
         ca_file=_write(directory / "ca.crt", _pem(ca)),
         other_ca_file=_write(
@@ -175,13 +184,31 @@ def test_publishes_over_tls_with_a_password(tls_broker: TlsBroker) -> None:
     assert protocol.parse_info(info).rate_hz == 80.0
 
 
-def test_host_name_must_be_in_the_certificate(tls_broker: TlsBroker) -> None:
-    """'localhost' is in the certificate too; the check is on, so the name matters."""
+def test_a_host_name_in_the_certificate_is_accepted(tls_broker: TlsBroker) -> None:
     status, _, err = simulate(
         tls_broker, "--ca-file", str(tls_broker.ca_file), "--password", PASSWORD,
         "--host", "localhost",
     )  # fmt: skip
     assert status == 0, err
+
+
+def test_a_certificate_for_another_host_is_refused_unless_tls_insecure(
+    socket_enabled: None, tmp_path: Path
+) -> None:
+    files = tls_files(tmp_path, hosts=("mqtt.elsewhere.example",))
+    passwords = password_file(tmp_path, {USER: PASSWORD})
+    broker, port = start_broker(tmp_path, anonymous=False, settings=tls_settings(files, passwords))
+    try:
+        elsewhere = TlsBroker(port, files.ca_file, files.other_ca_file)
+        options = ("--ca-file", str(files.ca_file), "--password", PASSWORD)
+        status, _, err = simulate(elsewhere, *options)
+        assert status == 2
+        assert "not trusted: IP address mismatch, certificate is not valid for '127.0.0.1'. " in err
+        status, _, err = simulate(elsewhere, *options, "--tls-insecure")
+        assert status == 0, err
+    finally:
+        broker.terminate()
+        broker.wait(timeout=10)
 
 
 def test_wrong_password_is_refused_with_a_clear_message(tls_broker: TlsBroker) -> None:
