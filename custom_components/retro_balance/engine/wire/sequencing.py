@@ -124,7 +124,9 @@ class FrameSequencer:
             return self._reject(FrameVerdict.DUPLICATE, t_ms)
         seq_step = _signed(seq - last_seq, SEQ_MODULUS)
         t_step = _signed(t_ms - self._last_t_ms, T_MS_MODULUS)
-        if seq_step > 0 and t_step >= 0:
+        # A later frame starts later: a frame at the same t_ms as the last one is a stuck clock,
+        # and accepting it would pile samples into one instant (unbounded windows downstream).
+        if seq_step > 0 and t_step > 0:
             if t_ms < self._last_t_ms:  # the device clock wrapped at 2**32 ms
                 self._wraps_ms += T_MS_MODULUS
             return self._accept(seq, t_ms, lost=seq_step - 1, reboot=False)
