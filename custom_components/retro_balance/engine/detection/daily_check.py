@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import Protocol
+from typing import Final, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -66,6 +66,12 @@ class IncompleteReason(StrEnum):
     """Nobody stood on the pad when the next trial needed them."""
     TESTS_MISSING = "tests_missing"
     """Every test ran, but at least one has no completed result (timed out, too light, ...)."""
+
+
+INTERRUPTED: Final = frozenset(
+    {IncompleteReason.CANCELLED, IncompleteReason.SIGNAL_LOST, IncompleteReason.PERSON_ABSENT}
+)
+"""Reasons that stopped a check before every planned test was tried (not `TESTS_MISSING`)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
