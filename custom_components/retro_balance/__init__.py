@@ -56,20 +56,15 @@ async def async_setup_entry(hass: HomeAssistant, entry: RetroBalanceConfigEntry)
     )
     await coordinator.async_start()
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
-    entry.async_on_unload(entry.add_update_listener(_async_reload_on_change))
+    entry.async_on_unload(entry.add_update_listener(_async_apply_settings))
     return True
 
 
-async def _async_reload_on_change(hass: HomeAssistant, entry: RetroBalanceConfigEntry) -> None:
-    """Reload when options or people changed, so that entities and the test plan follow.
+async def _async_apply_settings(hass: HomeAssistant, entry: RetroBalanceConfigEntry) -> None:
+    """Apply new options and people without a reload, which would cancel a running check."""
+    from .live_settings import async_apply_settings
 
-    Other updates (a new title, MQTT discovery seeing the pad's retained info again after a
-    reboot) must not reload: that would cancel a test in progress.
-    """
-    from .data import EntrySettings
-
-    if EntrySettings.of(entry) != entry.runtime_data.settings:
-        await hass.config_entries.async_reload(entry.entry_id)
+    await async_apply_settings(hass, entry)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: RetroBalanceConfigEntry) -> bool:

@@ -24,6 +24,8 @@ CONF_BIRTH_YEAR: Final = "birth_year"
 CONF_SEX: Final = "sex"
 CONF_WEIGHT_MIN_KG: Final = "weight_min_kg"
 CONF_WEIGHT_MAX_KG: Final = "weight_max_kg"
+CONF_USE_PAD_WEIGHT: Final = "use_pad_weight"
+"""A form field only: fill the weight range in from the weight on the pad now."""
 
 # What the "next test" select offers besides the single stance tests.
 DAILY_CHECK: Final = "daily_check"
@@ -56,3 +58,5 @@ OFFLINE_ISSUE_AFTER_S: Final = 24 * 3600.0
 ISSUE_PAD_OFFLINE: Final = "pad_offline"
 ISSUE_UNSUPPORTED_VERSION: Final = "unsupported_version"
 ISSUE_CALIBRATION: Final = "calibration"
+ISSUE_WEIGHT_RANGES: Final = "weight_ranges"
+ISSUE_UNASSIGNED_SESSIONS: Final = "unassigned_sessions"

@@ -104,6 +104,8 @@ class PersonEntity(RetroBalanceEntity):
 
     @callback
     def _handle_coordinator_update(self) -> None:
+        if self.person_id not in self.coordinator.data.people:
+            return  # the person was removed: Home Assistant is removing this entity
         # Most updates are the pad's live values: the person's part is then the same object.
         seen = self._seen
         available, person = self.available, self.person

@@ -11,9 +11,10 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .const import EVENT_SESSION_UNASSIGNED, EVENT_TEST_COMPLETED, SUBENTRY_PERSON
+from .const import EVENT_SESSION_UNASSIGNED, EVENT_TEST_COMPLETED
 from .data import RetroBalanceConfigEntry
 from .entity import PadEntity, PersonEntity, RetroBalanceEntity
+from .live_settings import async_follow_people
 from .sessions import ChangeKind, SessionChange, session_signal
 
 PARALLEL_UPDATES = 0
@@ -36,12 +37,12 @@ async def async_setup_entry(
     """Add the pad's event entity and each person's."""
     coordinator = entry.runtime_data.coordinator
     async_add_entities([PadSessionEvent(coordinator, PAD_EVENT)])
-    for subentry in entry.subentries.values():
-        if subentry.subentry_type == SUBENTRY_PERSON:
-            async_add_entities(
-                [PersonTestEvent(coordinator, subentry, PERSON_EVENT)],
-                config_subentry_id=subentry.subentry_id,
-            )
+    async_follow_people(
+        hass,
+        entry,
+        async_add_entities,
+        lambda coordinator, subentry: [PersonTestEvent(coordinator, subentry, PERSON_EVENT)],
+    )
 
 
 class _FollowsSessions(RetroBalanceEntity, EventEntity):

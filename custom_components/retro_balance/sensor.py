@@ -13,6 +13,7 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
     SensorStateClass,
 )
+from homeassistant.config_entries import ConfigSubentry
 from homeassistant.const import (
     PERCENTAGE,
     EntityCategory,
@@ -25,13 +26,13 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
-from .const import SUBENTRY_PERSON
 from .coordinator import PadCoordinator
 from .data import RetroBalanceConfigEntry
 from .engine.clinical.fall_risk import RiskReason
 from .engine.detection.pad_state import PadState
 from .engine.detection.stance_result import StanceTest
 from .entity import PadEntity, PersonEntity
+from .live_settings import async_follow_people
 from .person_results import (
     FALL_RISK_STATES,
     fall_risk_reasons,
@@ -48,6 +49,7 @@ from .person_results import (
     sway,
 )
 from .reason_texts import explain
+from .recognition import recognised_person, recognition_details
 from .snapshot import PadSnapshot, PersonSessions
 
 PARALLEL_UPDATES = 0
@@ -61,6 +63,7 @@ class PadSensorDescription(SensorEntityDescription):
     """A pad sensor: its value in the snapshot, whether it exists, whether it needs the pad."""
 
     value_fn: Callable[[PadSnapshot], StateType]
+    attributes_fn: Callable[[PadSnapshot], Mapping[str, Any] | None] = lambda _: None
     has_fn: Callable[[PadSnapshot], bool] = lambda _: True
     requires_online: bool = True
 
@@ -111,6 +114,12 @@ PAD_SENSORS: tuple[PadSensorDescription, ...] = (
         value_fn=lambda snapshot: (
             None if snapshot.pad.current_test is None else snapshot.pad.current_test.value
         ),
+    ),
+    PadSensorDescription(
+        key="recognised_person",
+        translation_key="recognised_person",
+        value_fn=recognised_person,
+        attributes_fn=recognition_details,
     ),
     PadSensorDescription(
         key="sample_rate",
@@ -236,17 +245,16 @@ async def async_setup_entry(
         for description in PAD_SENSORS
         if description.has_fn(snapshot)
     )
-    for subentry in entry.subentries.values():
-        if subentry.subentry_type == SUBENTRY_PERSON:
-            person = snapshot.people[subentry.subentry_id]
-            async_add_entities(
-                (
-                    PersonSensor(coordinator, subentry, description)
-                    for description in PERSON_SENSORS
-                    if description.has_fn(person)
-                ),
-                config_subentry_id=subentry.subentry_id,
-            )
+
+    def person_sensors(coordinator: PadCoordinator, subentry: ConfigSubentry) -> list[PersonSensor]:
+        person = coordinator.data.people[subentry.subentry_id]
+        return [
+            PersonSensor(coordinator, subentry, description)
+            for description in PERSON_SENSORS
+            if description.has_fn(person)
+        ]
+
+    async_follow_people(hass, entry, async_add_entities, person_sensors)
 
 
 class PadSensor(PadEntity, SensorEntity):
@@ -264,8 +272,13 @@ class PadSensor(PadEntity, SensorEntity):
         """The value in the snapshot."""
         return self.entity_description.value_fn(self.coordinator.data)
 
+    @property
+    def extra_state_attributes(self) -> Mapping[str, Any] | None:
+        """Details of the value in the snapshot."""
+        return self.entity_description.attributes_fn(self.coordinator.data)
+
     def _shown(self) -> tuple[object, ...]:
-        return (self.available, self.native_value)
+        return (self.available, self.native_value, self.extra_state_attributes)
 
 
 class PersonSensor(PersonEntity, SensorEntity):
