@@ -464,3 +464,12 @@ def test_tests_done_are_those_with_a_completed_trial() -> None:
     session = record(results=(RESULTS[0], cancelled), planned_tests=PLAN)
     assert session.tests_done == (StanceTest.QUIET_EYES_CLOSED,)
     assert record().tests_done == PLAN
+
+
+def test_the_weight_of_a_session_is_the_median_of_its_trials() -> None:
+    light = replace(RESULTS[2], body_mass_kg=60.0)
+    heavy = replace(RESULTS[3], body_mass_kg=66.0)
+    unmeasured = replace(RESULTS[5], body_mass_kg=0.0)
+    assert record(results=(light, heavy, RESULTS[0], unmeasured)).body_mass_kg == 64.2
+    assert record(results=(unmeasured,)).body_mass_kg is None
+    assert record(results=()).body_mass_kg is None

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import StrEnum
+from statistics import median
 from typing import Any, Protocol
 
 from ..detection.daily_check import INTERRUPTED, IncompleteReason
@@ -134,6 +135,12 @@ class SessionRecord:
     def tests_done(self) -> tuple[StanceTest, ...]:
         """The tests with at least one completed trial, in the order they were first done."""
         return tuple(dict.fromkeys(result.test for result in self.results if result.completed))
+
+    @property
+    def body_mass_kg(self) -> float | None:
+        """The weight the pad measured: the median over the trials that measured one (or None)."""
+        weights = [result.body_mass_kg for result in self.results if result.body_mass_kg > 0]
+        return float(median(weights)) if weights else None
 
     @property
     def duration_s(self) -> float:
