@@ -25,6 +25,7 @@ from homeassistant.helpers.selector import (
 from homeassistant.helpers.translation import async_get_cached_translations
 from homeassistant.util import dt as dt_util
 
+from .check_notes import TEST_SELECTOR, local_minute
 from .const import DOMAIN
 from .engine.clinical.people import identify_person
 from .engine.clinical.session import SessionKind, SessionRecord
@@ -36,13 +37,11 @@ if TYPE_CHECKING:
 STEP = "assign"
 FIELD_SESSION = "session"
 FIELD_PERSON = "person"
-TEST_SELECTOR = "test"
-"""The selector whose option texts name what a session was (`selector.test.options`)."""
 
 
 def session_label(record: SessionRecord, translations: Mapping[str, str]) -> str:
     """Describe a session for the list: local date and time, what it was, the weight measured."""
-    when = dt_util.as_local(record.ended_at).strftime("%Y-%m-%d %H:%M")
+    when = local_minute(record.ended_at)
     what = (
         record.kind.value
         if record.kind is SessionKind.DAILY_CHECK or not record.results

@@ -26,9 +26,11 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
+from .check_notes import ATTR_NEWEST_CHECK_NOTE, newest_check_attributes
 from .coordinator import PadCoordinator
 from .data import RetroBalanceConfigEntry
 from .engine.clinical.fall_risk import RiskReason
+from .engine.clinical.session import SessionRecord
 from .engine.detection.pad_state import PadState
 from .engine.detection.stance_result import StanceTest
 from .entity import PadEntity, PersonEntity
@@ -36,8 +38,11 @@ from .live_settings import async_follow_people
 from .person_results import (
     FALL_RISK_STATES,
     fall_risk_reasons,
+    fall_risk_record,
     fall_risk_state,
     for_age,
+    headline,
+    headline_record,
     hold_outcome,
     hold_time_s,
     newest,
@@ -77,6 +82,8 @@ class PersonSensorDescription(SensorEntityDescription):
     reasons_fn: Callable[[PersonSessions], Sequence[RiskReason] | None] | None = None
     """The reasons behind the value: attributes `reasons` (codes) and `explanation` (sentences)."""
     has_fn: Callable[[PersonSessions], bool] = lambda _: True
+    headline_fn: Callable[[PersonSessions], SessionRecord | None] | None = None
+    """For a headline value: the session it comes from (a newer one not counted is described)."""
 
 
 PAD_SENSORS: tuple[PadSensorDescription, ...] = (
@@ -194,16 +201,18 @@ PERSON_SENSORS: tuple[PersonSensorDescription, ...] = (
         translation_key="balance_score",
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
-        value_fn=newest(score),
+        value_fn=headline(score),
         attributes_fn=score_details,
+        headline_fn=headline_record(score),
     ),
     PersonSensorDescription(
         key="balance_for_age",
         translation_key="balance_for_age",
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
-        value_fn=newest(for_age),
+        value_fn=headline(for_age),
         attributes_fn=score_details,
+        headline_fn=headline_record(for_age),
     ),
     PersonSensorDescription(
         # The key of the former "Age percentile": the entities keep their unique ids.
@@ -222,6 +231,7 @@ PERSON_SENSORS: tuple[PersonSensorDescription, ...] = (
         options=list(FALL_RISK_STATES.values()),
         value_fn=fall_risk_state,
         reasons_fn=fall_risk_reasons,
+        headline_fn=fall_risk_record,
     ),
     PersonSensorDescription(
         key="last_check",
@@ -286,7 +296,7 @@ class PersonSensor(PersonEntity, SensorEntity):
 
     entity_description: PersonSensorDescription
     # Sentences derived from the reasons (which are recorded), in the language of the moment.
-    _unrecorded_attributes = frozenset({ATTR_EXPLANATION})
+    _unrecorded_attributes = frozenset({ATTR_EXPLANATION, ATTR_NEWEST_CHECK_NOTE})
 
     @property
     def native_value(self) -> StateType | datetime:
@@ -303,6 +313,9 @@ class PersonSensor(PersonEntity, SensorEntity):
             if reasons is not None:
                 attributes[ATTR_REASONS] = [reason.as_dict() for reason in reasons]
                 attributes[ATTR_EXPLANATION] = explain(self.hass, reasons)
+        if description.headline_fn is not None:
+            shown = description.headline_fn(self.person)
+            attributes |= newest_check_attributes(self.hass, self.person, shown)
         return attributes or None
 
     def _shown(self) -> tuple[object, ...]:
