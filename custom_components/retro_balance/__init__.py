@@ -31,6 +31,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: RetroBalanceConfigEntry)
     from homeassistant.components import mqtt
     from homeassistant.exceptions import ConfigEntryNotReady
 
+    from .check_events import async_fire_check_events
     from .const import CONF_PAD_ID, DOMAIN
     from .coordinator import PadCoordinator
     from .data import EntrySettings, RetroBalanceData
@@ -55,6 +56,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: RetroBalanceConfigEntry)
         coordinator=coordinator, sessions=sessions, settings=EntrySettings.of(entry)
     )
     await coordinator.async_start()
+    async_fire_check_events(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     entry.async_on_unload(entry.add_update_listener(_async_apply_settings))
     return True

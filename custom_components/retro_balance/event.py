@@ -1,10 +1,16 @@
 """Event entities: a person's `test_completed`, and the pad's `session_unassigned`.
 
 Both follow the sessions' dispatcher signal (`sessions.session_signal`), which is sent once a
-change is in storage.
+change is in storage, so they fire for new and newly assigned sessions only, never when the entry
+loads or an entity is recreated. An event is dated at the check's end, also when the check is
+assigned later: the entity's state (the time of its last event) is the check's, not the moment
+it was filed.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
 
 from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.core import HomeAssistant, callback
@@ -63,6 +69,15 @@ class _FollowsSessions(RetroBalanceEntity, EventEntity):
     def _session_changed(self, change: SessionChange) -> None:
         raise NotImplementedError
 
+    @callback
+    def _trigger_at(self, event_type: str, attributes: dict[str, Any], when: datetime) -> None:
+        """Fire an event dated `when` and write the state."""
+        self._trigger_event(event_type, attributes)
+        # EventEntity dates an event when it is triggered and offers no other way to date it;
+        # its state is this (name-mangled) attribute, restored as it is after a restart.
+        self._EventEntity__last_event_triggered = when
+        self.async_write_ha_state()
+
 
 class PersonTestEvent(_FollowsSessions, PersonEntity):
     """Fires `test_completed` with the full record when a session becomes the person's."""
@@ -71,8 +86,8 @@ class PersonTestEvent(_FollowsSessions, PersonEntity):
     def _session_changed(self, change: SessionChange) -> None:
         if change.kind is ChangeKind.DELETED or change.record.person_id != self.person_id:
             return
-        self._trigger_event(EVENT_TEST_COMPLETED, change.record.as_dict())
-        self.async_write_ha_state()
+        record = change.record
+        self._trigger_at(EVENT_TEST_COMPLETED, record.as_dict(), record.ended_at)
 
 
 class PadSessionEvent(_FollowsSessions, PadEntity):
@@ -85,12 +100,14 @@ class PadSessionEvent(_FollowsSessions, PadEntity):
         record = change.record
         if change.kind is not ChangeKind.STORED or record.person_id is not None:
             return
-        self._trigger_event(
+        self._trigger_at(
             EVENT_SESSION_UNASSIGNED,
             {
                 "session_id": record.session_id,
                 "started_at": record.started_at.isoformat(),
+                "ended_at": record.ended_at.isoformat(),
                 "identified_by": record.identified_by,
+                "weight_kg": None if record.body_mass_kg is None else round(record.body_mass_kg, 1),
             },
+            record.ended_at,
         )
-        self.async_write_ha_state()
