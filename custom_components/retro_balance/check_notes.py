@@ -70,10 +70,11 @@ def note(translations: Mapping[str, str], record: SessionRecord) -> str:
         "reason": translations.get(option_key(REASON_SELECTOR, reason), reason),
         "test": translations.get(option_key(TEST_SELECTOR, test), test),
     }
+    fallback = f"{case}: {placeholders['when']}, {placeholders['done']}/{placeholders['planned']}"
     try:
-        return template.format(**placeholders) if template else f"{case}: {placeholders}"
+        return template.format(**placeholders) if template else fallback
     except (KeyError, IndexError, ValueError):
-        return f"{case}: {placeholders}"
+        return fallback  # a translation with a placeholder of its own making
 
 
 @callback

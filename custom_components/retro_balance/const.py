@@ -39,10 +39,16 @@ SERVICE_ASSIGN_SESSION: Final = "assign_session"
 SERVICE_DELETE_SESSION: Final = "delete_session"
 SERVICE_EXPORT_HISTORY: Final = "export_history"
 ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
+ATTR_PAD: Final = "pad"
+ATTR_SCOPE: Final = "scope"
 ATTR_TEST: Final = "test"
 ATTR_PERSON: Final = "person"
 ATTR_SESSION_ID: Final = "session_id"
 ATTR_INCLUDE_RAW_COP: Final = "include_raw_cop"
+
+# Device models, so that the actions' device selectors can tell a pad from a person.
+MODEL_ID_PAD: Final = "balance_pad"
+MODEL_ID_PERSON: Final = "person"
 
 # The event entity's event type.
 EVENT_TEST_COMPLETED: Final = "test_completed"

@@ -25,7 +25,15 @@ from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
-from .const import CONF_PAD_ID, CONF_PREFIX, DAILY_CHECK, DOMAIN, LIVE_UPDATE_INTERVAL_S, LOGGER
+from .const import (
+    CONF_PAD_ID,
+    CONF_PREFIX,
+    DAILY_CHECK,
+    DOMAIN,
+    LIVE_UPDATE_INTERVAL_S,
+    LOGGER,
+    MODEL_ID_PAD,
+)
 from .engine.clinical.people import Identification, PersonProfile, identify_person
 from .engine.clinical.session import SessionKind
 from .engine.detection.pad_state import PadMonitor, PadState, pad_state
@@ -104,6 +112,7 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
             name=self.name,
             manufacturer="Retro Balance",
             model=None if info is None else info.model,
+            model_id=MODEL_ID_PAD,
             sw_version=None if info is None else info.firmware,
             serial_number=self.pad_id,
         )

@@ -13,7 +13,7 @@ from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from .const import DOMAIN
+from .const import DOMAIN, MODEL_ID_PERSON
 from .coordinator import PadCoordinator
 from .snapshot import PersonSessions
 
@@ -92,6 +92,7 @@ class PersonEntity(RetroBalanceEntity):
                 name=subentry.title,
                 manufacturer="Retro Balance",
                 model="Person",
+                model_id=MODEL_ID_PERSON,
                 via_device=(DOMAIN, coordinator.config_entry.entry_id),
             ),
         )

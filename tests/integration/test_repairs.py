@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -220,3 +221,14 @@ async def test_only_fixable_kinds_have_a_flow(hass: HomeAssistant) -> None:
         await repairs.async_create_fix_flow(hass, ISSUE_ID, None)
     flow = await repairs.async_create_fix_flow(hass, ISSUE_ID, {"entry_id": ENTRY_ID})
     assert isinstance(flow, assign_flow.UnassignedSessionsFlow)
+
+
+def test_a_session_without_a_weight_is_listed_without_one() -> None:
+    data = json.loads(FIXTURE.read_text())["sessions"][0]
+    record = SessionRecord.from_dict(data)
+    weightless = replace(
+        record, results=tuple(replace(r, body_mass_kg=0.0) for r in record.results)
+    )
+    label = assign_flow.session_label(weightless, {})
+    assert label.endswith(" · daily_check")
+    assert "kg" not in label
