@@ -189,17 +189,34 @@ class RetroBalanceConfigFlow(ConfigFlow, domain=DOMAIN):
         )
 
 
+TEST_POSITIONS: tuple[str, ...] = tuple(f"test_{n}" for n in range(1, len(STANCE_TEST_KEYS) + 1))
+"""The options form's fields for the daily check: one per position, in the order run."""
+
+
+def _tests_in_order(user_input: Mapping[str, Any]) -> tuple[list[str], dict[str, str]]:
+    """Return the tests chosen position by position (empty ones skipped), or what is wrong."""
+    tests: list[str] = []
+    errors: dict[str, str] = {}
+    for position in TEST_POSITIONS:
+        if (test := user_input.get(position)) is None:
+            continue
+        if test in tests:
+            errors[position] = "duplicate_test"
+        tests.append(test)
+    if not tests:
+        errors[TEST_POSITIONS[0]] = "no_tests"
+    return tests, errors
+
+
 class RetroBalanceOptionsFlow(OptionsFlow):
-    """Test cap and the daily-check sequence."""
+    """Test cap, the daily check's tests in their order, trials for single-leg stance."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """One form with every option."""
+        """One form with every option; the daily check is a test per position."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            tests = list(dict.fromkeys(user_input[CONF_DAILY_TESTS]))
-            if not tests:
-                errors[CONF_DAILY_TESTS] = "no_tests"
-            else:
+            tests, errors = _tests_in_order(user_input)
+            if not errors:
                 return self.async_create_entry(
                     data={
                         CONF_CAP_S: int(user_input[CONF_CAP_S]),
@@ -207,7 +224,25 @@ class RetroBalanceOptionsFlow(OptionsFlow):
                         CONF_TRIALS: int(user_input[CONF_TRIALS]),
                     }
                 )
-        current = user_input or self.config_entry.options
+            current: Mapping[str, Any] = user_input
+        else:
+            options = self.config_entry.options
+            order = list(options.get(CONF_DAILY_TESTS, DEFAULT_DAILY_TESTS))
+            current = {**options, **dict(zip(TEST_POSITIONS, order, strict=False))}
+        test = SelectSelector(
+            SelectSelectorConfig(
+                options=list(STANCE_TEST_KEYS),
+                translation_key=CONF_DAILY_TESTS,
+                mode=SelectSelectorMode.DROPDOWN,
+            )
+        )
+        # Suggested, not default: a position can be emptied for a shorter check.
+        positions: dict[vol.Marker, Any] = {
+            vol.Optional(position)
+            if current.get(position) is None
+            else vol.Optional(position, description={"suggested_value": current[position]}): test
+            for position in TEST_POSITIONS
+        }
         schema = vol.Schema(
             {
                 vol.Required(CONF_CAP_S, default=current.get(CONF_CAP_S, DEFAULT_PLAN.cap_s)): (
@@ -221,17 +256,7 @@ class RetroBalanceOptionsFlow(OptionsFlow):
                         )
                     )
                 ),
-                vol.Required(
-                    CONF_DAILY_TESTS,
-                    default=list(current.get(CONF_DAILY_TESTS, DEFAULT_DAILY_TESTS)),
-                ): SelectSelector(
-                    SelectSelectorConfig(
-                        options=list(STANCE_TEST_KEYS),
-                        multiple=True,
-                        translation_key=CONF_DAILY_TESTS,
-                        mode=SelectSelectorMode.LIST,
-                    )
-                ),
+                **positions,
                 vol.Required(CONF_TRIALS, default=current.get(CONF_TRIALS, DEFAULT_PLAN.trials)): (
                     NumberSelector(
                         NumberSelectorConfig(

@@ -25,7 +25,9 @@ from custom_components.retro_balance.const import (
 )
 from custom_components.retro_balance.engine.detection.check_plan import MAX_TRIALS
 from custom_components.retro_balance.engine.detection.stance_config import MAX_CAP_S, MIN_CAP_S
+from custom_components.retro_balance.engine.detection.stance_result import StanceTest
 from custom_components.retro_balance.engine.wire.protocol import encode_info
+from custom_components.retro_balance.settings import daily_check_plan
 
 from .helpers import INFO, PAD_ID, PREFIX
 
@@ -195,27 +197,75 @@ async def test_reconfigure(hass: HomeAssistant, mock_config_entry: MockConfigEnt
 
 
 async def test_options(hass: HomeAssistant, mock_config_entry: MockConfigEntry) -> None:
+    """The daily check is chosen position by position: the order is what the form shows."""
     mock_config_entry.add_to_hass(hass)
     result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
     assert result["type"] is FlowResultType.FORM
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {CONF_CAP_S: 45, CONF_DAILY_TESTS: [], CONF_TRIALS: 2}
+    # The default order, one test per position; the fifth position is empty.
+    suggested = {
+        str(key): key.description["suggested_value"]
+        for key in result["data_schema"].schema
+        if getattr(key, "description", None)
+    }
+    assert suggested == dict(
+        zip(
+            config_flow.TEST_POSITIONS,
+            ["quiet_eyes_closed", "tandem", "single_leg_left", "single_leg_right"],
+            strict=False,
+        )
     )
-    assert result["errors"] == {CONF_DAILY_TESTS: "no_tests"}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_CAP_S: 45, CONF_TRIALS: 2}
+    )
+    assert result["errors"] == {"test_1": "no_tests"}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            CONF_CAP_S: 45,
+            "test_1": "tandem",
+            "test_2": "single_leg_left",
+            "test_4": "tandem",
+            CONF_TRIALS: 2,
+        },
+    )
+    assert result["errors"] == {"test_4": "duplicate_test"}
     result = await hass.config_entries.options.async_configure(
         result["flow_id"],
         {
             CONF_CAP_S: 45.0,
-            CONF_DAILY_TESTS: ["tandem", "single_leg_left", "tandem"],
+            "test_1": "single_leg_right",
+            "test_3": "tandem",
+            "test_5": "quiet_eyes_open",
             CONF_TRIALS: 2.0,
         },
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert mock_config_entry.options == {
         CONF_CAP_S: 45,
-        CONF_DAILY_TESTS: ["tandem", "single_leg_left"],
+        CONF_DAILY_TESTS: ["single_leg_right", "tandem", "quiet_eyes_open"],
         CONF_TRIALS: 2,
     }
+    # The form shows that order again, and the check runs it.
+    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
+    suggested = {
+        str(key): key.description["suggested_value"]
+        for key in result["data_schema"].schema
+        if getattr(key, "description", None)
+    }
+    assert suggested == {
+        "test_1": "single_leg_right",
+        "test_2": "tandem",
+        "test_3": "quiet_eyes_open",
+    }
+    assert daily_check_plan(mock_config_entry.options).tests == (
+        StanceTest.SINGLE_LEG_RIGHT,
+        StanceTest.TANDEM,
+        StanceTest.QUIET_EYES_OPEN,
+    )
+
+
+def test_manifest_lists_the_pad_as_a_device() -> None:
+    assert json.loads(MANIFEST.read_text())["integration_type"] == "device"
 
 
 @pytest.mark.parametrize(
@@ -237,7 +287,7 @@ async def test_options_limits_are_the_engines(
     """The form offers exactly what the engine's check plan accepts."""
     mock_config_entry.add_to_hass(hass)
     result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
-    valid = {CONF_CAP_S: 30, CONF_DAILY_TESTS: ["tandem"], CONF_TRIALS: 3}
+    valid = {CONF_CAP_S: 30, "test_1": "tandem", CONF_TRIALS: 3}
     with pytest.raises(InvalidData):
         await hass.config_entries.options.async_configure(
             result["flow_id"], {**valid, field: refused}
