@@ -31,6 +31,7 @@ from custom_components.retro_balance.engine.clinical.people import (
 )
 from custom_components.retro_balance.engine.wire.messages import Frame
 from custom_components.retro_balance.engine.wire.protocol import encode_frame
+from devtools.demo import DEMO_PEOPLE
 
 from .helpers import ANNA_ID, BEN_ID, ENTRY_ID, PAD_ID, PREFIX, fire, flush_live_updates, person
 
@@ -354,3 +355,12 @@ async def test_use_the_weight_on_the_pad_now(
     )
     assert result["errors"] == {CONF_USE_PAD_WEIGHT: "pad_empty"}
     assert result["description_placeholders"]["pad_weight"] == "—"
+
+
+async def test_the_demo_household_passes_the_form(hass: HomeAssistant) -> None:
+    """scripts/develop and the end-to-end tests add Margaret and Frank through this form."""
+    entry = entry_with()
+    for demo_person in DEMO_PEOPLE:
+        result = await add(hass, entry, **demo_person.subentry_data())
+        assert result["type"] is FlowResultType.CREATE_ENTRY, result.get("errors")
+    assert sorted(s.title for s in entry.subentries.values()) == ["Frank", "Margaret"]
