@@ -34,7 +34,11 @@ class DemoPerson:
     weight_kg: float
 
     def subentry_data(self) -> dict[str, Any]:
-        """Return the person form's fields, with a weight range around their weight."""
+        """Return the person form's fields, with a weight range around their weight.
+
+        With two or more people the form needs everyone's range, none overlapping: the demo's are
+        Margaret 58–70 kg and Frank 76–88 kg.
+        """
         return {
             "name": self.name,
             "birth_year": self.birth_year,

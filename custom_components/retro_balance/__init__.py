@@ -31,6 +31,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: RetroBalanceConfigEntry)
     from homeassistant.components import mqtt
     from homeassistant.exceptions import ConfigEntryNotReady
 
+    from .check_events import async_fire_check_events
     from .const import CONF_PAD_ID, DOMAIN
     from .coordinator import PadCoordinator
     from .data import EntrySettings, RetroBalanceData
@@ -56,23 +57,19 @@ async def async_setup_entry(hass: HomeAssistant, entry: RetroBalanceConfigEntry)
         coordinator=coordinator, sessions=sessions, settings=EntrySettings.of(entry)
     )
     await coordinator.async_start()
+    async_fire_check_events(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     if (stop_statistics := TrendStatistics(hass, entry, coordinator).async_start()) is not None:
         entry.async_on_unload(stop_statistics)
-    entry.async_on_unload(entry.add_update_listener(_async_reload_on_change))
+    entry.async_on_unload(entry.add_update_listener(_async_apply_settings))
     return True
 
 
-async def _async_reload_on_change(hass: HomeAssistant, entry: RetroBalanceConfigEntry) -> None:
-    """Reload when options or people changed, so that entities and the test plan follow.
+async def _async_apply_settings(hass: HomeAssistant, entry: RetroBalanceConfigEntry) -> None:
+    """Apply new options and people without a reload, which would cancel a running check."""
+    from .live_settings import async_apply_settings
 
-    Other updates (a new title, MQTT discovery seeing the pad's retained info again after a
-    reboot) must not reload: that would cancel a test in progress.
-    """
-    from .data import EntrySettings
-
-    if EntrySettings.of(entry) != entry.runtime_data.settings:
-        await hass.config_entries.async_reload(entry.entry_id)
+    await async_apply_settings(hass, entry)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: RetroBalanceConfigEntry) -> bool:

@@ -15,9 +15,9 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .const import SUBENTRY_PERSON
 from .data import RetroBalanceConfigEntry
 from .entity import PadEntity, PersonEntity
+from .live_settings import async_follow_people
 from .snapshot import PadSnapshot, PersonSessions
 from .trend_texts import explain_trend
 from .trend_values import declining, declining_details, declining_reasons
@@ -74,15 +74,15 @@ async def async_setup_entry(
     """Add the pad's binary sensors and each person's."""
     coordinator = entry.runtime_data.coordinator
     async_add_entities(PadBinarySensor(coordinator, description) for description in BINARY_SENSORS)
-    for subentry in entry.subentries.values():
-        if subentry.subentry_type == SUBENTRY_PERSON:
-            async_add_entities(
-                (
-                    PersonBinarySensor(coordinator, subentry, description)
-                    for description in PERSON_BINARY_SENSORS
-                ),
-                config_subentry_id=subentry.subentry_id,
-            )
+    async_follow_people(
+        hass,
+        entry,
+        async_add_entities,
+        lambda coordinator, subentry: [
+            PersonBinarySensor(coordinator, subentry, description)
+            for description in PERSON_BINARY_SENSORS
+        ],
+    )
 
 
 class PadBinarySensor(PadEntity, BinarySensorEntity):

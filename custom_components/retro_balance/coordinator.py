@@ -27,7 +27,16 @@ from homeassistant.helpers.event import async_track_time_change
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
-from .const import CONF_PAD_ID, CONF_PREFIX, DAILY_CHECK, DOMAIN, LIVE_UPDATE_INTERVAL_S, LOGGER
+from .const import (
+    CONF_PAD_ID,
+    CONF_PREFIX,
+    DAILY_CHECK,
+    DOMAIN,
+    LIVE_UPDATE_INTERVAL_S,
+    LOGGER,
+    MODEL_ID_PAD,
+)
+from .engine.clinical.people import Identification, PersonProfile, identify_person
 from .engine.clinical.session import SessionKind
 from .engine.detection.pad_state import PadMonitor, PadState, pad_state
 from .engine.detection.stance_result import StanceTest
@@ -88,6 +97,8 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
         )
         # Until the retained status arrives the pad counts as offline.
         self._issues.pad_offline()
+        self._issues.weight_ranges(self.sessions.people)
+        self._issues.unassigned(len(self.sessions.for_person(None)))
 
     async def async_shutdown(self) -> None:
         """Store a running test as cancelled and stop the timers (the entry waits for the store)."""
@@ -109,6 +120,7 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
             name=self.name,
             manufacturer="Retro Balance",
             model=None if info is None else info.model,
+            model_id=MODEL_ID_PAD,
             sw_version=None if info is None else info.firmware,
             serial_number=self.pad_id,
         )
@@ -158,6 +170,18 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
         """Choose who the next test is for (None: identify by weight)."""
         self._selected_person_id = person_id
         self._publish_now()
+
+    @callback
+    def async_set_people(self, people: Mapping[str, PersonProfile]) -> None:
+        """Take the pad's people as configured now; a running check goes on.
+
+        Who a session belongs to is decided when it is stored, with the people of that moment.
+        """
+        self.sessions.people = people
+        if self._selected_person_id not in people:
+            self._selected_person_id = None
+        self._issues.weight_ranges(people)
+        self.async_set_updated_data(self._snapshot(self._people(self.data.people)))
 
     def _error(self, key: str) -> ServiceValidationError:
         return ServiceValidationError(
@@ -258,6 +282,7 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
 
     @callback
     def _session_changed(self, change: SessionChange) -> None:
+        self._issues.unassigned(len(self.sessions.for_person(None)))
         self.async_set_updated_data(self._snapshot(self._people(self.data.people)))
 
     @callback
@@ -288,6 +313,8 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
             state=self._state(),
             info=self._info,
             weight_kg=self._monitor.weight_kg,
+            occupied=self._monitor.occupied,
+            recognised=self._recognised(),
             measured_rate_hz=self._monitor.measured_rate_hz,
             testing=self._runs.running,
             current_test=self._runs.current_test,
@@ -299,6 +326,16 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
             calibration_issue=self._monitor.calibration_issue,
         )
 
+    def _recognised(self) -> Identification | None:
+        if not (self._online and self._monitor.occupied):
+            return None
+        return identify_person(
+            self._monitor.weight_kg,
+            list(self.sessions.people.values()),
+            selected_person_id=None,
+            on_date=dt_util.now().date(),
+        )
+
     def _people(self, previous: Mapping[str, PersonSessions]) -> Mapping[str, PersonSessions]:
         """Build each person's part: sessions and trend (kept when unchanged since today's)."""
         people: dict[str, PersonSessions] = {}
@@ -306,7 +343,7 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
         for person_id, profile in self.sessions.people.items():
             sessions = self.sessions.for_person(person_id)
             old = previous.get(person_id)
-            if old is not None and _same_records(old.sessions, sessions):
+            if old is not None and old.profile == profile and _same_records(old.sessions, sessions):
                 sessions = old.sessions  # the same tuple: its readers can tell by identity
                 if old.trend is not None and old.trend.as_of == today:
                     people[person_id] = old

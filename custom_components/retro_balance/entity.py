@@ -16,7 +16,7 @@ from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from .const import DOMAIN
+from .const import DOMAIN, MODEL_ID_PERSON
 from .coordinator import PadCoordinator
 from .snapshot import PersonSessions
 
@@ -95,6 +95,7 @@ class PersonEntity(RetroBalanceEntity):
                 name=subentry.title,
                 manufacturer="Retro Balance",
                 model="Person",
+                model_id=MODEL_ID_PERSON,
                 via_device=(DOMAIN, coordinator.config_entry.entry_id),
             ),
         )
@@ -118,6 +119,8 @@ class PersonEntity(RetroBalanceEntity):
 
     @callback
     def _handle_coordinator_update(self) -> None:
+        if self.person_id not in self.coordinator.data.people:
+            return  # the person was removed: Home Assistant is removing this entity
         # Most updates are the pad's live values: the person's part is then the same object.
         seen = self._seen
         available, person = self.available, self.person

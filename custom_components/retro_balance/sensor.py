@@ -13,6 +13,7 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
     SensorStateClass,
 )
+from homeassistant.config_entries import ConfigSubentry
 from homeassistant.const import (
     PERCENTAGE,
     EntityCategory,
@@ -25,20 +26,25 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
-from .const import SUBENTRY_PERSON
+from .check_notes import ATTR_NEWEST_CHECK_NOTE, newest_check_attributes
 from .coordinator import PadCoordinator
 from .data import RetroBalanceConfigEntry
 from .engine.clinical.fall_risk import RiskReason
+from .engine.clinical.session import SessionRecord
 from .engine.detection.pad_state import PadState
 from .engine.detection.stance_result import StanceTest
 from .engine.trends.effect import EffectVerdict
 from .engine.trends.measure import TrendMeasure
 from .entity import PadEntity, PersonEntity
+from .live_settings import async_follow_people
 from .person_results import (
     FALL_RISK_STATES,
     fall_risk_reasons,
+    fall_risk_record,
     fall_risk_state,
     for_age,
+    headline,
+    headline_record,
     hold_outcome,
     hold_time_s,
     newest,
@@ -50,6 +56,7 @@ from .person_results import (
     sway,
 )
 from .reason_texts import explain
+from .recognition import recognised_person, recognition_details
 from .snapshot import PadSnapshot, PersonSessions
 from .trend_texts import explain_trend
 from .trend_values import (
@@ -78,6 +85,7 @@ class PadSensorDescription(SensorEntityDescription):
     """A pad sensor: its value in the snapshot, whether it exists, whether it needs the pad."""
 
     value_fn: Callable[[PadSnapshot], StateType]
+    attributes_fn: Callable[[PadSnapshot], Mapping[str, Any] | None] = lambda _: None
     has_fn: Callable[[PadSnapshot], bool] = lambda _: True
     requires_online: bool = True
 
@@ -93,6 +101,8 @@ class PersonSensorDescription(SensorEntityDescription):
     has_fn: Callable[[PersonSessions], bool] = lambda _: True
     explain_fn: Callable[[HomeAssistant, PersonSessions], Mapping[str, Any]] | None = None
     """Sentences in the user's language for reasons given as codes (not recorded)."""
+    headline_fn: Callable[[PersonSessions], SessionRecord | None] | None = None
+    """For a headline value: the session it comes from (a newer one not counted is described)."""
 
 
 PAD_SENSORS: tuple[PadSensorDescription, ...] = (
@@ -130,6 +140,12 @@ PAD_SENSORS: tuple[PadSensorDescription, ...] = (
         value_fn=lambda snapshot: (
             None if snapshot.pad.current_test is None else snapshot.pad.current_test.value
         ),
+    ),
+    PadSensorDescription(
+        key="recognised_person",
+        translation_key="recognised_person",
+        value_fn=recognised_person,
+        attributes_fn=recognition_details,
     ),
     PadSensorDescription(
         key="sample_rate",
@@ -209,16 +225,18 @@ PERSON_SENSORS: tuple[PersonSensorDescription, ...] = (
         translation_key="balance_score",
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
-        value_fn=newest(score),
+        value_fn=headline(score),
         attributes_fn=score_details,
+        headline_fn=headline_record(score),
     ),
     PersonSensorDescription(
         key="balance_for_age",
         translation_key="balance_for_age",
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
-        value_fn=newest(for_age),
+        value_fn=headline(for_age),
         attributes_fn=score_details,
+        headline_fn=headline_record(for_age),
     ),
     PersonSensorDescription(
         # The key of the former "Age percentile": the entities keep their unique ids.
@@ -239,6 +257,7 @@ PERSON_SENSORS: tuple[PersonSensorDescription, ...] = (
         reasons_fn=fall_risk_reasons,
         attributes_fn=with_trend_reasons(fall_risk_state, lambda _: None),
         explain_fn=_trend_explanation,
+        headline_fn=fall_risk_record,
     ),
     PersonSensorDescription(
         key="last_check",
@@ -297,17 +316,16 @@ async def async_setup_entry(
         for description in PAD_SENSORS
         if description.has_fn(snapshot)
     )
-    for subentry in entry.subentries.values():
-        if subentry.subentry_type == SUBENTRY_PERSON:
-            person = snapshot.people[subentry.subentry_id]
-            async_add_entities(
-                (
-                    PersonSensor(coordinator, subentry, description)
-                    for description in PERSON_SENSORS
-                    if description.has_fn(person)
-                ),
-                config_subentry_id=subentry.subentry_id,
-            )
+
+    def person_sensors(coordinator: PadCoordinator, subentry: ConfigSubentry) -> list[PersonSensor]:
+        person = coordinator.data.people[subentry.subentry_id]
+        return [
+            PersonSensor(coordinator, subentry, description)
+            for description in PERSON_SENSORS
+            if description.has_fn(person)
+        ]
+
+    async_follow_people(hass, entry, async_add_entities, person_sensors)
 
 
 class PadSensor(PadEntity, SensorEntity):
@@ -325,8 +343,13 @@ class PadSensor(PadEntity, SensorEntity):
         """The value in the snapshot."""
         return self.entity_description.value_fn(self.coordinator.data)
 
+    @property
+    def extra_state_attributes(self) -> Mapping[str, Any] | None:
+        """Details of the value in the snapshot."""
+        return self.entity_description.attributes_fn(self.coordinator.data)
+
     def _shown(self) -> tuple[object, ...]:
-        return (self.available, self.native_value)
+        return (self.available, self.native_value, self.extra_state_attributes)
 
 
 class PersonSensor(PersonEntity, SensorEntity):
@@ -334,7 +357,9 @@ class PersonSensor(PersonEntity, SensorEntity):
 
     entity_description: PersonSensorDescription
     # Sentences derived from reasons that are recorded as codes, in the language of the moment.
-    _unrecorded_attributes = frozenset({ATTR_EXPLANATION, ATTR_TREND_EXPLANATION})
+    _unrecorded_attributes = frozenset(
+        {ATTR_EXPLANATION, ATTR_TREND_EXPLANATION, ATTR_NEWEST_CHECK_NOTE}
+    )
 
     @property
     def native_value(self) -> StateType | datetime:
@@ -351,6 +376,9 @@ class PersonSensor(PersonEntity, SensorEntity):
             if reasons is not None:
                 attributes[ATTR_REASONS] = [reason.as_dict() for reason in reasons]
                 attributes[ATTR_EXPLANATION] = explain(self.hass, reasons)
+        if description.headline_fn is not None:
+            shown = description.headline_fn(self.person)
+            attributes |= newest_check_attributes(self.hass, self.person, shown)
         return attributes or None
 
     def _shown(self) -> tuple[object, ...]:

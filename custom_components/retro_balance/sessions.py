@@ -142,6 +142,7 @@ class PadSessions:
             complete=run.complete,
             incomplete_reason=run.incomplete_reason,
             identified_by=identification.method,
+            planned_tests=run.planned_tests,
         )
         if record.person_id is not None:
             record = assess_session(record, self.people[record.person_id])

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from .engine.clinical.people import PersonProfile
+from .engine.clinical.people import Identification, PersonProfile
 from .engine.clinical.session import SessionRecord
 from .engine.detection.pad_state import CalibrationIssue, PadState
 from .engine.detection.stance_result import StanceTest
@@ -37,6 +37,10 @@ class LivePad:
     """The pad's retained info message (model, firmware, rate, size), None until it arrived."""
     weight_kg: float | None
     """Median total load over the last second."""
+    occupied: bool
+    """Whether someone stands on the pad (the pad monitor's occupancy)."""
+    recognised: Identification | None
+    """Who the pad recognises by the weight on it now (None: nobody on the online pad)."""
     measured_rate_hz: float | None
     testing: bool
     """Whether a test or daily check is running."""
@@ -53,6 +57,11 @@ class LivePad:
     malformed: Mapping[str, int]
     """Messages the parser refused, by reason."""
     calibration_issue: CalibrationIssue | None
+
+    @property
+    def occupant_weight_kg(self) -> float | None:
+        """The weight of whoever stands on the online pad now (None: nobody, or offline)."""
+        return self.weight_kg if self.online and self.occupied else None
 
     @property
     def rejected(self) -> dict[str, int]:

@@ -9,11 +9,25 @@ from typing import Any
 import yaml
 
 from custom_components.retro_balance import binary_sensor, button, event, select, sensor
-from custom_components.retro_balance.const import CONF_DAILY_TESTS, CONF_SEX
+from custom_components.retro_balance.check_notes import (
+    NOTE_SELECTOR,
+    REASON_SELECTOR,
+    TEST_SELECTOR,
+)
+from custom_components.retro_balance.const import (
+    CONF_DAILY_TESTS,
+    CONF_SEX,
+    ISSUE_UNASSIGNED_SESSIONS,
+    ISSUE_WEIGHT_RANGES,
+)
+from custom_components.retro_balance.engine.clinical.fall_risk import RiskLevel
 from custom_components.retro_balance.engine.clinical.norms import Sex
 from custom_components.retro_balance.engine.clinical.outcomes import Outcome
+from custom_components.retro_balance.engine.detection.daily_check import IncompleteReason
+from custom_components.retro_balance.engine.detection.stance_result import StanceTest
 from custom_components.retro_balance.engine.trends.measure import TrendMeasure
 from custom_components.retro_balance.engine.trends.reasons import TrendCode
+from custom_components.retro_balance.logbook_texts import SELECTOR
 from custom_components.retro_balance.person_results import ATTR_OUTCOME
 from custom_components.retro_balance.settings import STANCE_TEST_KEYS, TEST_CHOICES
 
@@ -107,3 +121,31 @@ def test_reason_texts_use_only_their_placeholders() -> None:
     selectors = load("strings.json")["selector"]
     for code, text in selectors["trend_reason"]["options"].items():
         assert text.format(measure="M", figure="F"), code
+
+
+def test_every_text_the_integration_renders_itself_exists() -> None:
+    """Logbook lines, notes on checks not counted and repairs: every case has its English text."""
+    selectors = load("strings.json")["selector"]
+    logbook = selectors[SELECTOR]["options"]
+    for test in StanceTest:
+        assert f"test_{test.value}" in logbook, test
+        assert test.value in selectors[TEST_SELECTOR]["options"], test
+    for reason in IncompleteReason:
+        assert f"reason_{reason.value}" in logbook, reason
+        assert reason.value in selectors[REASON_SELECTOR]["options"], reason
+    for level in RiskLevel:
+        assert f"risk_{level.value}" in logbook, level
+    assert set(selectors[NOTE_SELECTOR]["options"]) == {
+        "interrupted",
+        "interrupted_unplanned",
+        "partial",
+        "partial_unplanned",
+        "single_test",
+    }
+    issues = load("strings.json")["issues"]
+    for kind in (ISSUE_WEIGHT_RANGES, ISSUE_UNASSIGNED_SESSIONS):
+        assert issues[kind]["title"], kind
+    assert set(issues[ISSUE_UNASSIGNED_SESSIONS]["fix_flow"]["step"]) == {"assign"}
+    person_errors = load("strings.json")["config_subentries"]["person"]["error"]
+    for key in ("weight_range_needed", "weight_range_overlaps", "others_without_range"):
+        assert "{ranges}" in person_errors[key], key

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import Protocol
+from typing import Final, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -67,6 +67,12 @@ class IncompleteReason(StrEnum):
     TESTS_MISSING = "tests_missing"
     """Every test ran, but at least one has no result: none completed and none found the person
     unable to take the position (timed out on an empty pad, too light, ...)."""
+
+
+INTERRUPTED: Final = frozenset(
+    {IncompleteReason.CANCELLED, IncompleteReason.SIGNAL_LOST, IncompleteReason.PERSON_ABSENT}
+)
+"""Reasons that stopped a check before every planned test was tried (not `TESTS_MISSING`)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
