@@ -258,14 +258,21 @@ def test_empty_pad_corners_are_not_judged() -> None:
 
 
 @pytest.mark.parametrize(
-    ("online", "occupied", "testing", "expected"),
+    ("online", "occupied", "testing", "waiting", "expected"),
     [
-        (False, True, True, PadState.OFFLINE),
-        (True, True, True, PadState.TESTING),
-        (True, False, True, PadState.TESTING),
-        (True, True, False, PadState.OCCUPIED),
-        (True, False, False, PadState.IDLE),
+        (False, True, True, False, PadState.OFFLINE),
+        (False, False, True, True, PadState.OFFLINE),
+        (True, True, True, False, PadState.TESTING),
+        (True, False, True, False, PadState.TESTING),
+        (True, False, True, True, PadState.WAITING_FOR_PERSON),
+        (True, True, False, False, PadState.OCCUPIED),
+        (True, False, False, False, PadState.IDLE),
+        # Only a running test waits for someone.
+        (True, False, False, True, PadState.IDLE),
     ],
 )
-def test_pad_state(online: bool, occupied: bool, testing: bool, expected: PadState) -> None:
-    assert pad_state(online=online, occupied=occupied, testing=testing) is expected
+def test_pad_state(
+    online: bool, occupied: bool, testing: bool, waiting: bool, expected: PadState
+) -> None:
+    state = pad_state(online=online, occupied=occupied, testing=testing, waiting_for_person=waiting)
+    assert state is expected

@@ -206,6 +206,11 @@ class CheckRunner:
         return 0.0 if self._detector is None else self._detector.elapsed_s
 
     @property
+    def phase(self) -> StancePhase:
+        """Where the current trial is (`FINISHED` once the check has ended)."""
+        return StancePhase.FINISHED if self._detector is None else self._detector.phase
+
+    @property
     def holding(self) -> bool:
         """True while a timed hold is running."""
         return self._detector is not None and self._detector.phase is StancePhase.HOLDING

@@ -55,6 +55,8 @@ class PadState(StrEnum):
     OFFLINE = "offline"
     IDLE = "idle"
     OCCUPIED = "occupied"
+    WAITING_FOR_PERSON = "waiting_for_person"
+    """A test is running and waits for someone to step on the pad."""
     TESTING = "testing"
 
 
@@ -74,12 +76,18 @@ class CalibrationIssue:
     corner: str | None = None
 
 
-def pad_state(*, online: bool, occupied: bool, testing: bool) -> PadState:
-    """Combine the status topic, the monitor and the test runner into the state shown to users."""
+def pad_state(
+    *, online: bool, occupied: bool, testing: bool, waiting_for_person: bool = False
+) -> PadState:
+    """Combine the status topic, the monitor and the test runner into the state shown to users.
+
+    `waiting_for_person`: the running test waits for someone to step on (the test's own view,
+    `StancePhase.WAITING_FOR_PERSON`, not the monitor's occupancy).
+    """
     if not online:
         return PadState.OFFLINE
     if testing:
-        return PadState.TESTING
+        return PadState.WAITING_FOR_PERSON if waiting_for_person else PadState.TESTING
     return PadState.OCCUPIED if occupied else PadState.IDLE
 
 
