@@ -16,6 +16,8 @@ from homeassistant.config_entries import (
 )
 from homeassistant.core import callback
 from homeassistant.helpers.selector import (
+    EntitySelector,
+    EntitySelectorConfig,
     NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
@@ -28,9 +30,11 @@ from homeassistant.helpers.service_info.mqtt import MqttServiceInfo
 from .const import (
     CONF_CAP_S,
     CONF_DAILY_TESTS,
+    CONF_MEDIA_PLAYER,
     CONF_PAD_ID,
     CONF_PREFIX,
     CONF_TRIALS,
+    CONF_TTS_ENGINE,
     DOMAIN,
     SUBENTRY_PERSON,
 )
@@ -208,6 +212,19 @@ def _tests_in_order(user_input: Mapping[str, Any]) -> tuple[list[str], dict[str,
     return tests, errors
 
 
+SPEECH_FIELDS = (CONF_TTS_ENGINE, CONF_MEDIA_PLAYER)
+"""Spoken guidance needs both a voice and a speaker (or neither: the pad only beeps)."""
+
+
+def _speech(user_input: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
+    """Return the chosen voice and speaker, or what is wrong."""
+    chosen = {field: user_input[field] for field in SPEECH_FIELDS if user_input.get(field)}
+    if len(chosen) == 1:
+        missing = next(field for field in SPEECH_FIELDS if field not in chosen)
+        return {}, {missing: "speech_needs_both"}
+    return chosen, {}
+
+
 class RetroBalanceOptionsFlow(OptionsFlow):
     """Test cap, the daily check's tests in their order, trials for single-leg stance."""
 
@@ -216,12 +233,15 @@ class RetroBalanceOptionsFlow(OptionsFlow):
         errors: dict[str, str] = {}
         if user_input is not None:
             tests, errors = _tests_in_order(user_input)
+            speech, speech_errors = _speech(user_input)
+            errors |= speech_errors
             if not errors:
                 return self.async_create_entry(
                     data={
                         CONF_CAP_S: int(user_input[CONF_CAP_S]),
                         CONF_DAILY_TESTS: tests,
                         CONF_TRIALS: int(user_input[CONF_TRIALS]),
+                        **speech,
                     }
                 )
             current: Mapping[str, Any] = user_input
@@ -238,10 +258,13 @@ class RetroBalanceOptionsFlow(OptionsFlow):
         )
         # Suggested, not default: a position can be emptied for a shorter check.
         positions: dict[vol.Marker, Any] = {
-            vol.Optional(position)
-            if current.get(position) is None
-            else vol.Optional(position, description={"suggested_value": current[position]}): test
-            for position in TEST_POSITIONS
+            _optional(position, current): test for position in TEST_POSITIONS
+        }
+        voice: dict[vol.Marker, Any] = {
+            _optional(CONF_TTS_ENGINE, current): EntitySelector(EntitySelectorConfig(domain="tts")),
+            _optional(CONF_MEDIA_PLAYER, current): EntitySelector(
+                EntitySelectorConfig(domain="media_player")
+            ),
         }
         schema = vol.Schema(
             {
@@ -264,6 +287,14 @@ class RetroBalanceOptionsFlow(OptionsFlow):
                         )
                     )
                 ),
+                **voice,
             }
         )
         return self.async_show_form(step_id="init", data_schema=schema, errors=errors)
+
+
+def _optional(field: str, current: Mapping[str, Any]) -> vol.Optional:
+    """Return an optional field that shows its current value (suggested: it can be emptied)."""
+    if current.get(field) is None:
+        return vol.Optional(field)
+    return vol.Optional(field, description={"suggested_value": current[field]})

@@ -16,6 +16,10 @@ CONF_PAD_ID: Final = "pad_id"
 CONF_CAP_S: Final = "cap_s"
 CONF_DAILY_TESTS: Final = "daily_check_tests"
 CONF_TRIALS: Final = "trials"
+CONF_TTS_ENGINE: Final = "tts_engine"
+"""Spoken guidance (optional): the TTS engine entity that speaks the pad's instructions ..."""
+CONF_MEDIA_PLAYER: Final = "media_player"
+"""... and the media player entity it speaks on (both or neither)."""
 
 # Person subentries.
 SUBENTRY_PERSON: Final = "person"

@@ -11,7 +11,7 @@ call the `async_*` methods below, never anything else.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any
@@ -38,10 +38,13 @@ from .const import (
 )
 from .engine.clinical.people import Identification, PersonProfile, identify_person
 from .engine.clinical.session import SessionKind
+from .engine.detection.daily_check import CheckEvent
+from .engine.detection.guidance import CheckProgress
 from .engine.detection.pad_state import PadMonitor, PadState, pad_state
 from .engine.detection.stance_result import StanceTest
 from .engine.signal.cop import WII_BALANCE_BOARD, PadGeometry
 from .engine.wire.messages import ButtonPress, Cue, Frame, PadInfo, ProtocolError
+from .guidance import PadGuidance
 from .issues import PadIssues
 from .pad_mqtt import PadMqtt
 from .person_trend import PersonTrends
@@ -65,6 +68,7 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
         self.mqtt = PadMqtt(hass, entry.data[CONF_PREFIX], self.pad_id)
         self._runs = PadRuns(hass, self.pad_id, self)
         self._issues = PadIssues(hass, entry_id=entry.entry_id, pad_id=self.pad_id)
+        self._guidance = PadGuidance(hass, entry)
         self._monitor = PadMonitor()
         self._online = False
         self._info: PadInfo | None = None
@@ -139,12 +143,14 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
             plan, kind = daily_check_plan(options), SessionKind.DAILY_CHECK
         else:
             plan, kind = single_test_plan(options, StanceTest(what)), SessionKind.SINGLE_TEST
+        self._guidance.check_started()
         self._runs.start(
             plan,
             self._geometry(),
             kind=kind,
             selected_person_id=person_id or self._selected_person_id,
         )
+        self._guide()
         self._publish_now()
 
     @callback
@@ -153,6 +159,7 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
         if not self._runs.running:
             raise self._error("no_test_running")
         self._runs.stop("cancelled")
+        self._guide()
         self._publish_now()
 
     async def async_tare(self) -> None:
@@ -200,7 +207,8 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
         weight_kg = self._monitor.weight_kg if self._monitor.occupied else None
         test_moved_on = self._runs.feed(frame, t_first_s, weight_kg)
         self._issues.calibration(self._monitor.calibration_issue)
-        if test_moved_on or self._state() != was:
+        instruction_changed = self._guide()
+        if test_moved_on or instruction_changed or self._state() != was:
             self._publish_now()
         else:
             self._live_updates.async_schedule_call()
@@ -218,6 +226,7 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
             self._issues.pad_offline()
             if self._runs.running:
                 self._runs.stop("pad went offline", signal_lost=True)
+        self._guide()
         self._publish_now()
 
     @callback
@@ -260,6 +269,11 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
         self.config_entry.async_create_task(self.hass, self.mqtt.async_cue(cue), f"cue {cue}")
 
     @callback
+    def check_moved_on(self, events: Sequence[CheckEvent]) -> None:
+        """Guide the person: results of finished trials, the check's end."""
+        self._guidance.check_moved_on(events)
+
+    @callback
     def run_finished(self, run: FinishedRun) -> None:
         """Store the run as a session (the entry waits for this when it unloads)."""
         self.config_entry.async_create_task(
@@ -270,13 +284,17 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
     def signal_lost(self) -> None:
         """No frames during a test: end it."""
         self._runs.stop("no frames", signal_lost=True)
+        self._guide()
         self._publish_now()
 
     async def _async_store(self, run: FinishedRun) -> None:
-        if await self.sessions.async_store_run(run) is not None:
+        record = await self.sessions.async_store_run(run)
+        person = self.sessions.people.get(record.person_id or "") if record else None
+        self._guidance.check_stored(record, None if person is None else person.name)
+        if record is not None:
             # The choice of person was for that session; the next one is identified again.
             self._selected_person_id = None
-            self._publish_now()
+        self._publish_now()
 
     # --- snapshots --------------------------------------------------------------------------
 
@@ -297,9 +315,22 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
         return PadSnapshot(pad=self._live_pad(), people=people)
 
     def _state(self) -> PadState:
+        progress = self._progress()
         return pad_state(
-            online=self._online, occupied=self._monitor.occupied, testing=self._runs.running
+            online=self._online,
+            occupied=self._monitor.occupied,
+            testing=self._runs.running,
+            waiting_for_person=progress is not None and progress.waiting_for_person,
         )
+
+    def _progress(self) -> CheckProgress | None:
+        progress = self._runs.progress
+        return None if progress is None else progress.on_pad(self._monitor.occupied)
+
+    def _guide(self) -> bool:
+        """Let the guidance follow the check and the pad; whether its instruction changed."""
+        occupied = self._online and self._monitor.occupied
+        return self._guidance.update(self._progress(), occupied=occupied)
 
     def _geometry(self) -> PadGeometry:
         if self._info is None:
@@ -319,6 +350,9 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
             testing=self._runs.running,
             current_test=self._runs.current_test,
             elapsed_s=self._runs.elapsed_s,
+            progress=self._progress(),
+            instruction=self._guidance.instruction,
+            result=self._guidance.result,
             next_test=self._next_test,
             selected_person_id=self._selected_person_id,
             frames=self.mqtt.frame_counters,

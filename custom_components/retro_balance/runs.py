@@ -8,6 +8,7 @@ the MQTT callback or leaves the pad "testing".
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Final, Protocol
@@ -21,6 +22,7 @@ from .engine.arrays import FloatArray
 from .engine.clinical.session import SessionKind
 from .engine.detection.check_plan import CheckPlan
 from .engine.detection.daily_check import CheckEvent, CheckEventKind, CheckRunner, IncompleteReason
+from .engine.detection.guidance import CheckProgress, check_progress
 from .engine.detection.stance_result import StanceResult, StanceTest
 from .engine.signal.cop import PadGeometry
 from .engine.wire.messages import Cue, Frame
@@ -56,6 +58,9 @@ class RunListener(Protocol):
 
     def send_cue(self, cue: Cue) -> None:
         """Tell the person on the pad (a beep: start, pass, fail, stop)."""
+
+    def check_moved_on(self, events: Sequence[CheckEvent]) -> None:
+        """Take what happened in one frame (or a stop): trials started and finished, the end."""
 
     def run_finished(self, run: FinishedRun) -> None:
         """Take a run that ended (completed, cancelled or stopped) to store it."""
@@ -121,6 +126,11 @@ class PadRuns:
     def elapsed_s(self) -> float | None:
         """Seconds held so far in the running test."""
         return None if self._run is None else self._run.runner.elapsed_s
+
+    @property
+    def progress(self) -> CheckProgress | None:
+        """Where the running check is (None when nothing runs)."""
+        return None if self._run is None else check_progress(self._run.runner)
 
     @callback
     def start(
@@ -199,6 +209,8 @@ class PadRuns:
         self._clear()
 
     def _handle(self, run: _Run, events: list[CheckEvent]) -> None:
+        if events:
+            self._listener.check_moved_on(events)
         for event in events:
             if event.cue is not None:
                 self._listener.send_cue(event.cue)

@@ -36,7 +36,9 @@ from .engine.detection.stance_result import StanceTest
 from .engine.trends.effect import EffectVerdict
 from .engine.trends.measure import TrendMeasure
 from .entity import PadEntity, PersonEntity
+from .guidance_sensors import GUIDANCE_SENSORS, GuidanceSensor
 from .live_settings import async_follow_people
+from .pad_values import empty_reading, pad_weight_kg, progress_details
 from .person_results import (
     FALL_RISK_STATES,
     fall_risk_reasons,
@@ -78,6 +80,8 @@ UNIT_CM_PER_S = "cm/s"
 ATTR_REASONS = "reasons"
 ATTR_EXPLANATION = "explanation"
 ATTR_TREND_EXPLANATION = "trend_explanation"
+NO_TEST = "none"
+"""*Current test* while no test runs."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -113,7 +117,8 @@ PAD_SENSORS: tuple[PadSensorDescription, ...] = (
         native_unit_of_measurement=UnitOfMass.KILOGRAMS,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=1,
-        value_fn=lambda snapshot: snapshot.pad.weight_kg,
+        value_fn=pad_weight_kg,
+        attributes_fn=empty_reading,
     ),
     PadSensorDescription(
         key="pad_state",
@@ -130,15 +135,16 @@ PAD_SENSORS: tuple[PadSensorDescription, ...] = (
         native_unit_of_measurement=UnitOfTime.SECONDS,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
-        value_fn=lambda snapshot: snapshot.pad.elapsed_s,
+        value_fn=lambda snapshot: snapshot.pad.elapsed_s or 0.0,
+        attributes_fn=progress_details,
     ),
     PadSensorDescription(
         key="current_test",
         translation_key="current_test",
         device_class=SensorDeviceClass.ENUM,
-        options=[test.value for test in StanceTest],
+        options=[NO_TEST, *(test.value for test in StanceTest)],
         value_fn=lambda snapshot: (
-            None if snapshot.pad.current_test is None else snapshot.pad.current_test.value
+            NO_TEST if snapshot.pad.current_test is None else snapshot.pad.current_test.value
         ),
     ),
     PadSensorDescription(
@@ -316,6 +322,7 @@ async def async_setup_entry(
         for description in PAD_SENSORS
         if description.has_fn(snapshot)
     )
+    async_add_entities(GuidanceSensor(coordinator, description) for description in GUIDANCE_SENSORS)
 
     def person_sensors(coordinator: PadCoordinator, subentry: ConfigSubentry) -> list[PersonSensor]:
         person = coordinator.data.people[subentry.subentry_id]

@@ -13,8 +13,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from .check_summary import GuidanceResult
 from .engine.clinical.people import Identification, PersonProfile
 from .engine.clinical.session import SessionRecord
+from .engine.detection.guidance import CheckProgress, Instruction
 from .engine.detection.pad_state import CalibrationIssue, PadState
 from .engine.detection.stance_result import StanceTest
 from .engine.trends.results import PersonTrend
@@ -48,6 +50,12 @@ class LivePad:
     """The stance test running now (None between tests and when nothing runs)."""
     elapsed_s: float | None
     """Seconds held so far in the running test; None when no test runs."""
+    progress: CheckProgress | None = None
+    """Where the running check is: test and trial of how many, the hold against its target."""
+    instruction: Instruction = Instruction.NONE
+    """What the person on the pad should do now."""
+    result: GuidanceResult | None = None
+    """The latest result: the last trial's during a check, then the stored check's summary."""
     next_test: str
     """What *Start selected test* starts: `DAILY_CHECK` or a stance test's value."""
     selected_person_id: str | None

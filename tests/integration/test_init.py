@@ -258,7 +258,8 @@ async def test_buttons_start_and_cancel(
         "button", "press", {"entity_id": "button.balance_pad_hall_start_daily_check"}, blocking=True
     )
     assert live(init_integration).testing
-    assert hass.states.get(STATE).state == "testing"
+    # Nobody on the pad yet: the check waits for them.
+    assert hass.states.get(STATE).state == "waiting_for_person"
     await hass.services.async_call(
         "button", "press", {"entity_id": "button.balance_pad_hall_cancel_test"}, blocking=True
     )

@@ -22,6 +22,7 @@ from custom_components.retro_balance import PLATFORMS as PACKAGE_PLATFORMS
 from custom_components.retro_balance import binary_sensor, button, select, sensor
 from custom_components.retro_balance.const import DOMAIN
 from custom_components.retro_balance.engine.detection.stance_result import StanceTest
+from custom_components.retro_balance.guidance_sensors import GUIDANCE_SENSORS
 from custom_components.retro_balance.storage import STORAGE_MINOR_VERSION, STORAGE_VERSION
 from pad_simulator.scenarios import generate
 
@@ -130,6 +131,7 @@ async def test_every_entity_is_on_its_device(
         on_device[owner] += 1
     pad_entities = (
         len(sensor.PAD_SENSORS)
+        + len(GUIDANCE_SENSORS)
         + len(binary_sensor.BINARY_SENSORS)
         + len(button.BUTTONS)
         + len(select.SELECTS)

@@ -49,9 +49,9 @@ async def test_single_leg_hold_time(
         {"config_entry_id": ENTRY_ID, "test": "single_leg_left", "person": "anna"},
         blocking=True,
     )
-    assert hass.states.get("sensor.balance_pad_hall_pad_state").state == "testing"
+    assert hass.states.get("sensor.balance_pad_hall_pad_state").state == "waiting_for_person"
     await play(hass, generate("sls-left", seed=3, weight_kg=62.0, lose_balance_at_s=lose_at_s))
-    assert hass.states.get("sensor.balance_pad_hall_pad_state").state != "testing"
+    assert hass.states.get("sensor.balance_pad_hall_pad_state").state == "idle"
 
     (record,) = sessions(hass_storage)
     assert record.person_id == ANNA_ID

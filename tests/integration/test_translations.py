@@ -27,6 +27,7 @@ from custom_components.retro_balance.engine.detection.daily_check import Incompl
 from custom_components.retro_balance.engine.detection.stance_result import StanceTest
 from custom_components.retro_balance.engine.trends.measure import TrendMeasure
 from custom_components.retro_balance.engine.trends.reasons import TrendCode
+from custom_components.retro_balance.guidance_sensors import GUIDANCE_SENSORS
 from custom_components.retro_balance.logbook_texts import SELECTOR
 from custom_components.retro_balance.person_results import ATTR_OUTCOME
 from custom_components.retro_balance.settings import STANCE_TEST_KEYS, TEST_CHOICES
@@ -56,7 +57,7 @@ def test_every_entity_has_name_and_icon() -> None:
         "button": button.BUTTONS,
         "event": (event.PERSON_EVENT, event.PAD_EVENT, event.TREND_EVENT),
         "select": select.SELECTS,
-        "sensor": (*sensor.PAD_SENSORS, *sensor.PERSON_SENSORS),
+        "sensor": (*sensor.PAD_SENSORS, *GUIDANCE_SENSORS, *sensor.PERSON_SENSORS),
     }
     for platform, descriptions in tables.items():
         for description in descriptions:

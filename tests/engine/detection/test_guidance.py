@@ -80,9 +80,15 @@ def test_no_progress_once_the_check_is_over() -> None:
 def test_instruction_asks_to_step_on_then_for_the_tests_position_then_to_step_off() -> None:
     runner = CheckRunner(PLAN)
     waiting = check_progress(runner)
+    assert waiting is not None
     assert instruction(waiting, check_over_on_pad=False) is Instruction.STEP_ON
+    # Someone already on the pad is asked for the position before the trial's first frame.
+    on_pad = waiting.on_pad(True)
+    assert on_pad.phase is StancePhase.SETTLING
+    assert instruction(on_pad, check_over_on_pad=False) is Instruction.TANDEM
+    assert waiting.on_pad(False) is waiting
     for phase in (StancePhase.SETTLING, StancePhase.READY, StancePhase.HOLDING):
-        on_pad = CheckProgress(
+        holding = CheckProgress(
             test=LEFT,
             test_number=2,
             tests=2,
@@ -92,7 +98,8 @@ def test_instruction_asks_to_step_on_then_for_the_tests_position_then_to_step_of
             target_s=20.0,
             phase=phase,
         )
-        assert instruction(on_pad, check_over_on_pad=False) is Instruction.SINGLE_LEG_LEFT
+        assert instruction(holding, check_over_on_pad=False) is Instruction.SINGLE_LEG_LEFT
+        assert holding.on_pad(False) is holding
     assert instruction(None, check_over_on_pad=True) is Instruction.STEP_OFF
     assert instruction(None, check_over_on_pad=False) is Instruction.NONE
 

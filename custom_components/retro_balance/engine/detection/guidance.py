@@ -16,7 +16,7 @@ language):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from .daily_check import CheckEvent, CheckEventKind, CheckRunner
@@ -67,6 +67,16 @@ class CheckProgress:
     def holding(self) -> bool:
         """Whether the timed hold is running."""
         return self.phase is StancePhase.HOLDING
+
+    def on_pad(self, occupied: bool) -> CheckProgress:
+        """Return the progress as seen with the pad's occupancy (the pad monitor's).
+
+        A trial that has not yet been fed a frame (the next one, created when the last ended)
+        still waits for a person who already stands on the pad: they are settling into it.
+        """
+        if self.waiting_for_person and occupied:
+            return replace(self, phase=StancePhase.SETTLING)
+        return self
 
 
 def check_progress(runner: CheckRunner) -> CheckProgress | None:
