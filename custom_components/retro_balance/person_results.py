@@ -23,6 +23,7 @@ from .snapshot import PersonSessions
 
 ATTR_OUTCOME = "outcome"
 ATTR_COVERS = "covers"
+ATTR_POINTS = "points"
 ATTR_NEWEST_CHECK_PARTIAL = "newest_check_partial"
 ATTR_APPROXIMATE = "approximate"
 
@@ -144,6 +145,19 @@ def score_details(person: PersonSessions) -> Details | None:
     if (latest := person.newest(assessment)) is not None:
         assert latest.assessment is not None
         details[ATTR_NEWEST_CHECK_PARTIAL] = latest.assessment.partial
+    return details or None
+
+
+def score_points(person: PersonSessions) -> Details | None:
+    """Return the score's details and the points each test of the shown score earned."""
+    details = dict(score_details(person) or {})
+    if (scored := headline_record(score)(person)) is not None:
+        assert scored.assessment is not None
+        details[ATTR_POINTS] = {
+            judged.test.value: judged.points
+            for judged in scored.assessment.tests
+            if judged.points is not None
+        }
     return details or None
 
 

@@ -55,10 +55,12 @@ from .person_results import (
     percentile_details,
     score,
     score_details,
+    score_points,
     sway,
 )
 from .reason_texts import explain
 from .recognition import recognised_person, recognition_details
+from .score_texts import ATTR_MAKE_UP, ATTR_MEANING, explain_make_up, explain_percentile
 from .snapshot import PadSnapshot, PersonSessions
 from .trend_texts import explain_trend
 from .trend_values import (
@@ -232,7 +234,8 @@ PERSON_SENSORS: tuple[PersonSensorDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
         value_fn=headline(score),
-        attributes_fn=score_details,
+        attributes_fn=score_points,
+        explain_fn=explain_make_up,
         headline_fn=headline_record(score),
     ),
     PersonSensorDescription(
@@ -253,6 +256,7 @@ PERSON_SENSORS: tuple[PersonSensorDescription, ...] = (
         suggested_display_precision=0,
         value_fn=newest(percentile),
         attributes_fn=newest_details(percentile, percentile_details),
+        explain_fn=explain_percentile,
     ),
     PersonSensorDescription(
         key="fall_risk",
@@ -366,6 +370,7 @@ class PersonSensor(PersonEntity, SensorEntity):
     # Sentences derived from reasons that are recorded as codes, in the language of the moment.
     _unrecorded_attributes = frozenset(
         {ATTR_EXPLANATION, ATTR_TREND_EXPLANATION, ATTR_NEWEST_CHECK_NOTE}
+        | {ATTR_MAKE_UP, ATTR_MEANING}
     )
 
     @property
