@@ -21,7 +21,7 @@ SIMULATOR = REPO / "scripts" / "simulate-pad"
 DOMAIN = "retro_balance"
 PERSON = "person"
 DEMO_PAD_ID = "hallway"
-"""The pad id the committed caregiver dashboard (config/dashboards/caregiver.yaml) refers to."""
+"""The demo pad's id (the statistics ids and the screenshots' URLs name it)."""
 
 
 @dataclass(frozen=True, kw_only=True)

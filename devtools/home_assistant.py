@@ -57,7 +57,6 @@ def prepare_config_copy(dest: Path) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
     for name in ("configuration.yaml", "demo_automations.yaml"):
         shutil.copy2(source / name, dest / name)
-    shutil.copytree(source / "dashboards", dest / "dashboards", dirs_exist_ok=True)
     link_integration(dest)
     link_blueprints(dest)
     return dest

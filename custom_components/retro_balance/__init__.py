@@ -19,10 +19,12 @@ PLATFORMS: list[str] = ["binary_sensor", "button", "event", "select", "sensor"]
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the integration's actions (once, whatever the number of pads)."""
+    """Register the integration's actions and its dashboard (once, whatever the number of pads)."""
+    from .dashboard import async_register_dashboard
     from .services import async_setup_services
 
     async_setup_services(hass)
+    await async_register_dashboard(hass)
     return True
 
 

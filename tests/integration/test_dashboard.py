@@ -1,0 +1,189 @@
+"""The Balance care dashboard: every person, one added later too, graphs on fixed axes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from homeassistant.const import EVENT_LOVELACE_UPDATED
+from homeassistant.core import Event, HomeAssistant
+from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+    async_fire_time_changed,
+)
+from pytest_homeassistant_custom_component.typing import WebSocketGenerator
+
+from custom_components.retro_balance.const import (
+    CONF_CAP_S,
+    CONF_NAME,
+    DOMAIN,
+    SUBENTRY_PERSON,
+)
+from custom_components.retro_balance.dashboard import DASHBOARD_URL, BalanceDashboard
+
+from .helpers import ENTRY_ID
+
+START = "button.balance_pad_hall_start_daily_check"
+
+
+@pytest.fixture
+async def lovelace(hass: HomeAssistant) -> None:
+    """The frontend's dashboards, as every Home Assistant with a UI has them."""
+    assert await async_setup_component(hass, "lovelace", {})
+
+
+async def load(hass_ws_client: WebSocketGenerator) -> dict[str, Any]:
+    client = await hass_ws_client()
+    await client.send_json_auto_id({"type": "lovelace/config", "url_path": DASHBOARD_URL})
+    response = await client.receive_json()
+    assert response["success"], response
+    config: dict[str, Any] = response["result"]
+    return config
+
+
+def cards(card: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every card inside `card` (stacks and conditional cards opened), itself included."""
+    yield card
+    for inner in card.get("cards", []):
+        yield from cards(inner)
+    if "card" in card:
+        yield from cards(card["card"])
+
+
+def view(config: dict[str, Any], path: str) -> list[dict[str, Any]]:
+    [found] = [v for v in config["views"] if v["path"] == path]
+    return [card for top in found["cards"] for card in cards(top)]
+
+
+@pytest.mark.usefixtures("lovelace")
+async def test_the_dashboard_shows_the_check_every_person_and_their_trends(
+    hass: HomeAssistant, init_integration: MockConfigEntry, hass_ws_client: WebSocketGenerator
+) -> None:
+    config = await load(hass_ws_client)
+    assert config["title"] == "Balance care"
+    assert [v["path"] for v in config["views"]] == ["check", "care", "anna", "ben"]
+
+    check = view(config, "check")
+    [start] = [card for card in check if card.get("entity") == START]
+    # One tap presses the pad's button: a big button, no dialog with a small "Press".
+    assert start["type"] == "button"
+    assert start["tap_action"] == {
+        "action": "perform-action",
+        "perform_action": "button.press",
+        "target": {"entity_id": START},
+    }
+    assert start["icon_height"] == "120px"
+    [words] = [card for card in check if card["type"] == "markdown"]
+    assert "state_translated('sensor.balance_pad_hall_instruction')" in words["content"]
+    assert "states('sensor.balance_pad_hall_check_progress')" in words["content"]
+
+    care = view(config, "care")
+    names = {card.get("title") for card in care if card["type"] == "entities"}
+    assert {"Anna", "Ben", "Balance pad hall"} <= names
+    why = [card["content"] for card in care if card.get("title") == "Why"]
+    assert len(why) == 2
+    assert "state_attr('sensor.anna_balance_score', 'make_up')" in why[0]
+    assert "state_attr('sensor.anna_fall_risk', 'explanation')" in why[0]
+    percentile = "sensor.anna_sway_steadiness_eyes_closed_percentile_for_age"
+    assert f"state_attr('{percentile}', 'meaning')" in why[0]
+    assert "It is not a risk of falling." in why[0]
+    [score] = [card for card in care if card.get("title") == "Anna — balance score, three months"]
+    assert (score["min_y_axis"], score["max_y_axis"]) == (0, 100)
+    assert score["entities"][1]["entity"] == "retro_balance:hall_anna_balance_score"
+
+    graphs = {card["title"]: card for card in view(config, "ben") if "min_y_axis" in card}
+    assert graphs["Tandem stance (s)"]["max_y_axis"] == 30.0
+    assert graphs["Single-leg stance left (s)"]["min_y_axis"] == 0
+    assert graphs["Balance score"]["max_y_axis"] == 100
+    assert "max_y_axis" not in graphs["Sway velocity eyes closed (cm/s)"]
+
+
+@pytest.mark.usefixtures("lovelace")
+async def test_a_person_added_later_is_on_it_and_open_browsers_are_told(
+    hass: HomeAssistant, init_integration: MockConfigEntry, hass_ws_client: WebSocketGenerator
+) -> None:
+    updates: list[Event] = async_capture_events(hass, EVENT_LOVELACE_UPDATED)
+    result = await hass.config_entries.subentries.async_init(
+        (ENTRY_ID, SUBENTRY_PERSON), context={"source": "user"}
+    )
+    await hass.config_entries.subentries.async_configure(
+        result["flow_id"],
+        {
+            CONF_NAME: "Ruth",
+            "birth_year": 1940,
+            "sex": "female",
+            "weight_min_kg": 40.0,
+            "weight_max_kg": 52.0,
+        },
+    )
+    await hass.async_block_till_done()
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=2))
+    await hass.async_block_till_done()
+    # A burst of new entities is one update.
+    assert [event.data for event in updates] == [{"url_path": DASHBOARD_URL}]
+    config = await load(hass_ws_client)
+    assert [v["path"] for v in config["views"]] == ["check", "care", "anna", "ben", "ruth"]
+    care = view(config, "care")
+    assert any(card.get("entity") == "sensor.ruth_balance_score" for card in care)
+
+
+@pytest.mark.usefixtures("lovelace")
+async def test_the_holds_axis_follows_the_cap(
+    hass: HomeAssistant, init_integration: MockConfigEntry, hass_ws_client: WebSocketGenerator
+) -> None:
+    hass.config_entries.async_update_entry(init_integration, options={CONF_CAP_S: 45})
+    config = await load(hass_ws_client)
+    graphs = {card["title"]: card for card in view(config, "anna") if "min_y_axis" in card}
+    assert graphs["Tandem stance (s)"]["max_y_axis"] == 45.0
+
+
+@pytest.mark.usefixtures("lovelace")
+async def test_the_dashboard_is_in_the_sidebar_once(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    panels = hass.data["frontend_panels"]
+    assert panels[DASHBOARD_URL].sidebar_title == "Balance care"
+    assert panels[DASHBOARD_URL].config == {"mode": "yaml"}
+    dashboards = hass.data["lovelace"].dashboards
+    assert isinstance(dashboards[DASHBOARD_URL], BalanceDashboard)
+    info = await dashboards[DASHBOARD_URL].async_get_info()
+    assert info == {"mode": "yaml", "views": 4}
+
+
+async def test_a_dashboard_of_the_users_at_that_address_is_kept(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, mqtt_mock: Any
+) -> None:
+    assert await async_setup_component(
+        hass,
+        "lovelace",
+        {
+            "lovelace": {
+                "dashboards": {
+                    DASHBOARD_URL: {
+                        "mode": "yaml",
+                        "filename": "mine.yaml",
+                        "title": "Mine",
+                        "show_in_sidebar": True,
+                    }
+                }
+            }
+        },
+    )
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    dashboard = hass.data["lovelace"].dashboards[DASHBOARD_URL]
+    assert not isinstance(dashboard, BalanceDashboard)
+
+
+async def test_without_dashboards_the_pad_still_loads(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    assert "lovelace" not in hass.data
+    assert init_integration.runtime_data.coordinator.data.pad.online
+    assert DOMAIN in hass.config.components
