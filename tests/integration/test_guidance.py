@@ -10,16 +10,19 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 import numpy as np
+import pytest
 from homeassistant.const import EVENT_STATE_CHANGED
 from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from custom_components.retro_balance.const import DOMAIN
 from custom_components.retro_balance.engine.wire.messages import Frame
-from custom_components.retro_balance.engine.wire.protocol import encode_frame
+from custom_components.retro_balance.engine.wire.protocol import encode_frame, encode_info
 from pad_simulator.scenarios import generate
 
-from .helpers import ENTRY_ID, fire, flush_live_updates, play
+from .helpers import ENTRY_ID, INFO, fire, flush_live_updates, play
 
 PAD = "sensor.balance_pad_hall_"
 INSTRUCTION = f"{PAD}instruction"
@@ -180,3 +183,51 @@ async def test_a_check_stopped_midway_names_how_far_it_got(
         # Quiet stance done; the tandem trial under way when cancelled is no test done.
         "Anna: the check stopped after 1 of 4 tests (cancelled)."
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "idle", "step_on", "result"),
+    [
+        (
+            "nl",
+            "Geen controle bezig",
+            "Wachten tot iemand op de plaat stapt",
+            "Anna: Tandemstand 12.2 s. Dank je wel!",
+        ),
+        (
+            "de",
+            "Kein Check läuft",
+            "Warten, bis jemand auf die Platte steigt",
+            "Anna: Tandemstand 12.2 s. Danke!",
+        ),
+    ],
+)
+async def test_the_guidance_speaks_home_assistants_language(
+    hass: HomeAssistant,
+    mqtt_mock: MqttMockHAClient,
+    mock_config_entry: MockConfigEntry,
+    language: str,
+    idle: str,
+    step_on: str,
+    result: str,
+) -> None:
+    hass.config.language = language
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    fire(hass, "info", encode_info(INFO))
+    fire(hass, "status", b"online")
+    await hass.async_block_till_done()
+    # Entity ids come from the names in the language of the moment: found by unique id.
+    registry = er.async_get(hass)
+    progress = registry.async_get_entity_id("sensor", DOMAIN, f"{ENTRY_ID}_check_progress")
+    checked = registry.async_get_entity_id("sensor", DOMAIN, f"{ENTRY_ID}_check_result")
+    assert progress is not None
+    assert checked is not None
+    assert hass.states.get(progress).state == idle
+    await hass.services.async_call(
+        DOMAIN, "start_test", {"config_entry_id": ENTRY_ID, "test": "tandem"}, blocking=True
+    )
+    assert hass.states.get(progress).state == step_on
+    await play(hass, generate("tandem", seed=2, weight_kg=62.0, lose_balance_at_s=12.0))
+    assert hass.states.get(checked).state == result

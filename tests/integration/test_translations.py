@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import string
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from custom_components.retro_balance import binary_sensor, button, event, select, sensor
@@ -150,3 +152,73 @@ def test_every_text_the_integration_renders_itself_exists() -> None:
     person_errors = load("strings.json")["config_subentries"]["person"]["error"]
     for key in ("weight_range_needed", "weight_range_overlaps", "others_without_range"):
         assert "{ranges}" in person_errors[key], key
+
+
+LANGUAGES = sorted(
+    path.stem for path in (PACKAGE / "translations").glob("*.json") if path.stem != "en"
+)
+"""Every language besides English (which is strings.json itself)."""
+
+
+def flat(data: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    """Every text by its dotted key (`selector.guidance.options.no_result`)."""
+    texts: dict[str, str] = {}
+    for key, value in data.items():
+        if isinstance(value, dict):
+            texts |= flat(value, f"{prefix}{key}.")
+        else:
+            texts[f"{prefix}{key}"] = value
+    return texts
+
+
+def placeholders(text: str) -> set[str]:
+    return {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
+
+
+def test_dutch_and_german_are_there() -> None:
+    assert {"nl", "de"} <= set(LANGUAGES)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_language_has_exactly_the_keys_of_strings_json(language: str) -> None:
+    """A key added to strings.json must be translated (the message lists what is missing)."""
+    english = flat(load("strings.json"))
+    translated = flat(load(f"translations/{language}.json"))
+    missing = sorted(set(english) - set(translated))
+    extra = sorted(set(translated) - set(english))
+    assert not missing, (
+        f"translations/{language}.json lacks {len(missing)} keys of strings.json; translate: "
+        + ", ".join(missing)
+    )
+    assert not extra, (
+        f"translations/{language}.json has {len(extra)} keys strings.json no longer has; "
+        "remove: " + ", ".join(extra)
+    )
+    empty = sorted(key for key, text in translated.items() if not text.strip())
+    assert not empty, f"translations/{language}.json has empty texts: {', '.join(empty)}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_translation_keeps_the_placeholders(language: str) -> None:
+    """Home Assistant drops a translation whose placeholders differ from English's."""
+    english = flat(load("strings.json"))
+    translated = flat(load(f"translations/{language}.json"))
+    wrong = [
+        f"{key}: {sorted(placeholders(english[key]))} → {sorted(placeholders(text))}"
+        for key, text in translated.items()
+        if key in english and placeholders(text) != placeholders(english[key])
+    ]
+    assert not wrong, f"translations/{language}.json changes placeholders: " + "; ".join(wrong)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_translation_is_a_translation(language: str) -> None:
+    """Sentences differ from English (a copied English text would pass the other tests)."""
+    english = flat(load("strings.json"))
+    translated = flat(load(f"translations/{language}.json"))
+    copied = [
+        key
+        for key, text in translated.items()
+        if text == english.get(key) and len(text.split()) > 3
+    ]
+    assert not copied, f"translations/{language}.json has English sentences: {', '.join(copied)}"
