@@ -283,6 +283,17 @@ class HomeAssistantClient:
             raise HarnessError(f"subentry flow did not create an entry: {result}")
         return result
 
+    def set_options(self, entry_id: str, data: dict[str, Any]) -> None:
+        """Run a config entry's options flow (REST), submitting its form with `data`."""
+        result: dict[str, Any] = self.post(
+            "/api/config/config_entries/options/flow", {"handler": entry_id}
+        )
+        if result.get("type") != "form":
+            raise HarnessError(f"options flow did not show its form: {result}")
+        result = self.post(f"/api/config/config_entries/options/flow/{result['flow_id']}", data)
+        if result.get("type") != "create_entry":
+            raise HarnessError(f"options flow did not save the options: {result}")
+
     # -- websocket
 
     def ws(self, *commands: dict[str, Any], timeout_s: float = 30.0) -> list[Any]:

@@ -235,12 +235,13 @@ def _person_stack(pad: PadPage, person: Member, texts: Texts) -> Card:
         {"type": "entities", "title": person.name, "show_header_toggle": False, "entities": rows}
     )
     cards.append({"type": "markdown", "title": texts("why"), "content": _why(found, texts)})
-    if score is not None and "last_check" in found:
+    if score is not None:
         measure = TrendMeasure.BALANCE_SCORE
         graph = _graph(
             texts("score_graph", name=person.name), person, measure, texts, SCORE_AXIS, trend=False
         )
-        cards.append(_known(found["last_check"], graph))
+        # A score is written to the statistics with its session: no empty graph before.
+        cards.append(_known(score, graph))
     return {"type": "vertical-stack", "cards": cards}
 
 
@@ -248,16 +249,17 @@ def _why(found: Mapping[str, str], texts: Texts) -> str:
     """Return the reasons and the make-up in words (markdown with templates)."""
     lines: list[str] = []
     sections = (
-        ("fall_risk", ("explanation", "trend_explanation"), "state_translated"),
-        ("balance_score", ("make_up",), "states"),
-        ("percentile", ("meaning",), "states"),
+        ("fall_risk", ("explanation", "trend_explanation"), "state_translated('{}')"),
+        # As the entity shows them: rounded to its precision, with its unit.
+        ("balance_score", ("make_up",), "states('{}', rounded=True, with_unit=True)"),
+        ("percentile", ("meaning",), "states('{}', rounded=True, with_unit=True)"),
     )
     for key, attributes, shown in sections:
         if (entity := found.get(key)) is None:
             continue
         lines += [
             f"### {texts.entity(entity, key)}: {{% if has_value('{entity}') %}}"
-            f"{{{{ {shown}('{entity}') }}}}{{% else %}}{texts('none_yet')}{{% endif %}}",
+            f"{{{{ {shown.format(entity)} }}}}{{% else %}}{texts('none_yet')}{{% endif %}}",
             *(
                 f"{{% for line in state_attr('{entity}', '{name}') or [] %}}\n"
                 f"- {{{{ line }}}}\n{{%- endfor %}}"

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from homeassistant.const import EVENT_LOVELACE_UPDATED
 from homeassistant.core import Event, HomeAssistant
+from homeassistant.helpers.template import Template
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import (
@@ -25,8 +26,9 @@ from custom_components.retro_balance.const import (
     SUBENTRY_PERSON,
 )
 from custom_components.retro_balance.dashboard import DASHBOARD_URL, BalanceDashboard
+from pad_simulator.scenarios import generate
 
-from .helpers import ENTRY_ID
+from .helpers import ENTRY_ID, play
 
 START = "button.balance_pad_hall_start_daily_check"
 
@@ -187,3 +189,31 @@ async def test_without_dashboards_the_pad_still_loads(
     assert "lovelace" not in hass.data
     assert init_integration.runtime_data.coordinator.data.pad.online
     assert DOMAIN in hass.config.components
+
+
+@pytest.mark.usefixtures("lovelace")
+async def test_the_cards_templates_render_the_reasons_in_words(
+    hass: HomeAssistant, init_integration: MockConfigEntry, hass_ws_client: WebSocketGenerator
+) -> None:
+    """The markdown cards' templates, rendered by Home Assistant after Anna's daily check."""
+    await play(hass, generate("daily-check", seed=3, weight_kg=62.0, lose_balance_at_s=12.0))
+    config = await load(hass_ws_client)
+    care = view(config, "care")
+    [why, _] = [card["content"] for card in care if card.get("title") == "Why"]
+    said = Template(why, hass).async_render(parse_result=False)
+    score = hass.states.get("sensor.anna_balance_score")
+    assert f"### Balance score: {round(float(score.state))}\n" in said
+    assert "- Tandem stance: 40 of 100 points — 12 s held; 30 s earns full points." in said
+    assert "- The score is the average of the kinds of test" in said
+    assert "### Fall risk: " in said
+    assert "Steadier than " in said  # the percentile's meaning, not the note for none
+    check = view(config, "check")
+    [words] = [card["content"] for card in check if card["type"] == "markdown"]
+    shown = Template(words, hass).async_render(parse_result=False)
+    assert shown.splitlines() == [
+        "# Start the daily check when you are ready",
+        "## No check running",
+        f"### {hass.states.get('sensor.balance_pad_hall_check_result').state}",
+    ]
+    [trend] = [card["content"] for card in view(config, "anna") if card.get("title") == "Why"]
+    assert Template(trend, hass).async_render(parse_result=False).startswith("No decline")

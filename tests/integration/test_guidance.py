@@ -17,10 +17,17 @@ from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
-from custom_components.retro_balance.const import DOMAIN
+from custom_components.retro_balance.const import (
+    CONF_CAP_S,
+    CONF_DAILY_TESTS,
+    CONF_TRIALS,
+    DOMAIN,
+)
 from custom_components.retro_balance.engine.wire.messages import Frame
 from custom_components.retro_balance.engine.wire.protocol import encode_frame, encode_info
+from devtools.guided_pad import guided_timeline
 from pad_simulator.scenarios import generate
+from pad_simulator.simulation import Simulation, device_config
 
 from .helpers import ENTRY_ID, INFO, fire, flush_live_updates, play
 
@@ -231,3 +238,29 @@ async def test_the_guidance_speaks_home_assistants_language(
     assert hass.states.get(progress).state == step_on
     await play(hass, generate("tandem", seed=2, weight_kg=62.0, lose_balance_at_s=12.0))
     assert hass.states.get(checked).state == result
+
+
+async def test_the_walk_through_person_follows_a_short_check(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """The end-to-end walk-through's person (devtools/guided_pad.py) fits its options."""
+    hass.config_entries.async_update_entry(
+        init_integration,
+        options={CONF_CAP_S: 15, CONF_DAILY_TESTS: ["tandem", "single_leg_left"], CONF_TRIALS: 3},
+    )
+    seen = record_states(hass)
+    timeline = guided_timeline(62.0, wait_s=3.0, cap_s=15.0, lose_balance_at_s=5.0, trials=3)
+    messages = Simulation(timeline, device_config(), seed=1).messages()
+    await hass.services.async_call(
+        DOMAIN, "start_test", {"config_entry_id": ENTRY_ID, "test": "daily_check"}, blocking=True
+    )
+    await play_in_time(
+        hass, ((m.time_s, str(m.kind), m.payload) for m in messages if m.kind == "frames")
+    )
+    assert seen[INSTRUCTION] == ["step_on", "tandem", "single_leg_left", "step_off", "none"]
+    assert "Test 2 of 2: 3 of 15 s, trial 2 of 3" in seen[PROGRESS]
+    assert seen[RESULT][:2] == [
+        "Tandem stance: 15 s — well done",
+        "Left leg: 5 s — let's try again",
+    ]
+    assert hass.states.get(RESULT).state.startswith("Anna: daily check done, balance score ")
