@@ -250,9 +250,9 @@ def _why(found: Mapping[str, str], texts: Texts) -> str:
     lines: list[str] = []
     sections = (
         ("fall_risk", ("explanation", "trend_explanation"), "state_translated('{}')"),
-        # As the entity shows them: rounded to its precision, with its unit.
-        ("balance_score", ("make_up",), "states('{}', rounded=True, with_unit=True)"),
-        ("percentile", ("meaning",), "states('{}', rounded=True, with_unit=True)"),
+        # Not rounded: the template rounds half to even, the frontend half up (98.5: 98 or 99).
+        ("balance_score", ("make_up",), "states('{}', rounded=False, with_unit=True)"),
+        ("percentile", ("meaning",), "states('{}', rounded=False, with_unit=True)"),
     )
     for key, attributes, shown in sections:
         if (entity := found.get(key)) is None:
@@ -337,7 +337,12 @@ def _trend_view(pad: PadPage, person: Member, texts: Texts) -> Card:
     if rows and rows[-1]["entity"] == found.get("last_check"):
         rows[-1]["format"] = "relative"
     rows.append({"type": "section", "label": texts("change_section")})
-    rows += _rows(found, [f"{measure.value}_change" for measure in TrendMeasure], texts)
+    # Under "Change from the usual level" the measure's name says enough.
+    rows += [
+        {"entity": found[key], "name": texts.option("trend_measure", measure.value)}
+        for measure in TrendMeasure
+        if (key := f"{measure.value}_change") in found
+    ]
     side: list[Card] = [
         {"type": "entities", "title": person.name, "show_header_toggle": False, "entities": rows}
     ]

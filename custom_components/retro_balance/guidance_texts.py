@@ -9,6 +9,7 @@ instruction itself is the *Instruction* sensor's translated state
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Final
 
@@ -111,7 +112,9 @@ def summary_text(translations: Mapping[str, str], summary: CheckSummary) -> str:
         )
     if summary.score is None:
         return _text(translations, "summary_no_score", name=summary.person)
-    return _text(translations, "summary_score", name=summary.person, score=round(summary.score))
+    # Half up, as the frontend shows the score (Python's round() takes 98.5 to 98).
+    score = math.floor(summary.score + 0.5)
+    return _text(translations, "summary_score", name=summary.person, score=score)
 
 
 def result_text(translations: Mapping[str, str], result: GuidanceResult | None) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from homeassistant.const import EVENT_LOVELACE_UPDATED
 from homeassistant.core import Event, HomeAssistant
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.template import Template
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
@@ -22,13 +23,16 @@ from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 from custom_components.retro_balance.const import (
     CONF_CAP_S,
     CONF_NAME,
+    CONF_PAD_ID,
+    CONF_PREFIX,
     DOMAIN,
     SUBENTRY_PERSON,
 )
 from custom_components.retro_balance.dashboard import DASHBOARD_URL, BalanceDashboard
+from custom_components.retro_balance.dashboard_views import Texts, dashboard
 from pad_simulator.scenarios import generate
 
-from .helpers import ENTRY_ID, play
+from .helpers import BEN_ID, ENTRY_ID, PREFIX, person, play
 
 START = "button.balance_pad_hall_start_daily_check"
 
@@ -202,7 +206,7 @@ async def test_the_cards_templates_render_the_reasons_in_words(
     [why, _] = [card["content"] for card in care if card.get("title") == "Why"]
     said = Template(why, hass).async_render(parse_result=False)
     score = hass.states.get("sensor.anna_balance_score")
-    assert f"### Balance score: {round(float(score.state))}\n" in said
+    assert f"### Balance score: {score.state}\n" in said
     assert "- Tandem stance: 40 of 100 points — 12 s held; 30 s earns full points." in said
     assert "- The score is the average of the kinds of test" in said
     assert "### Fall risk: " in said
@@ -217,3 +221,82 @@ async def test_the_cards_templates_render_the_reasons_in_words(
     ]
     [trend] = [card["content"] for card in view(config, "anna") if card.get("title") == "Why"]
     assert Template(trend, hass).async_render(parse_result=False).startswith("No decline")
+
+
+@pytest.mark.usefixtures("lovelace")
+async def test_two_pads_a_namesake_a_pad_not_loaded_and_a_hidden_entity(
+    hass: HomeAssistant, init_integration: MockConfigEntry, hass_ws_client: WebSocketGenerator
+) -> None:
+    garden = MockConfigEntry(
+        domain=DOMAIN,
+        title="garden",
+        data={CONF_PAD_ID: "garden", CONF_PREFIX: PREFIX},
+        unique_id=f"{PREFIX}/garden",
+        subentries_data=[person("01JRETROBALANCEGARDENANNA0", "Anna", 1960, "female")],
+    )
+    garden.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(garden.entry_id)
+    shed = MockConfigEntry(
+        domain=DOMAIN, title="shed", data={CONF_PAD_ID: "shed", CONF_PREFIX: PREFIX}
+    )
+    shed.add_to_hass(hass)  # not loaded: not on the dashboard
+    registry = er.async_get(hass)
+    registry.async_update_entity(
+        "sensor.anna_balance_for_age", disabled_by=er.RegistryEntryDisabler.USER
+    )
+    await hass.async_block_till_done()
+    config = await load(hass_ws_client)
+    # Pads by name; a second Anna's view gets her pad in its address.
+    assert [v["path"] for v in config["views"]] == ["check", "care", "anna", "anna_hall", "ben"]
+    check = view(config, "check")
+    assert [card["title"] for card in check if card["type"] == "vertical-stack"] == [
+        "Balance pad garden",
+        "Balance pad hall",
+    ]
+    care = view(config, "care")
+    lists = [card["entities"] for card in care if card["type"] == "entities"]
+    rows = [row.get("entity") for entities in lists for row in entities]
+    assert "sensor.anna_balance_for_age" not in rows
+    assert "sensor.anna_balance_score" in rows
+
+
+@pytest.mark.usefixtures("lovelace")
+async def test_a_person_removed_leaves_it_and_browsers_are_told(
+    hass: HomeAssistant, init_integration: MockConfigEntry, hass_ws_client: WebSocketGenerator
+) -> None:
+    updates: list[Event] = async_capture_events(hass, EVENT_LOVELACE_UPDATED)
+    hass.config_entries.async_remove_subentry(init_integration, BEN_ID)
+    await hass.async_block_till_done()
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=2))
+    await hass.async_block_till_done()
+    assert len(updates) == 1
+    config = await load(hass_ws_client)
+    assert [v["path"] for v in config["views"]] == ["check", "care", "anna"]
+
+
+def test_without_pads_the_dashboard_says_so_and_texts_fall_back() -> None:
+    texts = Texts({})
+    config = dashboard([], texts)
+    [check] = [v for v in config["views"] if v["path"] == "check"]
+    assert check["cards"] == [{"type": "markdown", "content": "no_pad"}]
+    broken = Texts({f"component.{DOMAIN}.selector.dashboard.options.trends_view": "{who}"})
+    assert broken("trends_view", name="Anna") == "trends_view"
+    assert texts.entity("sensor.x", "fall_risk") == "fall_risk"
+
+
+@pytest.mark.usefixtures("lovelace")
+async def test_the_trend_view_names_each_change_by_its_measure(
+    hass: HomeAssistant, init_integration: MockConfigEntry, hass_ws_client: WebSocketGenerator
+) -> None:
+    config = await load(hass_ws_client)
+    [side] = [card for card in view(config, "anna") if card.get("title") == "Anna"]
+    section = next(i for i, row in enumerate(side["entities"]) if row.get("type") == "section")
+    assert [row["name"] for row in side["entities"][section + 1 :]] == [
+        "Single-leg stance left",
+        "Single-leg stance right",
+        "Tandem stance",
+        "Sway velocity eyes closed",
+        "Balance score",
+    ]
+    tandem = side["entities"][section + 3]["entity"]
+    assert tandem == "sensor.anna_tandem_stance_change_from_baseline"

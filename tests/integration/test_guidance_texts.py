@@ -107,6 +107,7 @@ def test_a_position_not_taken_is_said_kindly() -> None:
     ("checked", "said"),
     [
         (summary(), "Margaret: daily check done, balance score 84. Thank you!"),
+        (summary(score=98.5), "Margaret: daily check done, balance score 99. Thank you!"),
         (summary(score=None), "Margaret: daily check done. Thank you!"),
         (
             summary(single_test=StanceTest.SINGLE_LEG_RIGHT, hold_s=0.0, score=None),

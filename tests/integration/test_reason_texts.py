@@ -179,7 +179,13 @@ async def test_explain_reads_home_assistants_translations(
     (text,) = explain(hass, [reason])
     assert text.startswith("Stood still with eyes closed only ")
     assert text.endswith(": a Romberg-type loss of balance.")
-    # Another language without a translation of its own gets the English text.
+    # Dutch has its own text; a language without a translation of its own gets the English one.
     hass.config.language = "nl"
+    await async_load_integrations(hass, {DOMAIN})
+    assert explain(hass, [reason]) == [
+        "Met ogen dicht maar 3 s stil gestaan, minder dan 10 s: "
+        "balansverlies zoals bij de test van Romberg."
+    ]
+    hass.config.language = "fr"
     await async_load_integrations(hass, {DOMAIN})
     assert explain(hass, [reason]) == [text]
