@@ -39,7 +39,13 @@ def test_caregiver_dashboard_shows_the_persons_values(
         open_and_capture(
             page,
             f"{stack.hass.base_url}/retro-balance-care/care",
-            expect_texts=["Margaret", "Frank", "Single-leg stance left", hold, "Balance pad hallway"],
+            expect_texts=[
+                "Margaret",
+                "Frank",
+                "Single-leg stance left",
+                hold,
+                "Balance pad hallway",
+            ],
             screenshot=shot,
         )
         # Every card's entity exists and suits its card: no warning boxes on the dashboard.
