@@ -15,22 +15,35 @@ if TYPE_CHECKING:
 
     from .data import RetroBalanceConfigEntry
 
-PLATFORMS: list[str] = ["binary_sensor", "button", "event", "select", "sensor"]
+PLATFORMS: list[str] = [
+    "binary_sensor",
+    "button",
+    "calendar",
+    "event",
+    "select",
+    "sensor",
+    "switch",
+    "time",
+]
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the integration's actions (once, whatever the number of pads)."""
+    from .coach_services import async_setup_coach_services
     from .services import async_setup_services
 
     async_setup_services(hass)
+    async_setup_coach_services(hass)
     return True
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: RetroBalanceConfigEntry) -> bool:
-    """Load a pad: wait for MQTT, read its sessions, start its coordinator, add the entities."""
+    """Load a pad: wait for MQTT, read its sessions and coach, start it, add the entities."""
     from homeassistant.components import mqtt
     from homeassistant.exceptions import ConfigEntryNotReady
 
+    from .coach_store import CoachStore
+    from .coach_text import CoachTexts
     from .const import CONF_PAD_ID, DOMAIN
     from .coordinator import PadCoordinator
     from .data import EntrySettings, RetroBalanceData
@@ -49,12 +62,17 @@ async def async_setup_entry(hass: HomeAssistant, entry: RetroBalanceConfigEntry)
         history=history,
         people=people(entry),
     )
-    coordinator = PadCoordinator(hass, entry, sessions)
+    coach_store = CoachStore(hass, entry.entry_id)
+    await coach_store.async_load()
+    coach_texts = await CoachTexts.async_load(hass)
+    coordinator = PadCoordinator(hass, entry, sessions, coach_store, coach_texts)
     entry.runtime_data = RetroBalanceData(
         coordinator=coordinator, sessions=sessions, settings=EntrySettings.of(entry)
     )
     await coordinator.async_start()
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    # Reminders due while Home Assistant was down go out once the entities are there.
+    coordinator.coach.start_reminders()
     entry.async_on_unload(entry.add_update_listener(_async_reload_on_change))
     return True
 
@@ -77,9 +95,11 @@ async def async_unload_entry(hass: HomeAssistant, entry: RetroBalanceConfigEntry
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: RetroBalanceConfigEntry) -> None:
-    """Delete the stored sessions of a deleted pad (they are health data)."""
+    """Delete the stored sessions and coach log of a deleted pad (they are health data)."""
+    from .coach_store import CoachStore
     from .storage import SessionHistory
 
     history = SessionHistory(hass, entry.entry_id)
     await history.async_load()
     await history.async_remove()
+    await CoachStore(hass, entry.entry_id).async_remove()

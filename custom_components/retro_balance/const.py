@@ -27,6 +27,8 @@ CONF_WEIGHT_MAX_KG: Final = "weight_max_kg"
 
 # What the "next test" select offers besides the single stance tests.
 DAILY_CHECK: Final = "daily_check"
+# What "next test" and `start_test` also offer: single-leg practice (the coach's; never a session).
+SINGLE_LEG_PRACTICE: Final = "single_leg_practice"
 # What the "who is on the pad" select offers besides the people's names.
 PERSON_AUTOMATIC: Final = "automatic"
 
@@ -41,6 +43,20 @@ ATTR_TEST: Final = "test"
 ATTR_PERSON: Final = "person"
 ATTR_SESSION_ID: Final = "session_id"
 ATTR_INCLUDE_RAW_COP: Final = "include_raw_cop"
+
+# The retro-walking coach's actions.
+SERVICE_LOG_RETRO_WALK: Final = "log_retro_walk"
+SERVICE_SNOOZE_RETRO_WALK: Final = "snooze_retro_walk"
+SERVICE_SET_RETRO_WALK_DAYS: Final = "set_retro_walk_days"
+SERVICE_RESTART_PROGRAMME: Final = "restart_programme"
+ATTR_KIND: Final = "kind"
+ATTR_MINUTES: Final = "minutes"
+ATTR_SUPPORT: Final = "support"
+ATTR_NOTE: Final = "note"
+ATTR_STARTED_AT: Final = "started_at"
+ATTR_DAYS: Final = "days"
+ATTR_START_DATE: Final = "start_date"
+DEFAULT_SNOOZE_MIN: Final = 30
 
 # The event entity's event type.
 EVENT_TEST_COMPLETED: Final = "test_completed"

@@ -1,7 +1,8 @@
-"""Event entities: a person's `test_completed`, and the pad's `session_unassigned`.
+"""Event entities: a person's test results and walking reminders, the pad's unassigned sessions.
 
-Both follow the sessions' dispatcher signal (`sessions.session_signal`), which is sent once a
-change is in storage.
+The session events follow the sessions' dispatcher signal (`sessions.session_signal`), which is
+sent once a change is in storage (the pad's `session_unassigned`: a session nobody was found
+for); the reminder follows the coach's (`reminder_signal`).
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .coach_reminders import ReminderFired, reminder_signal
 from .const import EVENT_SESSION_UNASSIGNED, EVENT_TEST_COMPLETED, SUBENTRY_PERSON
 from .data import RetroBalanceConfigEntry
+from .engine.coach.messages import REMINDER_MESSAGE_KEY
 from .entity import PadEntity, PersonEntity, RetroBalanceEntity
 from .sessions import ChangeKind, SessionChange, session_signal
 
@@ -20,6 +23,11 @@ PARALLEL_UPDATES = 0
 
 PERSON_EVENT = EventEntityDescription(
     key="test_completed", translation_key="test_completed", event_types=[EVENT_TEST_COMPLETED]
+)
+REMINDER_EVENT = EventEntityDescription(
+    key="retro_walk_reminder",
+    translation_key="retro_walk_reminder",
+    event_types=[REMINDER_MESSAGE_KEY],
 )
 PAD_EVENT = EventEntityDescription(
     key="unassigned_session",
@@ -39,7 +47,10 @@ async def async_setup_entry(
     for subentry in entry.subentries.values():
         if subentry.subentry_type == SUBENTRY_PERSON:
             async_add_entities(
-                [PersonTestEvent(coordinator, subentry, PERSON_EVENT)],
+                [
+                    PersonTestEvent(coordinator, subentry, PERSON_EVENT),
+                    ReminderEvent(coordinator, subentry, REMINDER_EVENT),
+                ],
                 config_subentry_id=subentry.subentry_id,
             )
 
@@ -92,4 +103,29 @@ class PadSessionEvent(_FollowsSessions, PadEntity):
                 "identified_by": record.identified_by,
             },
         )
+        self.async_write_ha_state()
+
+
+class ReminderEvent(PersonEntity, EventEntity):
+    """Fires `retro_walk_reminder` with the reminder's keys, texts and who it is for."""
+
+    # The texts are long and the lists repeat every time: kept out of the recorder.
+    _unrecorded_attributes = frozenset({"text", "safety", "exercises"})
+
+    async def async_added_to_hass(self) -> None:
+        """Also follow the coach's reminders."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            async_dispatcher_connect(
+                self.hass,
+                reminder_signal(self.coordinator.config_entry.entry_id),
+                self._reminder_fired,
+            )
+        )
+
+    @callback
+    def _reminder_fired(self, fired: ReminderFired) -> None:
+        if fired.person_id != self.person_id:
+            return
+        self._trigger_event(REMINDER_MESSAGE_KEY, fired.payload)
         self.async_write_ha_state()

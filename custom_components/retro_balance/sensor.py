@@ -25,6 +25,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
+from .coach_sensors import COACH_SENSORS, CoachSensor
 from .const import SUBENTRY_PERSON
 from .coordinator import PadCoordinator
 from .data import RetroBalanceConfigEntry
@@ -279,6 +280,10 @@ async def async_setup_entry(
                     for description in PERSON_SENSORS
                     if description.has_fn(person)
                 ),
+                config_subentry_id=subentry.subentry_id,
+            )
+            async_add_entities(
+                (CoachSensor(coordinator, subentry, description) for description in COACH_SENSORS),
                 config_subentry_id=subentry.subentry_id,
             )
 

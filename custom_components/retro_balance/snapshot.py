@@ -2,19 +2,23 @@
 
 The snapshot has a live part (`LivePad`, rebuilt at most once a second while frames stream, and at
 once when the pad's state changes) and a part per person (`PersonSessions`, rebuilt only when a
-session is stored, assigned or deleted). A new snapshot reuses the parts that did not change, so
-an entity can tell by identity that its part is the same.
+session is stored, assigned or deleted, when their coach changes, or on a new day). A new
+snapshot reuses the parts that did not change, so an entity can tell by identity that its part is
+the same.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 
+from .coach_view import PersonCoach
 from .engine.clinical.people import PersonProfile
 from .engine.clinical.session import SessionRecord
 from .engine.detection.pad_state import CalibrationIssue, PadState
 from .engine.detection.stance_result import StanceTest
+from .engine.trends.results import PersonTrend
 from .engine.wire.messages import PadInfo
 from .engine.wire.sequencing import FrameVerdict, SequenceCounters
 
@@ -76,6 +80,12 @@ class PersonSessions:
 
     profile: PersonProfile
     sessions: tuple[SessionRecord, ...]
+    trend: PersonTrend | None = None
+    """The balance trends from these sessions (`engine.trends.assess.assess_person`)."""
+    programme_start: date | None = None
+    """The first day of the person's retro-walking programme (the coach's `started_on`)."""
+    coach: PersonCoach | None = None
+    """The person's retro-walking coach as entities show it."""
 
     def newest(self, value_fn: Callable[[SessionRecord], object]) -> SessionRecord | None:
         """Return the newest session for which `value_fn` gives a value (not None)."""
