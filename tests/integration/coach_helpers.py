@@ -109,7 +109,7 @@ class ReminderLog:
             return
         old = event.data["old_state"]
         # Added again after a restart (the last event restored) is not a new reminder.
-        if old is None or old.state == "unavailable" or old.state == new.state:
+        if old is None or old.state in ("unavailable", new.state):
             return
         self.fired.append(Fired(at=dt_util.utcnow(), data=dict(new.attributes)))
 

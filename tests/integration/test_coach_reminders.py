@@ -27,11 +27,15 @@ from .coach_helpers import (
 )
 from .helpers import ENTRY_ID
 
+
 async def every_day_at(hass: HomeAssistant, wall: str) -> None:
     """Anna's reminders every day at `wall`, through her entities."""
     await call(hass, "time", "set_value", entity_id="time.anna_walking_reminder_time", time=wall)
     await call(
-        hass, "select", "select_option", entity_id="select.anna_walking_reminder_days",
+        hass,
+        "select",
+        "select_option",
+        entity_id="select.anna_walking_reminder_days",
         option="every_day",
     )
 
