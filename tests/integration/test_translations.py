@@ -8,9 +8,22 @@ from typing import Any
 
 import yaml
 
-from custom_components.retro_balance import binary_sensor, button, event, select, sensor
+from custom_components.retro_balance import (
+    binary_sensor,
+    button,
+    calendar,
+    coach_sensors,
+    event,
+    select,
+    sensor,
+    switch,
+    time,
+)
+from custom_components.retro_balance.coach_changes import WEEKDAYS
+from custom_components.retro_balance.coach_services import LOGGED_KINDS
 from custom_components.retro_balance.const import CONF_DAILY_TESTS, CONF_SEX
 from custom_components.retro_balance.engine.clinical.norms import Sex
+from custom_components.retro_balance.engine.coach.programme import Support
 from custom_components.retro_balance.settings import STANCE_TEST_KEYS, TEST_CHOICES
 
 PACKAGE = Path(__file__).parents[2] / "custom_components" / "retro_balance"
@@ -35,10 +48,13 @@ def test_every_entity_has_name_and_icon() -> None:
     icons = load("icons.json")["entity"]
     tables = {
         "binary_sensor": binary_sensor.BINARY_SENSORS,
-        "button": button.BUTTONS,
-        "event": (event.PERSON_EVENT, event.PAD_EVENT),
-        "select": select.SELECTS,
-        "sensor": (*sensor.PAD_SENSORS, *sensor.PERSON_SENSORS),
+        "button": (*button.BUTTONS, *button.PERSON_BUTTONS),
+        "calendar": calendar.CALENDARS,
+        "event": (event.PERSON_EVENT, event.PAD_EVENT, event.REMINDER_EVENT),
+        "select": (*select.SELECTS, *select.PERSON_SELECTS),
+        "sensor": (*sensor.PAD_SENSORS, *sensor.PERSON_SENSORS, *coach_sensors.COACH_SENSORS),
+        "switch": switch.SWITCHES,
+        "time": time.TIMES,
     }
     for platform, descriptions in tables.items():
         for description in descriptions:
@@ -73,5 +89,21 @@ def test_every_selector_option_is_translated() -> None:
         ("test", TEST_CHOICES),
         (CONF_DAILY_TESTS, STANCE_TEST_KEYS),
         (CONF_SEX, tuple(sex.value for sex in Sex)),
+        ("activity_kind", tuple(kind.value for kind in LOGGED_KINDS)),
+        ("support", tuple(support.value for support in Support)),
+        ("weekday", WEEKDAYS),
     ):
         assert set(selectors[key]["options"]) == set(options), key
+
+
+def test_services_yaml_offers_the_coachs_choices() -> None:
+    """The coach actions' select fields offer exactly what the actions take."""
+    services = yaml.safe_load((PACKAGE / "services.yaml").read_text())
+
+    def options(service: str, field: str) -> list[str]:
+        found: list[str] = services[service]["fields"][field]["selector"]["select"]["options"]
+        return found
+
+    assert options("log_retro_walk", "kind") == [kind.value for kind in LOGGED_KINDS]
+    assert options("log_retro_walk", "support") == [support.value for support in Support]
+    assert options("set_retro_walk_days", "days") == list(WEEKDAYS)
