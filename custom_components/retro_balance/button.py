@@ -14,6 +14,7 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .coach_changes import snoozed_for
 from .const import DAILY_CHECK, DEFAULT_SNOOZE_MIN, SINGLE_LEG_PRACTICE, SUBENTRY_PERSON
 from .coordinator import PadCoordinator
 from .data import RetroBalanceConfigEntry
@@ -78,7 +79,7 @@ def _log(kind: ActivityKind) -> Callable[[PadCoordinator, str], Awaitable[None]]
 
 
 async def _snooze(coordinator: PadCoordinator, person_id: str) -> None:
-    await coordinator.coach.async_snooze(person_id, DEFAULT_SNOOZE_MIN)
+    await coordinator.coach.async_change_reminders(person_id, snoozed_for(DEFAULT_SNOOZE_MIN))
 
 
 @dataclass(frozen=True, kw_only=True)

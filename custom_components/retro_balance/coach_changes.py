@@ -9,13 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from homeassistant.exceptions import ServiceValidationError
+from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN
 from .engine.coach.activities import Activity, LoggedVia, new_activity_id
 from .engine.coach.programme import ActivityKind, Support, plan_for
-from .engine.coach.reminders import QuietHours, ReminderSettings
+from .engine.coach.reminders import QuietHours, ReminderSettings, snooze
 from .engine.coach.state import CoachState
 
 DEFAULT_QUIET_HOURS = QuietHours(start=time(21, 0), end=time(8, 0))
@@ -109,9 +111,25 @@ def repeats_a_pad_walk(state: CoachState, now: datetime) -> bool:
     )
 
 
-def with_quiet_hours(
-    start: time | None = None, end: time | None = None
-) -> Callable[[ReminderSettings], ReminderSettings]:
+ReminderChange = Callable[[ReminderSettings], ReminderSettings]
+
+
+def with_fields(**fields: Any) -> ReminderChange:
+    """Return the change that sets reminder fields (enabled, time_of_day, days)."""
+    return lambda settings: replace(settings, **fields)
+
+
+def snoozed_for(minutes: float) -> ReminderChange:
+    """Return the change that sends no reminder for `minutes` from now, and one then."""
+
+    def change(settings: ReminderSettings) -> ReminderSettings:
+        now = dt_util.utcnow()
+        return snooze(settings, now=now, until=now + timedelta(minutes=minutes))
+
+    return change
+
+
+def with_quiet_hours(start: time | None = None, end: time | None = None) -> ReminderChange:
     """Return the change that moves the start or the end of the quiet hours."""
 
     def change(settings: ReminderSettings) -> ReminderSettings:

@@ -18,8 +18,8 @@ was not due, and never loses one that was.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -37,7 +37,6 @@ from .coach_changes import (
     new_programme,
     repeats_a_pad_walk,
     restarted,
-    with_quiet_hours,
 )
 from .coach_reminders import ReminderFired, check_reminders, reminder_payload, reminder_signal
 from .coach_store import CoachStore
@@ -51,7 +50,7 @@ from .engine.coach.clock import local_date
 from .engine.coach.pad_practice import practice_holds
 from .engine.coach.programme import ActivityKind, HoldGoal, Phase
 from .engine.coach.progression import PhaseDecision, update_phase
-from .engine.coach.reminders import ReminderSettings, next_reminder, snooze
+from .engine.coach.reminders import ReminderSettings, next_reminder
 from .engine.coach.state import CoachState
 from .engine.detection.stance_result import StanceResult
 
@@ -116,6 +115,16 @@ class PadCoach:
     def tz(self) -> ZoneInfo:
         """Home Assistant's time zone, in which days, weeks and reminder times are counted."""
         return self._tz
+
+    @property
+    def people(self) -> Mapping[str, PersonProfile]:
+        """The people coached, by subentry id."""
+        return self._people
+
+    @property
+    def unreadable_states(self) -> int:
+        """How many stored coach states could not be read (kept aside)."""
+        return self._store.quarantined
 
     def view(self, person_id: str) -> PersonCoach | None:
         """Return the person's coach view (None for someone who is not a person of the pad)."""
@@ -234,35 +243,15 @@ class PadCoach:
             raise coach_error("invalid_programme_start", date=on.isoformat()) from err
         await self._saved()
 
-    async def async_set_reminders(self, person_id: str, **changes: Any) -> None:
-        """Change reminder settings (`ReminderSettings` fields: enabled, time_of_day, days)."""
-        self._change_reminders(person_id, lambda r: replace(r, **changes))
-        await self._saved()
-
-    async def async_set_quiet_hours(
-        self, person_id: str, *, start: time | None = None, end: time | None = None
+    async def async_change_reminders(
+        self, person_id: str, change: Callable[[ReminderSettings], ReminderSettings]
     ) -> None:
-        """Move the start or the end of the quiet hours."""
-        self._change_reminders(person_id, with_quiet_hours(start, end))
-        await self._saved()
-
-    async def async_snooze(self, person_id: str, minutes: float) -> None:
-        """Send no reminder before `minutes` from now, and one then."""
-        now = dt_util.utcnow()
-        until = now + timedelta(minutes=minutes)
-        self._change_reminders(person_id, lambda r: snooze(r, now=now, until=until), now=now)
-        await self._saved()
-
-    def _change_reminders(
-        self,
-        person_id: str,
-        change: Callable[[ReminderSettings], ReminderSettings],
-        now: datetime | None = None,
-    ) -> None:
+        """Change reminder settings (`coach_changes`: fields, quiet hours, a snooze)."""
         try:
-            self._update(person_id, lambda s: s.with_reminders(change(s.reminders)), now=now)
+            self._update(person_id, lambda s: s.with_reminders(change(s.reminders)))
         except ValueError as err:
             raise coach_error("invalid_reminder_settings", error=str(err)) from err
+        await self._saved()
 
     @callback
     def evaluate(self, person_id: str) -> None:

@@ -20,7 +20,7 @@ from homeassistant.core import (
 from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
 
-from .coach_changes import WEEKDAYS, iso_weekdays
+from .coach_changes import WEEKDAYS, iso_weekdays, snoozed_for, with_fields
 from .coach_runtime import PadCoach
 from .const import (
     ATTR_CONFIG_ENTRY_ID,
@@ -100,12 +100,14 @@ async def _async_log(call: ServiceCall) -> ServiceResponse:
 
 async def _async_snooze(call: ServiceCall) -> None:
     coach, person_id = _who(call)
-    await coach.async_snooze(person_id, call.data[ATTR_MINUTES])
+    await coach.async_change_reminders(person_id, snoozed_for(call.data[ATTR_MINUTES]))
 
 
 async def _async_set_days(call: ServiceCall) -> None:
     coach, person_id = _who(call)
-    await coach.async_set_reminders(person_id, days=iso_weekdays(call.data[ATTR_DAYS]))
+    await coach.async_change_reminders(
+        person_id, with_fields(days=iso_weekdays(call.data[ATTR_DAYS]))
+    )
 
 
 async def _async_restart(call: ServiceCall) -> None:

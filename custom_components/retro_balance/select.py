@@ -9,7 +9,14 @@ from homeassistant.components.select import SelectEntity, SelectEntityDescriptio
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coach_changes import DAY_CHOICES, DAY_PRESETS, DAYS_CUSTOM, coach_error, days_choice
+from .coach_changes import (
+    DAY_CHOICES,
+    DAY_PRESETS,
+    DAYS_CUSTOM,
+    coach_error,
+    days_choice,
+    with_fields,
+)
 from .coach_text import phase_key
 from .coach_view import PersonCoach
 from .const import PERSON_AUTOMATIC, SUBENTRY_PERSON
@@ -78,7 +85,7 @@ async def _choose_phase(coordinator: PadCoordinator, person_id: str, option: str
 async def _choose_days(coordinator: PadCoordinator, person_id: str, option: str) -> None:
     if option == DAYS_CUSTOM:
         raise coach_error("custom_days_by_action")
-    await coordinator.coach.async_set_reminders(person_id, days=DAY_PRESETS[option])
+    await coordinator.coach.async_change_reminders(person_id, with_fields(days=DAY_PRESETS[option]))
 
 
 def _phase_choice(coach: PersonCoach) -> str:

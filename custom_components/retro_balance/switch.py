@@ -10,6 +10,7 @@ from homeassistant.components.switch import SwitchEntity, SwitchEntityDescriptio
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .coach_changes import with_fields
 from .coach_view import PersonCoach
 from .const import SUBENTRY_PERSON
 from .coordinator import PadCoordinator
@@ -20,7 +21,7 @@ PARALLEL_UPDATES = 0
 
 
 async def _set_reminders(coordinator: PadCoordinator, person_id: str, on: bool) -> None:
-    await coordinator.coach.async_set_reminders(person_id, enabled=on)
+    await coordinator.coach.async_change_reminders(person_id, with_fields(enabled=on))
 
 
 @dataclass(frozen=True, kw_only=True)

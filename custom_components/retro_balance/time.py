@@ -11,6 +11,7 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .coach_changes import with_fields, with_quiet_hours
 from .coach_view import PersonCoach
 from .const import SUBENTRY_PERSON
 from .coordinator import PadCoordinator
@@ -21,15 +22,15 @@ PARALLEL_UPDATES = 0
 
 
 async def _set_reminder_time(coordinator: PadCoordinator, person_id: str, value: time) -> None:
-    await coordinator.coach.async_set_reminders(person_id, time_of_day=value)
+    await coordinator.coach.async_change_reminders(person_id, with_fields(time_of_day=value))
 
 
 async def _set_quiet_start(coordinator: PadCoordinator, person_id: str, value: time) -> None:
-    await coordinator.coach.async_set_quiet_hours(person_id, start=value)
+    await coordinator.coach.async_change_reminders(person_id, with_quiet_hours(start=value))
 
 
 async def _set_quiet_end(coordinator: PadCoordinator, person_id: str, value: time) -> None:
-    await coordinator.coach.async_set_quiet_hours(person_id, end=value)
+    await coordinator.coach.async_change_reminders(person_id, with_quiet_hours(end=value))
 
 
 def _quiet(coach: PersonCoach, end: bool) -> time | None:
