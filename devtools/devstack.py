@@ -1,9 +1,10 @@
 """The development stack behind `scripts/develop`: the same parts as the end-to-end tests.
 
 mosquitto (data in `.run/mosquitto`), Home Assistant with the committed `config/` (runtime state in
-the ignored parts of `config/`, logs in `.run/hass`), the demo pad set up with two people, and the
-pad simulator playing a daily check every few minutes, a second person now and then. Ctrl-C stops
-it all.
+the ignored parts of `config/`, logs in `.run/hass`), the demo pad set up with two people, the pad
+simulator playing a daily check every few minutes, a second person now and then, and Margaret four
+weeks into her walking programme with a reminder due a few minutes after the start
+(`demo_coach.py`). Ctrl-C stops it all.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from collections.abc import Sequence
 from types import FrameType
 
 from .client import Credentials
-from .demo import DEMO_PAD_ID, DEMO_PEOPLE, add_people, set_up_pad
+from .demo import DEMO_PAD_ID, DEMO_PEOPLE, MARGARET, add_people, find_entities, set_up_pad
+from .demo_coach import remind_soon, seed_walking_history
 from .home_assistant import HomeAssistant, link_integration
 from .mosquitto import Mosquitto
 from .processes import REPO, VENV_BIN, HarnessError, ManagedProcess, stop_all
@@ -130,11 +132,14 @@ def run_demo(stack: Stack, every_min: float) -> None:
     pad.start()
     try:
         entry_id = set_up_pad(stack.api, DEMO_PAD_ID)
-        add_people(stack.api, entry_id, DEMO_PEOPLE)
+        people = add_people(stack.api, entry_id, DEMO_PEOPLE)
+        seed_walking_history(stack, entry_id, people[MARGARET.name])
+        reminder = remind_soon(stack.api, find_entities(stack.api, entry_id, people), MARGARET.name)
         print(banner(stack), flush=True)
         print(
             f"The pad {DEMO_PAD_ID!r} plays Margaret's daily check every {every_min:g} min "
-            "(Frank's every third time); the first starts within a minute.",
+            "(Frank's every third time); the first starts within a minute. Margaret is in phase 2 "
+            f"of her walking programme; her walking reminder comes at {reminder}.",
             flush=True,
         )
         while pad.running and stack.hass.process.running:
