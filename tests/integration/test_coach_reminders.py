@@ -3,7 +3,7 @@ quiet hours, a new time zone, and reminders due while Home Assistant was down.""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
@@ -13,6 +13,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from custom_components.retro_balance.const import DOMAIN
+from custom_components.retro_balance.engine.coach.messages import dual_task_for
+from custom_components.retro_balance.engine.coach.programme import Phase, plan_for
 
 from .coach_helpers import (
     AMSTERDAM,
@@ -307,3 +309,32 @@ async def test_reminders_due_long_before_a_restart_are_recorded_as_missed(
     assert attributes["missed_reminders"] == [at.isoformat() for at in missed]
     await travel(hass, freezer, "2026-05-07T10:30:00+02:00")
     assert log.scheduled == [utc("2026-05-07T10:00:00+02:00")]
+
+
+async def test_a_phase_3_reminder_names_the_days_mental_task(
+    hass: HomeAssistant,
+    mqtt_mock: MqttMockHAClient,
+    freezer: FrozenDateTimeFactory,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    await set_up_at(hass, freezer, mock_config_entry, "2026-05-04T08:30:00+02:00")
+    await every_day_at(hass, "10:00")
+    await call(
+        hass,
+        "select",
+        "select_option",
+        entity_id="select.anna_retro_walk_phase_choice",
+        option="phase_3",
+    )
+    log = ReminderLog(hass)
+    await travel(hass, freezer, "2026-05-05T11:00:00+02:00")
+    tasks = [fired.data["dual_task"] for fired in log.fired]
+    expected = [
+        dual_task_for(plan_for(Phase(3)), day).value for day in (date(2026, 5, 4), date(2026, 5, 5))
+    ]
+    assert tasks == expected
+    assert tasks[0] != tasks[1]
+    for fired in log.fired:
+        assert fired.data["phase"] == 3
+        assert "Today's mental task:" in fired.data["text"]
+        assert "Stay within reach of a wall or rail." in fired.data["text"]
