@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from homeassistant.core import HomeAssistant
@@ -163,3 +164,19 @@ async def test_short_press_starts_the_check_and_long_press_cancels_it(
     await hass.async_block_till_done()
     assert not live(init_integration).testing
     assert coach_state(init_integration).activities == ()
+
+
+async def test_a_walk_that_cannot_be_logged_cues_fail(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    mqtt_mock: MqttMockHAClient,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    coach = init_integration.runtime_data.coordinator.coach
+    init_integration.runtime_data.coordinator.async_select_person(ANNA_ID)
+    refused = ServiceValidationError(translation_domain=DOMAIN, translation_key="invalid_activity")
+    with patch.object(coach, "async_walk_done_on_pad", side_effect=refused):
+        fire(hass, "button", encode_button("long"))
+        await hass.async_block_till_done()
+    assert cues(mqtt_mock) == ["fail"]
+    assert "'Walk done' on pad hall could not be logged" in caplog.text
