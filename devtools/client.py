@@ -141,6 +141,11 @@ class HomeAssistantClient:
         _expect(response, f"POST {path}")
         return response.json()
 
+    def delete(self, path: str) -> None:
+        """DELETE a REST path."""
+        response = httpx.delete(f"{self.base_url}{path}", headers=self._headers(), timeout=30)
+        _expect(response, f"DELETE {path}")
+
     def state(self, entity_id: str) -> dict[str, Any] | None:
         """Return an entity's state object, or None when Home Assistant has no such entity."""
         response = httpx.get(

@@ -5,9 +5,9 @@ on its days (one walk missed in the first week, single-leg practice holds growin
 and each morning the programme's rules (`update_phase`) with a low fall risk. Two good weeks put
 her in phase 2; she stays there because her practice holds are short of the 30 s phase 3 needs.
 
-Activities cannot be logged in the past through Home Assistant's practice mode, so the history goes
-into the coach's storage file while Home Assistant is stopped (`seed_history`); the reminder time is
-set through the person's entities like any user would (`remind_soon`).
+Activities cannot be logged in the past through Home Assistant's practice mode, so the history
+goes into the coach's storage file while Home Assistant is stopped (`write_walking_history`); the
+reminder time is set through the person's entities like any user would (`remind_soon`).
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ def _day_of(phase: Phase, day: date, first: date, tz: ZoneInfo) -> list[Activity
     return done
 
 
-def seed_history(config_dir: Path, entry_id: str, person_id: str, tz: ZoneInfo) -> bool:
+def write_walking_history(config_dir: Path, entry_id: str, person_id: str, tz: ZoneInfo) -> bool:
     """Write the demo history for one person into the stopped Home Assistant's coach file.
 
     Returns False (and writes nothing) when the person already has a logged activity: the demo
@@ -127,7 +127,7 @@ def seed_walking_history(stack: Stack, entry_id: str, person_id: str) -> None:
     if _has_activities(coach_file, person_id):
         return
     stack.restart_hass(
-        while_stopped=lambda: seed_history(stack.hass.config_dir, entry_id, person_id, tz)
+        while_stopped=lambda: write_walking_history(stack.hass.config_dir, entry_id, person_id, tz)
     )
 
 

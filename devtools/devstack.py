@@ -1,10 +1,11 @@
 """The development stack behind `scripts/develop`: the same parts as the end-to-end tests.
 
 mosquitto (data in `.run/mosquitto`), Home Assistant with the committed `config/` (runtime state in
-the ignored parts of `config/`, logs in `.run/hass`), the demo pad set up with two people, the pad
-simulator playing a daily check every few minutes, a second person now and then, and Margaret four
-weeks into her walking programme with a reminder due a few minutes after the start
-(`demo_coach.py`). Ctrl-C stops it all.
+the ignored parts of `config/`, logs in `.run/hass`), the demo pad set up with two people and, on
+the first start, eight simulated weeks of their history (Frank slowly declining) and four weeks of
+Margaret's walking programme (`demo_coach.py`), the pad simulator playing a daily check every few
+minutes, a second person now and then, and Margaret's walking reminder a few minutes after the
+start. Ctrl-C stops it all.
 """
 
 from __future__ import annotations
@@ -15,12 +16,21 @@ import signal
 import sys
 import time
 from collections.abc import Sequence
+from datetime import UTC, date, datetime
 from types import FrameType
 
 from .client import Credentials
-from .demo import DEMO_PAD_ID, DEMO_PEOPLE, MARGARET, add_people, find_entities, set_up_pad
+from .demo import (
+    DEMO_PAD_ID,
+    DEMO_PEOPLE,
+    MARGARET,
+    add_people,
+    find_entities,
+    seed_history,
+    set_up_pad,
+)
 from .demo_coach import remind_soon, seed_walking_history
-from .home_assistant import HomeAssistant, link_integration
+from .home_assistant import HomeAssistant, link_blueprints, link_integration
 from .mosquitto import Mosquitto
 from .processes import REPO, VENV_BIN, HarnessError, ManagedProcess, stop_all
 from .stack import Stack
@@ -75,6 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _raise_interrupt)
     link_integration(CONFIG_DIR)
+    link_blueprints(CONFIG_DIR)
     stack = Stack(
         run_dir=RUN_DIR,
         config_dir=CONFIG_DIR,
@@ -111,6 +122,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def today_in_demo() -> date:
+    """Today in the demo's time zone (UTC, `config/configuration.yaml`)."""
+    return datetime.now(UTC).date()
+
+
 def run_demo(stack: Stack, every_min: float) -> None:
     """Start the demo pad, set it up with the demo people, and keep going until interrupted."""
     pad = ManagedProcess(
@@ -133,6 +149,8 @@ def run_demo(stack: Stack, every_min: float) -> None:
     try:
         entry_id = set_up_pad(stack.api, DEMO_PAD_ID)
         people = add_people(stack.api, entry_id, DEMO_PEOPLE)
+        for name, count in seed_history(stack.api, entry_id, people, today_in_demo()).items():
+            print(f"scripts/develop: {count} simulated past checks for {name}", flush=True)
         seed_walking_history(stack, entry_id, people[MARGARET.name])
         reminder = remind_soon(stack.api, find_entities(stack.api, entry_id, people), MARGARET.name)
         print(banner(stack), flush=True)

@@ -44,6 +44,8 @@ scenarios:
   tandem        tandem stance, held like single-leg stance
   daily-check   button press, step on, quiet EC, tandem, SLS left, SLS right (x --sls-trials),
                   step off, with pauses
+  --no-lift     with sls-left, sls-right, daily-check: someone who cannot lift a foot stands
+                  on both feet through each single-leg test until the pad gives up
   household     people of --household-weights kg (default {_DEFAULT_WEIGHTS}) step on
                   and off in turn
   replay        a Santos & Duarte 2016 trial (--replay FILE, .txt or .txt.gz) played as four
@@ -55,6 +57,7 @@ examples:
   scripts/simulate-pad --scenario sls-left --lose-balance-at 12 --host 192.168.1.5 \\
       --username pad --password secret
   scripts/simulate-pad --scenario replay --replay BDS00001.txt.gz --weight-kg 54
+  scripts/simulate-pad --scenario daily-check --no-lift --speed 4
   scripts/simulate-pad --scenario step --dry-run          # print the messages, no broker
 
 The MQTT password can also come from the environment variable MQTT_PASSWORD.
@@ -212,6 +215,12 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"daily-check: single-leg trials per leg, {MIN_TRIALS}-{MAX_TRIALS} "
         f"(default 1, or {MAX_TRIALS} with --lose-balance-at)",
     )
+    person.add_argument(
+        "--no-lift",
+        action="store_true",
+        help="sls-left, sls-right, daily-check: the person never lifts a foot (each single-leg "
+        "test times out with them standing on both feet)",
+    )
     person.add_argument("--replay", help="Santos & Duarte 2016 trial file for --scenario replay")
     person.add_argument("--seed", type=int, default=0, help="random seed: same seed, same run")
     person.add_argument(
@@ -260,6 +269,7 @@ def _simulations(args: argparse.Namespace) -> list[tuple[str, Simulation]]:
             replay=args.replay,
             household_weights_kg=args.household_weights,
             sls_trials=args.sls_trials,
+            no_lift=args.no_lift,
             loop=args.loop,
         )
         pads.append((pad_id, simulation))

@@ -48,6 +48,7 @@ REACTION_S: Final = 1.0
 """How long past the cap a person holds a stance before changing it (reacting to the cue)."""
 CUE_PAUSE_S: Final = 2.0
 """Daily check: standing still, eyes open, after the quiet-stance cue before moving the feet."""
+NO_LIFT_SCENARIOS: Final = ("sls-left", "sls-right", "daily-check")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -61,6 +62,8 @@ class ScenarioOptions:
     household_weights_kg: tuple[float, ...] = HOUSEHOLD_WEIGHTS_KG
     sls_trials: int | None = None
     """Daily check: trials per leg; default 3 with `lose_balance_at_s` (best of 3), else 1."""
+    no_lift: bool = False
+    """The person never lifts a foot: each single-leg test finds them on both feet."""
     replay: ReplayTrace | None = None
 
     def __post_init__(self) -> None:
@@ -99,6 +102,8 @@ def build_timeline(name: str, options: ScenarioOptions) -> list[Phase]:
     """Build the phases of scenario `name` (see `SCENARIOS` and docs/simulator.md)."""
     weight = options.weight_kg
     hold = options.hold_s
+    if options.no_lift and name not in NO_LIFT_SCENARIOS:
+        raise ValueError(f"no-lift applies to {', '.join(NO_LIFT_SCENARIOS)}, not {name!r}")
     if name == "idle":
         return [empty_pad(options.duration_s or 30.0)]
     if name == "step":
@@ -127,7 +132,7 @@ def build_timeline(name: str, options: ScenarioOptions) -> list[Phase]:
             empty_pad(3.0),
             step_on(weight, QUIET_EO),
             stand("settle", weight, QUIET_EO, 3.0),
-            *single_leg(label, weight, leg, hold),
+            *single_leg(label, weight, leg, hold, no_lift=options.no_lift),
             stand("after", weight, QUIET_EO, 2.0),
             step_off(weight, QUIET_EO),
             empty_pad(4.0),
@@ -195,9 +200,10 @@ def _daily_check(options: ScenarioOptions) -> list[Phase]:
         stand("pause", weight, QUIET_EO, 3.0),
     ]
     for leg, label in ((LEFT_LEG, "single_leg_left"), (RIGHT_LEG, "single_leg_right")):
-        for _ in range(options.trials_per_leg):
+        # A position not taken is not tried again: one try per leg without a lift.
+        for _ in range(1 if options.no_lift else options.trials_per_leg):
             phases += [
-                *single_leg(label, weight, leg, options.hold_s),
+                *single_leg(label, weight, leg, options.hold_s, no_lift=options.no_lift),
                 stand("pause", weight, QUIET_EO, 3.0),
             ]
     return [*phases, step_off(weight, QUIET_EO), empty_pad(5.0)]
@@ -215,6 +221,7 @@ class SimulationArgs(DeviceSettings, total=False):
     replay: Path | str | None
     household_weights_kg: Sequence[float]
     sls_trials: int | None
+    no_lift: bool
     loop: bool
 
 
@@ -230,6 +237,7 @@ def build_simulation(
     replay: Path | str | None = None,
     household_weights_kg: Sequence[float] = HOUSEHOLD_WEIGHTS_KG,
     sls_trials: int | None = None,
+    no_lift: bool = False,
     loop: bool = False,
     **device: Unpack[DeviceSettings],
 ) -> Simulation:
@@ -246,6 +254,7 @@ def build_simulation(
         duration_s=duration_s,
         household_weights_kg=tuple(household_weights_kg),
         sls_trials=sls_trials,
+        no_lift=no_lift,
         replay=load_replay(replay) if replay is not None else None,
     )
     config = device_config(noise=noise, **device)

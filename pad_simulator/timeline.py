@@ -19,6 +19,10 @@ STEP_S: Final = 1.0
 LIFT_S: Final = 0.25
 SETTLE_S: Final = DetectorConfig().settle_s
 """Standing still in a new stance before a quiet or tandem test starts (the detector's settle)."""
+NO_LIFT_TRYING_S: Final = DetectorConfig().start_timeout_s + 3.0
+"""How long someone who cannot lift a foot stands on both feet in a single-leg test: past the
+detector's start timeout, so that the test ends `timed_out` with them on the pad — a position not
+taken (engine/clinical/outcomes.py)."""
 FOOT_SHIFT_CM: Final = 6.0
 """Sideways COP shift while stepping one foot in front of the other."""
 TANDEM_FOOT_AP_CM: Final = 10.0
@@ -88,8 +92,15 @@ def move(label: str, weight_kg: float, start: Pose, end: Pose, duration_s: float
     )
 
 
-def single_leg(label: str, weight_kg: float, leg: Pose, hold_s: float) -> list[Phase]:
-    """Lift one foot (COP moves over the stance foot), hold, touch down (COP back to centre)."""
+def single_leg(
+    label: str, weight_kg: float, leg: Pose, hold_s: float, *, no_lift: bool = False
+) -> list[Phase]:
+    """Lift one foot (COP moves over the stance foot), hold, touch down (COP back to centre).
+
+    With `no_lift` the person tries and cannot: they stand on both feet for `NO_LIFT_TRYING_S`.
+    """
+    if no_lift:
+        return [stand("no_lift", weight_kg, QUIET_EO, NO_LIFT_TRYING_S)]
     return [
         move("lift", weight_kg, QUIET_EO, leg, LIFT_S),
         stand(label, weight_kg, leg, hold_s),

@@ -38,7 +38,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: RetroBalanceConfigEntry) -> bool:
-    """Load a pad: wait for MQTT, read its sessions and coach, start it, add the entities."""
+    """Load a pad: wait for MQTT, read (and assess again) its sessions, read its coach, start it."""
     from homeassistant.components import mqtt
     from homeassistant.exceptions import ConfigEntryNotReady
 
@@ -50,6 +50,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: RetroBalanceConfigEntry)
     from .sessions import PadSessions
     from .settings import people
     from .storage import SessionHistory
+    from .trend_statistics import TrendStatistics
 
     if not await mqtt.async_wait_for_mqtt_client(hass):
         raise ConfigEntryNotReady(translation_domain=DOMAIN, translation_key="mqtt_unavailable")
@@ -62,6 +63,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: RetroBalanceConfigEntry)
         history=history,
         people=people(entry),
     )
+    await sessions.async_assess_stored()
     coach_store = CoachStore(hass, entry.entry_id)
     await coach_store.async_load()
     coach_texts = await CoachTexts.async_load(hass)
@@ -73,6 +75,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: RetroBalanceConfigEntry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     # Reminders due while Home Assistant was down go out once the entities are there.
     coordinator.coach.start_reminders()
+    if (stop_statistics := TrendStatistics(hass, entry, coordinator).async_start()) is not None:
+        entry.async_on_unload(stop_statistics)
     entry.async_on_unload(entry.add_update_listener(_async_reload_on_change))
     return True
 
@@ -95,11 +99,13 @@ async def async_unload_entry(hass: HomeAssistant, entry: RetroBalanceConfigEntry
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: RetroBalanceConfigEntry) -> None:
-    """Delete the stored sessions and coach log of a deleted pad (they are health data)."""
+    """Delete a deleted pad's sessions, trend statistics and coach log (they are health data)."""
     from .coach_store import CoachStore
     from .storage import SessionHistory
+    from .trend_statistics import async_clear_pad_statistics
 
     history = SessionHistory(hass, entry.entry_id)
     await history.async_load()
     await history.async_remove()
     await CoachStore(hass, entry.entry_id).async_remove()
+    async_clear_pad_statistics(hass, entry)

@@ -1,18 +1,13 @@
 """The retro-walking coach of a pad's people: their states, the rules, reminders and the log.
 
-`PadCoach` belongs to the pad's coordinator. It keeps each person's `CoachState` (stored in
-`CoachStore`), applies the engine's rules, and publishes each person's `PersonCoach` view through
-the coordinator's snapshot. It decides nothing itself: the phase comes from
-`engine.coach.progression.update_phase`, fed the person's fall-risk level and the trends'
-`declining` flag (`CoachListener.coach_inputs`); reminders from `engine.coach.reminders`.
-
-When the rules run: at start-up, once a day just after local midnight, after every change of the
-person's sessions (a new assessment), and after every logged or deleted activity, override or
-restart. Reminders: one timer per person at the next reminder; the check it runs (and the one
-after start-up, once Home Assistant has started, for reminders due while it was down) is
-`coach_reminders.check_reminders`. Every change first checks the reminders due until now under
-the old settings, so a new time, new days, a new phase or a new time zone never sends one that
-was not due, and never loses one that was.
+`PadCoach` belongs to the pad's coordinator: it keeps each person's `CoachState` (`CoachStore`)
+and publishes their `PersonCoach` through the snapshot. The phase is `update_phase`'s, fed the
+fall-risk level and the trends' decline (`CoachListener.coach_inputs`); it runs at start-up,
+daily after local midnight, after a session of the person changes and after every command.
+Reminders: one timer per person; its check (and the one once Home Assistant has started, for
+reminders due while it was down) is `coach_reminders.check_reminders`. Every change first checks
+what was due under the old settings, so a new time, days, phase or time zone never sends one
+that was not due, nor loses one that was (docs/coach.md, "In Home Assistant").
 """
 
 from __future__ import annotations
@@ -26,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
 from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.start import async_at_started
@@ -192,12 +188,22 @@ class PadCoach:
         await self._saved()
         return activity
 
-    async def async_walk_done_on_pad(self, person_id: str) -> None:
-        """Log the phase's walk from the pad ("walk done"); a double press logs it once."""
+    async def async_walk_done_on_pad(self, person_id: str | None) -> bool:
+        """Log the phase's walk from the pad ("walk done"); whether it is logged (once)."""
+        if person_id is None:
+            LOGGER.info("'Walk done' on the pad: nobody could be identified")
+            return False
         if repeats_a_pad_walk(self.state(person_id), dt_util.utcnow()):
             LOGGER.info("A second 'walk done' on the pad within minutes is not logged again")
-            return
-        await self.async_log(person_id, ActivityKind.RETRO_WALK, via=LoggedVia.PAD)
+            return True
+        try:
+            await self.async_log(person_id, ActivityKind.RETRO_WALK, via=LoggedVia.PAD)
+        except ServiceValidationError as err:
+            LOGGER.warning(
+                "'Walk done' for %s could not be logged: %s", self.people[person_id].name, err
+            )
+            return False
+        return True
 
     async def async_log_practice(
         self,

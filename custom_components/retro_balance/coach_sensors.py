@@ -162,7 +162,7 @@ COACH_SENSORS: tuple[CoachSensorDescription, ...] = (
         key="retro_walk_programme_start",
         translation_key="retro_walk_programme_start",
         device_class=SensorDeviceClass.DATE,
-        value_fn=lambda coach: coach.state.programme_start,
+        value_fn=lambda coach: coach.programme_start,
     ),
 )
 

@@ -47,6 +47,15 @@ class PersonCoach:
         return self.state.phase
 
     @property
+    def programme_start(self) -> date | None:
+        """The programme's first day once anything is logged (None: not begun in practice).
+
+        A person's programme is created when they are added; until they log a walk or an
+        exercise it has not really begun, so the trends do not compare before and after it.
+        """
+        return self.state.programme_start if self.state.activities else None
+
+    @property
     def plan(self) -> PhasePlan:
         """The phase's plan: walks, support, focus, weekly target."""
         return plan_for(self.state.phase)

@@ -38,11 +38,13 @@ SERVICE_CANCEL_TEST: Final = "cancel_test"
 SERVICE_ASSIGN_SESSION: Final = "assign_session"
 SERVICE_DELETE_SESSION: Final = "delete_session"
 SERVICE_EXPORT_HISTORY: Final = "export_history"
+SERVICE_IMPORT_HISTORY: Final = "import_history"
 ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
 ATTR_TEST: Final = "test"
 ATTR_PERSON: Final = "person"
 ATTR_SESSION_ID: Final = "session_id"
 ATTR_INCLUDE_RAW_COP: Final = "include_raw_cop"
+ATTR_SESSIONS: Final = "sessions"
 
 # The retro-walking coach's actions.
 SERVICE_LOG_RETRO_WALK: Final = "log_retro_walk"

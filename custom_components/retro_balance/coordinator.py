@@ -13,6 +13,7 @@ change with every frame. Entities read the snapshot; selects, buttons and action
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
@@ -23,6 +24,7 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.debounce import Debouncer
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
+from homeassistant.helpers.event import async_track_time_change
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
@@ -48,6 +50,7 @@ from .engine.wire.messages import ButtonPress, Cue, Frame, PadInfo, ProtocolErro
 from .issues import PadIssues
 from .pad_mqtt import PadMqtt
 from .person_parts import coach_inputs, people_parts
+from .person_trend import PersonTrends
 from .runs import FinishedRun, PadRuns
 from .sessions import PadSessions, SessionChange, session_signal
 from .settings import daily_check_plan, single_test_plan
@@ -80,6 +83,7 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
         self._info: PadInfo | None = None
         self._next_test = DAILY_CHECK
         self._selected_person_id: str | None = None
+        self._trends = PersonTrends(self.pad_id)
         self._live_updates = Debouncer(
             hass,
             LOGGER,
@@ -108,6 +112,10 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
             )
         )
         entry.async_on_unload(await self.mqtt.async_subscribe(self))
+        # Trends are as of today: a new day moves them on (a long gap drops the current level).
+        entry.async_on_unload(
+            async_track_time_change(self.hass, self._new_day, hour=0, minute=0, second=0)
+        )
         # Until the retained status arrives the pad counts as offline.
         self._issues.pad_offline()
         self.coach.start()
@@ -276,25 +284,15 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
             LOGGER.info("Ignored a %s press on pad %s: %s", press.press, self.pad_id, err)
 
     def _walk_done(self) -> None:
-        """Log the retro walk of whoever is on the pad; cue pass once logged, fail if unknown."""
+        """Log the retro walk of whoever is on the pad; cue pass once logged, fail if not."""
         person_id = self._on_the_pad()
-        if person_id is None:
-            LOGGER.info("'Walk done' on pad %s: nobody could be identified", self.pad_id)
-            self.send_cue("fail")
-            return
         self._selected_person_id = None
         self.config_entry.async_create_task(
             self.hass, self._async_walk_done(person_id), "log retro walk from the pad"
         )
 
-    async def _async_walk_done(self, person_id: str) -> None:
-        try:
-            await self.coach.async_walk_done_on_pad(person_id)
-        except ServiceValidationError as err:
-            LOGGER.warning("'Walk done' on pad %s could not be logged: %s", self.pad_id, err)
-            self.send_cue("fail")
-            return
-        self.send_cue("pass")
+    async def _async_walk_done(self, person_id: str | None) -> None:
+        self.send_cue("pass" if await self.coach.async_walk_done_on_pad(person_id) else "fail")
 
     @callback
     def message_dropped(self, error: ProtocolError | None) -> None:
@@ -357,6 +355,10 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
         self.async_set_updated_data(self._snapshot(self._people(self.data.people)))
 
     @callback
+    def _new_day(self, now: datetime) -> None:
+        self.async_set_updated_data(self._snapshot(self._people(self.data.people)))
+
+    @callback
     def _publish_now(self) -> None:
         self.async_set_updated_data(self._snapshot(self.data.people))
 
@@ -392,4 +394,4 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
         )
 
     def _people(self, previous: Mapping[str, PersonSessions]) -> Mapping[str, PersonSessions]:
-        return people_parts(previous, self.sessions, self.coach)
+        return people_parts(previous, self.sessions, self.coach, self._trends)

@@ -7,8 +7,11 @@ that Home Assistant records no repeated states.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
 from homeassistant.config_entries import ConfigSubentry
-from homeassistant.core import callback
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
@@ -101,6 +104,17 @@ class PersonEntity(RetroBalanceEntity):
     def person(self) -> PersonSessions:
         """The person's part of the snapshot."""
         return self.coordinator.data.people[self.person_id]
+
+    def _details(
+        self,
+        attributes_fn: Callable[[PersonSessions], Mapping[str, Any] | None],
+        explain_fn: Callable[[HomeAssistant, PersonSessions], Mapping[str, Any]] | None,
+    ) -> Mapping[str, Any] | None:
+        """Return the details of what it shows, with sentences for its reasons if it has any."""
+        attributes = attributes_fn(self.person)
+        if attributes is None or explain_fn is None:
+            return attributes
+        return {**attributes, **explain_fn(self.hass, self.person)}
 
     @callback
     def _handle_coordinator_update(self) -> None:

@@ -1,8 +1,11 @@
-"""Event entities: a person's test results and walking reminders, the pad's unassigned sessions.
+"""Event entities: a person's results, trend switches and walking reminders; unassigned sessions.
 
-The session events follow the sessions' dispatcher signal (`sessions.session_signal`), which is
-sent once a change is in storage (the pad's `session_unassigned`: a session nobody was found
-for); the reminder follows the coach's (`reminder_signal`).
+`test_completed` and `session_unassigned` follow the sessions' dispatcher signal
+(`sessions.session_signal`), sent once a change is in storage. `decline_detected` and `recovered`
+follow the person's trend in the coordinator's snapshot: they fire when a measure's declining
+flag switches between two trends the entity has seen, dated at the session that switched it —
+never for the trend found at start-up, so a restart or reload repeats nothing.
+`retro_walk_reminder` follows the coach's dispatcher signal (`coach_reminders.reminder_signal`).
 """
 
 from __future__ import annotations
@@ -16,14 +19,23 @@ from .coach_reminders import ReminderFired, reminder_signal
 from .const import EVENT_SESSION_UNASSIGNED, EVENT_TEST_COMPLETED, SUBENTRY_PERSON
 from .data import RetroBalanceConfigEntry
 from .engine.coach.messages import REMINDER_MESSAGE_KEY
+from .engine.trends.results import PersonTrend, TrendEventKind
 from .entity import PadEntity, PersonEntity, RetroBalanceEntity
 from .sessions import ChangeKind, SessionChange, session_signal
+from .trend_texts import explain_trend
+from .trend_values import trend_switches
 
 PARALLEL_UPDATES = 0
 
 PERSON_EVENT = EventEntityDescription(
     key="test_completed", translation_key="test_completed", event_types=[EVENT_TEST_COMPLETED]
 )
+TREND_EVENT = EventEntityDescription(
+    key="balance_trend",
+    translation_key="balance_trend",
+    event_types=[kind.value for kind in TrendEventKind],
+)
+ATTR_EXPLANATION = "explanation"
 REMINDER_EVENT = EventEntityDescription(
     key="retro_walk_reminder",
     translation_key="retro_walk_reminder",
@@ -49,6 +61,7 @@ async def async_setup_entry(
             async_add_entities(
                 [
                     PersonTestEvent(coordinator, subentry, PERSON_EVENT),
+                    PersonTrendEvent(coordinator, subentry, TREND_EVENT),
                     ReminderEvent(coordinator, subentry, REMINDER_EVENT),
                 ],
                 config_subentry_id=subentry.subentry_id,
@@ -79,7 +92,8 @@ class PersonTestEvent(_FollowsSessions, PersonEntity):
 
     @callback
     def _session_changed(self, change: SessionChange) -> None:
-        if change.kind is ChangeKind.DELETED or change.record.person_id != self.person_id:
+        quiet = (ChangeKind.DELETED, ChangeKind.IMPORTED)  # an import is history, not news
+        if change.kind in quiet or change.record.person_id != self.person_id:
             return
         self._trigger_event(EVENT_TEST_COMPLETED, change.record.as_dict())
         self.async_write_ha_state()
@@ -104,6 +118,30 @@ class PadSessionEvent(_FollowsSessions, PadEntity):
             },
         )
         self.async_write_ha_state()
+
+
+class PersonTrendEvent(PersonEntity, EventEntity):
+    """Fires `decline_detected` / `recovered` when a measure's declining flag switches."""
+
+    _unrecorded_attributes = frozenset({ATTR_EXPLANATION})
+    _seen_trend: PersonTrend | None = None
+
+    async def async_added_to_hass(self) -> None:
+        """Take the trend found at start-up as known: it is nothing new."""
+        await super().async_added_to_hass()
+        self._seen_trend = self.person.trend
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        trend = self.person.trend
+        if trend is not None and trend is not self._seen_trend:
+            seen, self._seen_trend = self._seen_trend, trend
+            for switch in () if seen is None else trend_switches(seen, trend):
+                data = switch.as_dict()
+                data[ATTR_EXPLANATION] = explain_trend(self.hass, switch.reasons)
+                self._trigger_event(switch.kind.value, data)
+                self.async_write_ha_state()
+        super()._handle_coordinator_update()
 
 
 class ReminderEvent(PersonEntity, EventEntity):

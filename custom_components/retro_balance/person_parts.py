@@ -1,7 +1,8 @@
 """Each person's part of the snapshot (sessions, trends, coach) and what the coach reads from it.
 
-A part is rebuilt only when the person's sessions, their coach view or the day changed; otherwise
-the old object is reused, so that the person's entities skip the update by identity.
+A part is rebuilt only when the person's sessions, their coach view or the day of their trend
+changed; otherwise the old object is reused, so that the person's entities skip the update by
+identity.
 """
 
 from __future__ import annotations
@@ -14,33 +15,41 @@ from homeassistant.util import dt as dt_util
 from .coach_runtime import CoachInputs, PadCoach
 from .engine.clinical.fall_risk import RiskLevel
 from .engine.clinical.session import SessionRecord
-from .person_trend import person_trend
+from .person_trend import PersonTrends
 from .sessions import PadSessions
 from .snapshot import PersonSessions
 
 
 def people_parts(
-    previous: Mapping[str, PersonSessions], sessions: PadSessions, coach: PadCoach
+    previous: Mapping[str, PersonSessions],
+    sessions: PadSessions,
+    coach: PadCoach,
+    trends: PersonTrends,
 ) -> Mapping[str, PersonSessions]:
     """Return every person's part; one whose sessions, coach and day did not change is reused."""
     people: dict[str, PersonSessions] = {}
+    today = dt_util.now().date()
     for person_id, profile in sessions.people.items():
         records = sessions.for_person(person_id)
         view = coach.view(person_id)
-        today = dt_util.now().date() if view is None else view.today
         old = previous.get(person_id)
-        same_sessions = old is not None and _same_records(old.sessions, records)
-        if old is not None and same_sessions and old.coach is view:
-            people[person_id] = old
-            continue
-        trend = old.trend if old is not None and same_sessions else None
-        if trend is None or trend.as_of != today:
-            trend = person_trend(records, today)
+        trend = None
+        if old is not None and _same_records(old.sessions, records):
+            records = old.sessions  # the same tuple: its readers can tell by identity
+            if old.trend is not None and old.trend.as_of == today:
+                if old.coach is view:
+                    people[person_id] = old
+                    continue
+                trend = old.trend
+        if trend is None:
+            trend = trends.trend(
+                profile.name, records, as_of=today, zone=dt_util.get_default_time_zone()
+            )
         people[person_id] = PersonSessions(
             profile=profile,
             sessions=records,
             trend=trend,
-            programme_start=None if view is None else view.state.programme_start,
+            programme_start=None if view is None else view.programme_start,
             coach=view,
         )
     return MappingProxyType(people)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -29,15 +29,49 @@ from .coach_sensors import COACH_SENSORS, CoachSensor
 from .const import SUBENTRY_PERSON
 from .coordinator import PadCoordinator
 from .data import RetroBalanceConfigEntry
-from .engine.clinical.fall_risk import RiskLevel
-from .engine.clinical.session import SessionRecord, best_result
+from .engine.clinical.fall_risk import RiskReason
 from .engine.detection.pad_state import PadState
 from .engine.detection.stance_result import StanceTest
+from .engine.trends.effect import EffectVerdict
+from .engine.trends.measure import TrendMeasure
 from .entity import PadEntity, PersonEntity
+from .person_results import (
+    FALL_RISK_STATES,
+    fall_risk_reasons,
+    fall_risk_state,
+    for_age,
+    hold_outcome,
+    hold_time_s,
+    newest,
+    newest_details,
+    percentile,
+    percentile_details,
+    score,
+    score_details,
+    sway,
+)
+from .reason_texts import explain
 from .snapshot import PadSnapshot, PersonSessions
+from .trend_texts import explain_trend
+from .trend_values import (
+    change_unit,
+    effect_details,
+    effect_reasons,
+    effect_state,
+    raised_by_trend,
+    slope_unit,
+    trend_change,
+    trend_details,
+    trend_risk_reasons,
+    trend_slope,
+    with_trend_reasons,
+)
 
 PARALLEL_UPDATES = 0
 UNIT_CM_PER_S = "cm/s"
+ATTR_REASONS = "reasons"
+ATTR_EXPLANATION = "explanation"
+ATTR_TREND_EXPLANATION = "trend_explanation"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -55,7 +89,11 @@ class PersonSensorDescription(SensorEntityDescription):
 
     value_fn: Callable[[PersonSessions], StateType | datetime]
     attributes_fn: Callable[[PersonSessions], Mapping[str, Any] | None] = lambda _: None
+    reasons_fn: Callable[[PersonSessions], Sequence[RiskReason] | None] | None = None
+    """The reasons behind the value: attributes `reasons` (codes) and `explanation` (sentences)."""
     has_fn: Callable[[PersonSessions], bool] = lambda _: True
+    explain_fn: Callable[[HomeAssistant, PersonSessions], Mapping[str, Any]] | None = None
+    """Sentences in the user's language for reasons given as codes (not recorded)."""
 
 
 PAD_SENSORS: tuple[PadSensorDescription, ...] = (
@@ -123,69 +161,9 @@ PAD_SENSORS: tuple[PadSensorDescription, ...] = (
 )
 
 
-def _hold_time(test: StanceTest) -> Callable[[SessionRecord], float | None]:
-    def value(record: SessionRecord) -> float | None:
-        result = best_result(record, test)
-        return None if result is None else round(result.hold_time_s, 2)
-
-    return value
-
-
-def _sway(test: StanceTest, measure: str) -> Callable[[SessionRecord], float | None]:
-    def value(record: SessionRecord) -> float | None:
-        result = best_result(record, test)
-        if result is None or result.sway is None:
-            return None
-        return round(float(getattr(result.sway, measure)), 3)
-
-    return value
-
-
-def _fall_risk(record: SessionRecord) -> str | None:
-    # "Not enough measured" is not a level to show: the sensor keeps the newest real level.
-    if record.assessment is None or record.assessment.fall_risk.level is RiskLevel.UNKNOWN:
-        return None
-    return str(record.assessment.fall_risk.level)
-
-
-def _fall_risk_reasons(person: PersonSessions) -> Mapping[str, Any] | None:
-    record = person.newest(_fall_risk)
-    if record is None:
-        return None
-    assert record.assessment is not None
-    return {
-        "reasons": [
-            {
-                "code": reason.code,
-                "message": reason.message,
-                "severity": str(reason.severity),
-                "source": reason.source,
-            }
-            for reason in record.assessment.fall_risk.reasons
-        ]
-    }
-
-
-def _newest[V](value: Callable[[SessionRecord], V | None]) -> Callable[[PersonSessions], V | None]:
-    """Read the value from the newest session that measured it."""
-
-    def newest(person: PersonSessions) -> V | None:
-        record = person.newest(value)
-        return None if record is None else value(record)
-
-    return newest
-
-
-def _score(record: SessionRecord) -> float | None:
-    if record.assessment is None or record.assessment.score is None:
-        return None
-    return round(record.assessment.score, 1)
-
-
-def _percentile(record: SessionRecord) -> float | None:
-    if record.assessment is None or record.assessment.percentile is None:
-        return None
-    return round(record.assessment.percentile, 1)
+def _trend_explanation(hass: HomeAssistant, person: PersonSessions) -> Mapping[str, Any]:
+    reasons = trend_risk_reasons(fall_risk_state, person)
+    return {ATTR_TREND_EXPLANATION: explain_trend(hass, reasons)} if reasons else {}
 
 
 PERSON_SENSORS: tuple[PersonSensorDescription, ...] = (
@@ -197,7 +175,8 @@ PERSON_SENSORS: tuple[PersonSensorDescription, ...] = (
             native_unit_of_measurement=UnitOfTime.SECONDS,
             state_class=SensorStateClass.MEASUREMENT,
             suggested_display_precision=1,
-            value_fn=_newest(_hold_time(test)),
+            value_fn=newest(hold_time_s(test)),
+            attributes_fn=newest_details(hold_time_s(test), hold_outcome(test)),
         )
         for test in (StanceTest.SINGLE_LEG_LEFT, StanceTest.SINGLE_LEG_RIGHT, StanceTest.TANDEM)
     ),
@@ -209,7 +188,7 @@ PERSON_SENSORS: tuple[PersonSensorDescription, ...] = (
             state_class=SensorStateClass.MEASUREMENT,
             suggested_display_precision=2,
             entity_registry_enabled_default=test is StanceTest.QUIET_EYES_CLOSED,
-            value_fn=_newest(_sway(test, "mean_velocity_cm_s")),
+            value_fn=newest(sway(test, "mean_velocity_cm_s")),
         )
         for test in (StanceTest.QUIET_EYES_CLOSED, StanceTest.QUIET_EYES_OPEN)
     ),
@@ -222,7 +201,7 @@ PERSON_SENSORS: tuple[PersonSensorDescription, ...] = (
             state_class=SensorStateClass.MEASUREMENT,
             suggested_display_precision=2,
             entity_registry_enabled_default=test is StanceTest.QUIET_EYES_CLOSED,
-            value_fn=_newest(_sway(test, "ellipse_area95_cm2")),
+            value_fn=newest(sway(test, "ellipse_area95_cm2")),
         )
         for test in (StanceTest.QUIET_EYES_CLOSED, StanceTest.QUIET_EYES_OPEN)
     ),
@@ -231,29 +210,77 @@ PERSON_SENSORS: tuple[PersonSensorDescription, ...] = (
         translation_key="balance_score",
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
-        value_fn=_newest(_score),
+        value_fn=newest(score),
+        attributes_fn=score_details,
     ),
     PersonSensorDescription(
+        key="balance_for_age",
+        translation_key="balance_for_age",
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        value_fn=newest(for_age),
+        attributes_fn=score_details,
+    ),
+    PersonSensorDescription(
+        # The key of the former "Age percentile": the entities keep their unique ids.
         key="percentile",
         translation_key="percentile",
         native_unit_of_measurement=PERCENTAGE,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
-        value_fn=_newest(_percentile),
+        value_fn=newest(percentile),
+        attributes_fn=newest_details(percentile, percentile_details),
     ),
     PersonSensorDescription(
         key="fall_risk",
         translation_key="fall_risk",
         device_class=SensorDeviceClass.ENUM,
-        options=[level.value for level in RiskLevel if level is not RiskLevel.UNKNOWN],
-        value_fn=_newest(_fall_risk),
-        attributes_fn=_fall_risk_reasons,
+        options=list(FALL_RISK_STATES.values()),
+        value_fn=raised_by_trend(fall_risk_state),
+        reasons_fn=fall_risk_reasons,
+        attributes_fn=with_trend_reasons(fall_risk_state, lambda _: None),
+        explain_fn=_trend_explanation,
     ),
     PersonSensorDescription(
         key="last_check",
         translation_key="last_check",
         device_class=SensorDeviceClass.TIMESTAMP,
-        value_fn=_newest(lambda record: record.ended_at),
+        value_fn=newest(lambda record: record.ended_at),
+    ),
+    *(
+        PersonSensorDescription(
+            key=f"{measure.value}_change",
+            translation_key=f"{measure.value}_change",
+            native_unit_of_measurement=change_unit(measure),
+            state_class=SensorStateClass.MEASUREMENT,
+            suggested_display_precision=0,
+            value_fn=trend_change(measure),
+            attributes_fn=trend_details(measure),
+        )
+        for measure in TrendMeasure
+    ),
+    *(
+        PersonSensorDescription(
+            key=f"{measure.value}_slope",
+            translation_key=f"{measure.value}_slope",
+            native_unit_of_measurement=slope_unit(measure),
+            state_class=SensorStateClass.MEASUREMENT,
+            suggested_display_precision=1,
+            value_fn=trend_slope(measure),
+            attributes_fn=trend_details(measure),
+        )
+        for measure in TrendMeasure
+    ),
+    PersonSensorDescription(
+        key="programme_effect",
+        translation_key="programme_effect",
+        device_class=SensorDeviceClass.ENUM,
+        options=[verdict.value for verdict in EffectVerdict],
+        value_fn=effect_state,
+        attributes_fn=effect_details,
+        explain_fn=lambda hass, person: {
+            ATTR_EXPLANATION: explain_trend(hass, effect_reasons(person))
+        },
     ),
 )
 
@@ -311,6 +338,8 @@ class PersonSensor(PersonEntity, SensorEntity):
     """One of a person's results, from the newest session that measured it."""
 
     entity_description: PersonSensorDescription
+    # Sentences derived from reasons that are recorded as codes, in the language of the moment.
+    _unrecorded_attributes = frozenset({ATTR_EXPLANATION, ATTR_TREND_EXPLANATION})
 
     @property
     def native_value(self) -> StateType | datetime:
@@ -319,8 +348,15 @@ class PersonSensor(PersonEntity, SensorEntity):
 
     @property
     def extra_state_attributes(self) -> Mapping[str, Any] | None:
-        """Details of the value (the fall-risk reasons)."""
-        return self.entity_description.attributes_fn(self.person)
+        """Details of the value; its reasons as codes and as sentences in the user's language."""
+        description = self.entity_description
+        attributes = dict(self._details(description.attributes_fn, description.explain_fn) or {})
+        if description.reasons_fn is not None:
+            reasons = description.reasons_fn(self.person)
+            if reasons is not None:
+                attributes[ATTR_REASONS] = [reason.as_dict() for reason in reasons]
+                attributes[ATTR_EXPLANATION] = explain(self.hass, reasons)
+        return attributes or None
 
     def _shown(self) -> tuple[object, ...]:
         return (self.available, self.native_value, self.extra_state_attributes)

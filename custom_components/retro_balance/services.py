@@ -1,4 +1,4 @@
-"""Actions: start/cancel a test, assign/delete a stored session, export a person's history."""
+"""Actions: start/cancel a test, assign/delete a stored session, export and import history."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from .const import (
     ATTR_INCLUDE_RAW_COP,
     ATTR_PERSON,
     ATTR_SESSION_ID,
+    ATTR_SESSIONS,
     ATTR_TEST,
     DAILY_CHECK,
     DOMAIN,
@@ -28,6 +29,7 @@ from .const import (
     SERVICE_CANCEL_TEST,
     SERVICE_DELETE_SESSION,
     SERVICE_EXPORT_HISTORY,
+    SERVICE_IMPORT_HISTORY,
     SERVICE_START_TEST,
 )
 from .engine.clinical.session import SessionRecord, export_session
@@ -54,6 +56,14 @@ EXPORT_HISTORY_SCHEMA = vol.Schema(
         **_PAD,
         vol.Optional(ATTR_PERSON): cv.string,
         vol.Optional(ATTR_INCLUDE_RAW_COP, default=False): cv.boolean,
+    }
+)
+
+IMPORT_HISTORY_SCHEMA = vol.Schema(
+    {
+        **_PAD,
+        vol.Optional(ATTR_PERSON): cv.string,
+        vol.Required(ATTR_SESSIONS): vol.All(cv.ensure_list, [dict]),
     }
 )
 
@@ -131,6 +141,24 @@ async def _async_export_history(call: ServiceCall) -> ServiceResponse:
     }
 
 
+async def _async_import_history(call: ServiceCall) -> ServiceResponse:
+    """Store the sessions of an export (`export_history`'s `sessions`); skip those stored."""
+    pad = _pad(call)
+    person = call.data.get(ATTR_PERSON)
+    person_id = None if person is None else _person_id(pad, person)
+    records = []
+    for index, raw in enumerate(call.data[ATTR_SESSIONS]):
+        try:
+            records.append(SessionRecord.from_dict(raw))
+        except ValueError as err:
+            raise _error("bad_import", problem=f"sessions[{index}]: {err}") from err
+    try:
+        imported = await pad.sessions.async_import(records, person_id)
+    except ValueError as err:
+        raise _error("bad_import", problem=str(err)) from err
+    return {"imported": len(imported), "skipped": len(records) - len(imported)}
+
+
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register the actions (they name the pad by its config entry)."""
@@ -152,4 +180,11 @@ def async_setup_services(hass: HomeAssistant) -> None:
         _async_export_history,
         schema=EXPORT_HISTORY_SCHEMA,
         supports_response=SupportsResponse.ONLY,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_IMPORT_HISTORY,
+        _async_import_history,
+        schema=IMPORT_HISTORY_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
     )

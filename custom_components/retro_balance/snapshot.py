@@ -2,9 +2,9 @@
 
 The snapshot has a live part (`LivePad`, rebuilt at most once a second while frames stream, and at
 once when the pad's state changes) and a part per person (`PersonSessions`, rebuilt only when a
-session is stored, assigned or deleted, when their coach changes, or on a new day). A new
-snapshot reuses the parts that did not change, so an entity can tell by identity that its part is
-the same.
+session is stored, assigned, imported or deleted, when a new day begins, which moves the trends
+on, and when their coach changes). A new snapshot reuses the parts that did not change, so an
+entity can tell by identity that its part is the same.
 """
 
 from __future__ import annotations
@@ -81,9 +81,11 @@ class PersonSessions:
     profile: PersonProfile
     sessions: tuple[SessionRecord, ...]
     trend: PersonTrend | None = None
-    """The balance trends from these sessions (`engine.trends.assess.assess_person`)."""
+    """Every measure's trend as of the day it was computed (`person_trend.py`); None when it
+    could not be computed."""
     programme_start: date | None = None
-    """The first day of the person's retro-walking programme (the coach's `started_on`)."""
+    """The day the person started the retro-walking programme (the coach's `started_on`); None:
+    not started."""
     coach: PersonCoach | None = None
     """The person's retro-walking coach as entities show it."""
 

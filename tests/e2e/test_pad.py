@@ -124,6 +124,69 @@ def test_broker_restart_mid_test_leaves_an_incomplete_session_not_a_score(
         assert state["state"] in UNKNOWN, (key, state["state"])
 
 
+def test_someone_who_never_lifts_a_foot_is_told_so_and_not_low(
+    stack: Stack, demo_pad: PadEntities, tmp_path: Path
+) -> None:
+    """Frank tries to stand on his right leg and cannot lift the foot (played 8 times faster)."""
+    # The fast run is over in seconds: first make sure Home Assistant hears the pad (its MQTT
+    # client may still be reconnecting after the broker restart of the test before).
+    probe = simulator(
+        DEMO_PAD_ID,
+        stack.broker.port,
+        ["--scenario", "idle", "--duration", "60"],
+        tmp_path / "probe.log",
+    )
+    probe.start()
+    try:
+        stack.api.wait_for_state(
+            demo_pad.pad("connectivity"), lambda s: s["state"] == "on", what="pad online"
+        )
+    finally:
+        probe.stop()
+    before = len(sessions_of(stack, demo_pad, FRANK.name))
+    pad = simulator(
+        DEMO_PAD_ID,
+        stack.broker.port,
+        [
+            "--scenario",
+            "sls-right",
+            "--no-lift",
+            "--weight-kg",
+            str(FRANK.weight_kg),
+            "--seed",
+            "5",
+            "--speed",
+            "8",
+        ],
+        tmp_path / "simulator.log",
+    )
+    pad.start()
+    try:
+        # Frank steps on 3 s (simulated) after the pad is online and stands on both feet 38 s:
+        # the test must start within 12 s for its 30-s start timeout to pass with him on the pad.
+        start_test_when_online(stack.api, demo_pad, "single_leg_right", timeout_s=20)
+        sessions = wait_until(
+            lambda: (found := sessions_of(stack, demo_pad, FRANK.name))[before:] and found,
+            what="Frank's single-leg session to be stored",
+            timeout_s=60,
+            details=pad.log_tail,
+        )
+    finally:
+        pad.stop()
+    (session,) = sessions[before:]
+    (result,) = session["results"]
+    assert (result["test"], result["end_reason"]) == ("single_leg_right", "timed_out")
+    (right,) = (test for test in session["assessment"]["tests"] if test["test"] == result["test"])
+    assert (right["outcome"], right["hold_s"]) == ("position_not_taken", 0.0)
+    hold = stack.api.state(demo_pad.person(FRANK.name, "single_leg_right_time"))
+    assert hold is not None
+    assert (float(hold["state"]), hold["attributes"]["outcome"]) == (0.0, "position_not_taken")
+    risk = stack.api.state(demo_pad.person(FRANK.name, "fall_risk"))
+    assert risk is not None
+    assert risk["state"] == "moderate"
+    assert "Could not lift a foot to stand on one leg." in risk["attributes"]["explanation"]
+
+
 def test_pad_availability_follows_its_last_will(
     stack: Stack, demo_pad: PadEntities, tmp_path: Path
 ) -> None:

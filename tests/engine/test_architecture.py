@@ -155,8 +155,8 @@ def test_the_graph_sees_the_engine() -> None:
     assert f"{ENGINE_NAME}.detection.stance" in ENGINE_MODULES
     pairs = {(edge.source, edge.target) for edge in ENGINE_IMPORTS}
     assert (f"{ENGINE_NAME}.wire.sequencing", f"{ENGINE_NAME}.wire.messages") in pairs
-    # `from ..clinical import sway_norms` is an import of the module, not only of the package
-    assert (f"{ENGINE_NAME}.clinical.norms", f"{ENGINE_NAME}.clinical.sway_norms") in pairs
+    # `from . import sway_norms` is an import of the module, not only of the package
+    assert (f"{ENGINE_NAME}.clinical.sway_reference", f"{ENGINE_NAME}.clinical.sway_norms") in pairs
 
 
 def test_the_checks_catch_a_cycle_and_a_home_assistant_import(tmp_path: Path) -> None:

@@ -1,186 +1,186 @@
-"""The blueprints: valid for Home Assistant's blueprint schema, and wired to the coach's actions.
-
-(In 2025.4 `Blueprint` also needs the domain's schema: the automation's, as Home Assistant uses.)
-"""
+"""The blueprints: valid for Home Assistant, and doing their job in a running instance."""
 
 from __future__ import annotations
 
-import asyncio
 import shutil
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from unittest.mock import AsyncMock, patch
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.automation.config import AUTOMATION_BLUEPRINT_SCHEMA
 from homeassistant.components.blueprint.models import Blueprint
-from homeassistant.components.mobile_app import device_action as mobile_app_actions
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr
-from homeassistant.helpers.template import render_complex
+from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
 from homeassistant.util.yaml import load_yaml_dict
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
     async_mock_service,
 )
-from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
-from custom_components.retro_balance.engine.coach.activities import LoggedVia
-from custom_components.retro_balance.engine.coach.programme import ActivityKind
+from custom_components.retro_balance.engine.trends.results import TrendEventKind
+from tests.paths import REPO
 
-from .coach_helpers import ANNA_REMINDER, coach_state, set_up_at, travel, utc
+from .trend_history import (
+    NOW,
+    YESTERDAY,
+    before_day,
+    check_on,
+    declining_history,
+    first_event,
+    import_sessions,
+    on_day,
+    set_up,
+    start,
+    store,
+)
 
-BLUEPRINTS = Path(__file__).parents[2] / "blueprints" / "automation" / "retro_balance"
-NOTIFICATION = "retro_walk_reminder_notification.yaml"
-SPEAKER = "retro_walk_reminder_speaker.yaml"
+pytestmark = pytest.mark.usefixtures("mqtt_mock")
+
+FOLDER = REPO / "blueprints" / "automation" / "retro_balance"
+DECLINE = "retro_balance/decline_detected.yaml"
+REMINDER = "retro_balance/daily_check_reminder.yaml"
+NOTIFY = [{"action": "test.notify", "data": {"title": "{{ title }}", "message": "{{ message }}"}}]
 
 
-@pytest.mark.parametrize("name", [NOTIFICATION, SPEAKER])
-def test_blueprint_loads_with_home_assistants_schema(name: str) -> None:
+@pytest.mark.parametrize("path", sorted(FOLDER.glob("*.yaml")), ids=lambda path: path.name)
+def test_each_blueprint_is_valid(path: Path) -> None:
+    # Home Assistant 2025.4 wants the domain's schema as well (the automation blueprint schema).
     blueprint = Blueprint(
-        load_yaml_dict(str(BLUEPRINTS / name)),
-        expected_domain="automation",
-        schema=AUTOMATION_BLUEPRINT_SCHEMA,
+        load_yaml_dict(str(path)), expected_domain="automation", schema=AUTOMATION_BLUEPRINT_SCHEMA
     )
     assert blueprint.domain == "automation"
-    assert "reminder_event" in blueprint.inputs
+    assert blueprint.validate() is None  # no problems
+    assert blueprint.metadata["source_url"].endswith(f"automation/retro_balance/{path.name}")
 
 
-def test_every_blueprint_is_tested() -> None:
-    assert sorted(path.name for path in BLUEPRINTS.glob("*.yaml")) == sorted(
-        [NOTIFICATION, SPEAKER]
-    )
-
-
-async def set_up_with_blueprint(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    entry: MockConfigEntry,
-    tmp_path: Path,
-    blueprint: str,
-    inputs: dict[str, Any],
-) -> None:
-    """The pad on a Monday morning, Anna reminded at 10:00, an automation from `blueprint`."""
-    await set_up_at(hass, freezer, entry, "2026-03-02T09:00:00+01:00")
+@pytest.fixture
+def blueprints(hass: HomeAssistant, tmp_path: Path) -> None:
+    """A configuration folder of its own, with the blueprints where users import them to."""
     hass.config.config_dir = str(tmp_path)
-    target = tmp_path / "blueprints" / "automation" / "retro_balance"
-    target.mkdir(parents=True)
-    shutil.copy(BLUEPRINTS / blueprint, target / blueprint)
-    assert await async_setup_component(
-        hass,
-        "automation",
-        {
-            "automation": {
-                "alias": "Anna's walk",
-                "use_blueprint": {
-                    "path": f"retro_balance/{blueprint}",
-                    "input": {"reminder_event": ANNA_REMINDER, **inputs},
-                },
-            }
-        },
-    )
+    shutil.copytree(FOLDER, tmp_path / "blueprints" / "automation" / "retro_balance")
+
+
+async def automation(hass: HomeAssistant, path: str, *more: dict[str, Any], **inputs: Any) -> None:
+    """Set up automations from the blueprint at `path`: one with `inputs`, one per `more`."""
+    configs = [
+        {"alias": f"{path} {index}", "use_blueprint": {"path": path, "input": given}}
+        for index, given in enumerate([inputs, *more])
+    ]
+    assert await async_setup_component(hass, "automation", {"automation": configs})
     await hass.async_block_till_done()
-    assert hass.states.get("automation.anna_s_walk").state == "on"
 
 
-async def test_the_speaker_says_the_reminder(
+@pytest.mark.usefixtures("blueprints")
+async def test_a_confirmed_decline_notifies_once_with_its_reasons(
     hass: HomeAssistant,
-    mqtt_mock: MqttMockHAClient,
-    freezer: FrozenDateTimeFactory,
     mock_config_entry: MockConfigEntry,
-    tmp_path: Path,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
 ) -> None:
-    spoken = async_mock_service(hass, "tts", "speak")
-    await set_up_with_blueprint(
+    records = declining_history()
+    confirmed_on, _ = first_event(records, TrendEventKind.DECLINE_DETECTED)
+    await start(hass, mock_config_entry, hass_storage, freezer, before_day(records, confirmed_on))
+    calls: list[ServiceCall] = async_mock_service(hass, "test", "notify")
+    await automation(hass, DECLINE, trend_event="event.anna_balance_trend", notify=NOTIFY)
+
+    await import_sessions(hass, on_day(records, confirmed_on))
+    await hass.async_block_till_done()
+
+    (call,) = calls
+    assert call.data["title"] == "Anna: balance declining"
+    message = call.data["message"]
+    assert message.startswith(f"Anna's balance has declined (confirmed on {confirmed_on}).")
+    assert "beyond measurement error" in message
+
+    # A reload and a restart of the pad bring the same event back: no second notification.
+    assert await hass.config_entries.async_reload(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert len(calls) == 1
+
+
+@pytest.mark.usefixtures("blueprints")
+async def test_recovery_is_told_unless_not_wanted(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await start(hass, mock_config_entry, hass_storage, freezer, declining_history())
+    calls: list[ServiceCall] = async_mock_service(hass, "test", "notify")
+    quiet: list[ServiceCall] = async_mock_service(hass, "test", "quiet")
+    await automation(
         hass,
-        freezer,
-        mock_config_entry,
-        tmp_path,
-        SPEAKER,
-        {"tts_engine": "tts.home", "media_player": "media_player.kitchen"},
+        DECLINE,
+        {
+            "trend_event": "event.anna_balance_trend",
+            "tell_recovery": False,
+            "notify": [{"action": "test.quiet", "data": {"message": "{{ message }}"}}],
+        },
+        trend_event="event.anna_balance_trend",
+        notify=NOTIFY,
     )
-    await travel(hass, freezer, "2026-03-02T10:05:00+01:00")
-    (speech,) = spoken
-    assert speech.data["entity_id"] == ["tts.home"]
-    assert speech.data["media_player_entity_id"] == "media_player.kitchen"
-    assert speech.data["message"].startswith(
-        "Anna. Time to walk backwards. Walk backwards for 3 to 5 minutes."
-    )
+    for offset in range(1, 13):
+        day = YESTERDAY + timedelta(days=offset)
+        freezer.move_to(f"{day.isoformat()}T17:00:00+00:00")
+        await import_sessions(hass, [check_on(day)])
+    assert calls
+    assert all(call.data["title"] == "Anna: balance recovered" for call in calls)
+    assert "back near the baseline" in calls[0].data["message"]
+    assert quiet == []
 
 
-def notification(notify: AsyncMock) -> dict[str, Any]:
-    """What the device action was asked to send, rendered as the mobile app would."""
-    _hass, config, variables, _context = notify.await_args.args
-    rendered: dict[str, Any] = render_complex(config, variables)
-    return rendered
-
-
-async def reminder_waiting_for_an_answer(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, at: str, sent: Callable[[], bool]
-) -> None:
-    """Reach the reminder at `at` and let the automation send it and start waiting.
-
-    No `async_block_till_done` while the automation waits for a button: it would wait for the
-    automation, which waits for the clock, which does not move.
-    """
-    await travel(hass, freezer, utc(at) - timedelta(minutes=1))
-    freezer.move_to(at)
-    async_fire_time_changed(hass)
-    for _ in range(100):
-        if sent():
-            return
-        await asyncio.sleep(0)
-    raise AssertionError(f"no notification for the reminder at {at}")
-
-
-async def test_the_phone_notification_logs_the_walk_or_snoozes(
+@pytest.mark.usefixtures("blueprints")
+async def test_the_default_action_shows_a_notification(
     hass: HomeAssistant,
-    mqtt_mock: MqttMockHAClient,
-    freezer: FrozenDateTimeFactory,
     mock_config_entry: MockConfigEntry,
-    device_registry: dr.DeviceRegistry,
-    tmp_path: Path,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
 ) -> None:
-    phone_entry = MockConfigEntry(domain="mobile_app", data={"webhook_id": "phone"})
-    phone_entry.add_to_hass(hass)
-    phone = device_registry.async_get_or_create(
-        config_entry_id=phone_entry.entry_id, identifiers={("mobile_app", "phone")}, name="Phone"
+    records = declining_history()
+    confirmed_on, _ = first_event(records, TrendEventKind.DECLINE_DETECTED)
+    await start(hass, mock_config_entry, hass_storage, freezer, before_day(records, confirmed_on))
+    shown: list[ServiceCall] = async_mock_service(hass, "persistent_notification", "create")
+    await automation(hass, DECLINE, trend_event="event.anna_balance_trend", tell_recovery=False)
+    await import_sessions(hass, on_day(records, confirmed_on))
+    await hass.async_block_till_done()
+    (call,) = shown
+    assert call.data["title"] == "Anna: balance declining"
+
+
+@pytest.mark.usefixtures("blueprints")
+async def test_the_reminder_comes_only_on_a_day_without_a_check(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    freezer.move_to(NOW)  # 10:00 local; the last check was yesterday
+    store(hass_storage, declining_history())
+    await set_up(hass, mock_config_entry)
+    calls: list[ServiceCall] = async_mock_service(hass, "test", "notify")
+    await automation(
+        hass, REMINDER, last_check="sensor.anna_last_check", remind_at="18:00:00", notify=NOTIFY
     )
-    notify = AsyncMock()
-    with patch.object(mobile_app_actions, "async_call_action_from_config", notify):
-        await set_up_with_blueprint(
-            hass, freezer, mock_config_entry, tmp_path, NOTIFICATION, {"notify_device": phone.id}
-        )
-        await reminder_waiting_for_an_answer(
-            hass, freezer, "2026-03-02T10:00:00+01:00", lambda: notify.await_count == 1
-        )
-        sent = notification(notify)
-        assert sent["device_id"] == phone.id
-        assert sent["title"] == "Time to walk backwards"
-        assert "Keep a hand on a wall or rail." in sent["message"]
-        assert [button["title"] for button in sent["data"]["actions"]] == ["Done", "Snooze 30 min"]
-        _, snooze = (button["action"] for button in sent["data"]["actions"])
-        # "Snooze 30 min" on the phone.
-        hass.bus.async_fire("mobile_app_notification_action", {"action": snooze})
+
+    async def at_six_pm() -> None:
+        now = dt_util.now()
+        freezer.move_to(now.replace(hour=18, minute=0, second=0, microsecond=0))
+        async_fire_time_changed(hass, dt_util.utcnow())
         await hass.async_block_till_done()
-        assert coach_state(mock_config_entry).reminders.snoozed_until == utc(
-            "2026-03-02T10:30:00+01:00"
-        )
-        # The snoozed reminder comes; "Done" this time.
-        await reminder_waiting_for_an_answer(
-            hass, freezer, "2026-03-02T10:30:00+01:00", lambda: notify.await_count == 2
-        )
-        done, _ = (button["action"] for button in notification(notify)["data"]["actions"])
-        hass.bus.async_fire("mobile_app_notification_action", {"action": done})
-        await hass.async_block_till_done()
-    (walk,) = coach_state(mock_config_entry).activities
-    assert (walk.kind, walk.logged_via, walk.duration_s) == (
-        ActivityKind.RETRO_WALK,
-        LoggedVia.ACTION,
-        180.0,
-    )
+
+    await at_six_pm()
+    (call,) = calls
+    assert call.data == {
+        "title": "Balance check",
+        "message": "Anna has not done the balance check today yet.",
+    }
+
+    # The next day Anna does her check in the morning: no reminder in the evening.
+    freezer.move_to(f"{YESTERDAY + timedelta(days=2)}T16:00:00+00:00")  # 09:00 local
+    await import_sessions(hass, [check_on(YESTERDAY + timedelta(days=2))])
+    await at_six_pm()
+    assert len(calls) == 1

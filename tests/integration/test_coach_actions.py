@@ -240,9 +240,15 @@ async def test_restart_programme_from_a_past_day_but_not_a_future_one(
         person="Anna",
         start_date="2026-02-16",
     )
-    assert hass.states.get("sensor.anna_retro_walk_programme_start").state == "2026-02-16"
+    assert coach_state(pad).started_on == date(2026, 2, 16)
+    # Begun in practice (given to the trends) once something is logged.
+    person = pad.runtime_data.coordinator.data.people[ANNA_ID]
+    assert person.programme_start is None
+    assert hass.states.get("sensor.anna_retro_walk_programme_start").state == "unknown"
+    await call(hass, "button", "press", entity_id="button.anna_log_tandem_walk")
     person = pad.runtime_data.coordinator.data.people[ANNA_ID]
     assert person.programme_start == date(2026, 2, 16)
+    assert hass.states.get("sensor.anna_retro_walk_programme_start").state == "2026-02-16"
     with pytest.raises(ServiceValidationError) as err:
         await call(
             hass,

@@ -175,8 +175,8 @@ async def test_a_walk_that_cannot_be_logged_cues_fail(
     coach = init_integration.runtime_data.coordinator.coach
     init_integration.runtime_data.coordinator.async_select_person(ANNA_ID)
     refused = ServiceValidationError(translation_domain=DOMAIN, translation_key="invalid_activity")
-    with patch.object(coach, "async_walk_done_on_pad", side_effect=refused):
+    with patch.object(coach, "async_log", side_effect=refused):
         fire(hass, "button", encode_button("long"))
         await hass.async_block_till_done()
     assert cues(mqtt_mock) == ["fail"]
-    assert "'Walk done' on pad hall could not be logged" in caplog.text
+    assert "'Walk done' for Anna could not be logged" in caplog.text

@@ -26,7 +26,7 @@ from custom_components.retro_balance.engine.coach.state import CoachState
 from custom_components.retro_balance.engine.wire.protocol import encode_info
 from custom_components.retro_balance.storage import STORAGE_MINOR_VERSION, STORAGE_VERSION
 from pad_simulator.scenarios import generate
-from tests.engine.coach_builders import full_week, with_log
+from tests.engine.coach.builders import full_week, with_log
 
 from .coach_helpers import COACH_KEY, ReminderLog, call, coach_view, set_up_at, travel, utc
 from .helpers import ANNA_ID, ENTRY_ID, INFO, fire, play
@@ -38,16 +38,23 @@ NOV_30 = date(2026, 11, 30)
 """A Monday, ten days after Anna's stored daily check (fall risk low)."""
 
 
-def anna_session(index: int, at: datetime, *, risk: str = "low", single_leg_s: float = 12.1) -> Any:
-    """Anna's stored daily check, on another day, with another risk level or single-leg time."""
+def anna_session(
+    index: int, at: datetime, *, tandem_s: float = 12.3, single_leg_s: float = 12.1
+) -> Any:
+    """Anna's stored daily check on another day, with other hold times.
+
+    Stored in an older format, the assessment is made again from the results when the pad loads:
+    as stored, low fall risk; a tandem stance under 10 s makes it moderate (CDC STEADI).
+    """
     record = copy.deepcopy(json.loads(FIXTURE.read_text())["sessions"][0])
     record["session_id"] = f"{index:032x}"
     record["started_at"] = at.isoformat()
     record["ended_at"] = (at + timedelta(minutes=3)).isoformat()
-    record["assessment"]["fall_risk"]["level"] = risk
     for result in record["results"]:
         if result["test"].startswith("single_leg"):
             result["hold_time_s"] = single_leg_s
+        elif result["test"] == "tandem":
+            result["hold_time_s"] = tandem_s
     return record
 
 
@@ -140,7 +147,7 @@ async def test_moderate_risk_holds_phase_2_with_the_reasons(
     )
     store(
         hass_storage,
-        [anna_session(1, datetime(2026, 12, 1, 7, 30, tzinfo=UTC), risk="moderate")],
+        [anna_session(1, datetime(2026, 12, 1, 7, 30, tzinfo=UTC), tandem_s=6.0)],
         state,
     )
     await set_up_at(hass, freezer, mock_config_entry, "2026-12-14T09:00:00+01:00")
@@ -205,7 +212,7 @@ async def test_a_decline_in_the_trends_steps_back_to_phase_1(
     person = mock_config_entry.runtime_data.coordinator.data.people[ANNA_ID]
     assert person.trend is not None
     assert person.trend.declining
-    assert person.programme_start == NOV_30 - 9 * WEEK
+    assert coach_view(mock_config_entry).state.started_on == NOV_30 - 9 * WEEK
     phase = hass.states.get(PHASE)
     assert (phase.state, phase.attributes["decision"]) == ("phase_1", "step_back")
     assert codes(hass) == ["balance_declining"]

@@ -16,7 +16,7 @@ from custom_components.retro_balance.coach_store import (
     COACH_STORAGE_VERSION,
 )
 from custom_components.retro_balance.engine.coach.state import CoachState
-from tests.engine.coach_builders import MONDAY, walk, with_log
+from tests.engine.coach.builders import MONDAY, walk, with_log
 
 from .coach_helpers import COACH_KEY, coach_state, restart, set_up_at
 from .helpers import ANNA_ID, BEN_ID

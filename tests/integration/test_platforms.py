@@ -158,13 +158,14 @@ async def test_every_entity_is_on_its_device(
     )
     person_entities = (
         len(sensor.PERSON_SENSORS)
+        + len(binary_sensor.PERSON_BINARY_SENSORS)
         + len(coach_sensors.COACH_SENSORS)
         + len(button.PERSON_BUTTONS)
         + len(select.PERSON_SELECTS)
         + len(time.TIMES)
         + len(switch.SWITCHES)
         + len(calendar.CALENDARS)
-        + 2  # the test-completed and walking-reminder events
+        + 3  # the test-completed, balance-trend and walking-reminder events
     )
     assert on_device == {ENTRY_ID: pad_entities, ANNA_ID: person_entities, BEN_ID: person_entities}
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from homeassistant.components.recorder.db_schema import MAX_STATE_ATTRS_BYTES
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.json import json_bytes
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
@@ -101,6 +103,11 @@ async def test_daily_check_by_pad_button_identified_by_weight(
     assert float(hass.states.get("sensor.ben_sway_velocity_eyes_closed").state) > 0
     assert hass.states.get("sensor.ben_last_check").state != "unknown"
     assert cues(mqtt_mock)[-1] == "stop"
+    # The largest check (best of 3 on each leg, every trial with its sway) fits the recorder's
+    # limit for an entity's attributes with room to spare: the event carries no raw traces.
+    event = hass.states.get("event.ben_balance_check")
+    assert event.attributes["results"] == [result.as_dict() for result in record.results]
+    assert len(json_bytes(event.attributes)) < MAX_STATE_ATTRS_BYTES // 2
 
 
 async def test_unclear_person_is_kept_unassigned(

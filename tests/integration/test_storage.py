@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
@@ -48,6 +49,15 @@ async def setup(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     await hass.async_block_till_done()
 
 
+def in_storage(hass_storage: dict[str, Any], data: dict[str, Any]) -> None:
+    hass_storage[KEY] = {
+        "version": STORAGE_VERSION,
+        "minor_version": STORAGE_MINOR_VERSION,
+        "key": KEY,
+        "data": data,
+    }
+
+
 async def test_values_after_restart(
     hass: HomeAssistant,
     mqtt_mock: MqttMockHAClient,
@@ -57,23 +67,19 @@ async def test_values_after_restart(
     data = fixture_data()
     # Best of 3 is the longest trial, wherever it falls: here the second.
     data["sessions"][0] = with_left_trials(data["sessions"][0], (9.5, 14.25, 11.0))
-    hass_storage[KEY] = {
-        "version": STORAGE_VERSION,
-        "minor_version": STORAGE_MINOR_VERSION,
-        "key": KEY,
-        "data": data,
-    }
+    in_storage(hass_storage, data)
     await setup(hass, mock_config_entry)
-    anna = data["sessions"][0]
     left = hass.states.get("sensor.anna_single_leg_stance_left")
     assert float(left.state) == 14.25
+    assert left.attributes["outcome"] == "held"
+    # The stored assessment (format 1) was made again from the results, and stored.
+    anna = stored(hass_storage)["sessions"][0]
+    assert anna["assessment"]["format"] == 2
     score = hass.states.get("sensor.anna_balance_score")
-    assert float(score.state) == pytest.approx(anna["assessment"]["score"])
+    assert float(score.state) == anna["assessment"]["score"]
     risk = hass.states.get("sensor.anna_fall_risk")
     assert risk.state == anna["assessment"]["fall_risk"]["level"]
-    assert [r["code"] for r in risk.attributes["reasons"]] == [
-        r["code"] for r in anna["assessment"]["fall_risk"]["reasons"]
-    ]
+    assert risk.attributes["reasons"] == anna["assessment"]["fall_risk"]["reasons"]
     assert hass.states.get("sensor.anna_last_check").state == "2026-11-20T07:33:10+00:00"
     # Ben has no sessions yet.
     assert hass.states.get("sensor.ben_balance_score").state == "unknown"
@@ -83,6 +89,80 @@ async def test_values_after_restart(
     await hass.async_block_till_done()
     left = hass.states.get("sensor.anna_single_leg_stance_left")
     assert float(left.state) == 14.25
+    assert hass.states.get("sensor.anna_balance_score").state == score.state
+
+
+async def test_format_1_assessments_are_assessed_again_once(
+    hass: HomeAssistant,
+    mqtt_mock: MqttMockHAClient,
+    mock_config_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Scores of the old scale are not shown: the results are assessed by today's rules."""
+    data = fixture_data()
+    old = data["sessions"][0]["assessment"]
+    assert "format" not in old
+    assert (old["score"], old["percentile"]) == (64.7, 71.6)
+    in_storage(hass_storage, data)
+    with caplog.at_level(logging.INFO):
+        await setup(hass, mock_config_entry)
+    # Anna (born 1952) was 74 on 2026-11-20: the new scale against a fit young adult.
+    assert hass.states.get("sensor.anna_balance_score").state == "57.3"
+    assert hass.states.get("sensor.anna_balance_for_age").state == "70.0"
+    percentile = hass.states.get("sensor.anna_sway_steadiness_eyes_closed_percentile_for_age")
+    assert percentile.state == "74.4"
+    assert percentile.attributes["approximate"] is False
+    assert hass.states.get("sensor.anna_fall_risk").state == "low"
+    anna, unassigned = stored(hass_storage)["sessions"]
+    assert anna["assessment"]["format"] == 2
+    assert anna["assessment"]["score"] == 57.3
+    # The results are kept as they were; the unassigned session has nobody to be assessed for.
+    assert anna["results"] == data["sessions"][0]["results"]
+    assert unassigned == data["sessions"][1]
+    assert len([r for r in caplog.records if "assessed again" in r.message]) == 1
+
+    # Loading again finds nothing to assess: nothing is written.
+    written = hass_storage[KEY]
+    caplog.clear()
+    assert await hass.config_entries.async_reload(ENTRY_ID)
+    await hass.async_block_till_done()
+    assert hass_storage[KEY] is written
+    assert not [r for r in caplog.records if "assessed again" in r.message]
+    assert hass.states.get("sensor.anna_balance_score").state == "57.3"
+
+
+async def test_sessions_that_cannot_be_assessed_again_are_kept(
+    hass: HomeAssistant,
+    mqtt_mock: MqttMockHAClient,
+    mock_config_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A session dated before the person's birth year, a removed person's: logged, left alone."""
+    data = fixture_data()
+    before_birth = copy.deepcopy(data["sessions"][0])
+    before_birth |= {
+        "session_id": "b" * 32,
+        "started_at": "1950-05-01T07:30:00+00:00",
+        "ended_at": "1950-05-01T07:33:10+00:00",
+    }
+    removed = copy.deepcopy(data["sessions"][0]) | {"session_id": "c" * 32, "person_id": "gone"}
+    data["sessions"] += [before_birth, removed]
+    in_storage(hass_storage, data)
+    with caplog.at_level(logging.WARNING):
+        await setup(hass, mock_config_entry)
+    assert mock_config_entry.state is ConfigEntryState.LOADED
+    warnings = [r.message for r in caplog.records if "cannot be assessed again" in r.message]
+    assert len(warnings) == 1
+    assert "b" * 32 in warnings[0]
+    assert "before birth year 1952" in warnings[0]
+    history = mock_config_entry.runtime_data.sessions.history
+    assert history.get("b" * 32).assessment is None
+    assert history.get("c" * 32).assessment is None
+    assert history.get("b" * 32).results == history.get(data["sessions"][0]["session_id"]).results
+    # Anna's readable session was assessed and shows.
+    assert hass.states.get("sensor.anna_balance_score").state == "57.3"
 
 
 async def test_migration_from_v1(
@@ -142,7 +222,7 @@ async def test_corrupt_record_is_skipped(
     broken = copy.deepcopy(data["sessions"][1])
     broken["started_at"] = "yesterday-ish"
     data["sessions"] = [data["sessions"][0], broken, 42]
-    hass_storage[KEY] = {"version": STORAGE_VERSION, "minor_version": 1, "key": KEY, "data": data}
+    in_storage(hass_storage, data)
     with caplog.at_level(logging.WARNING):
         await setup(hass, mock_config_entry)
     history = mock_config_entry.runtime_data.sessions.history

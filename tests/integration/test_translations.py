@@ -23,7 +23,11 @@ from custom_components.retro_balance.coach_changes import WEEKDAYS
 from custom_components.retro_balance.coach_services import LOGGED_KINDS
 from custom_components.retro_balance.const import CONF_DAILY_TESTS, CONF_SEX
 from custom_components.retro_balance.engine.clinical.norms import Sex
+from custom_components.retro_balance.engine.clinical.outcomes import Outcome
 from custom_components.retro_balance.engine.coach.programme import Support
+from custom_components.retro_balance.engine.trends.measure import TrendMeasure
+from custom_components.retro_balance.engine.trends.reasons import TrendCode
+from custom_components.retro_balance.person_results import ATTR_OUTCOME
 from custom_components.retro_balance.settings import STANCE_TEST_KEYS, TEST_CHOICES
 
 PACKAGE = Path(__file__).parents[2] / "custom_components" / "retro_balance"
@@ -47,10 +51,10 @@ def test_every_entity_has_name_and_icon() -> None:
     strings = load("strings.json")["entity"]
     icons = load("icons.json")["entity"]
     tables = {
-        "binary_sensor": binary_sensor.BINARY_SENSORS,
+        "binary_sensor": (*binary_sensor.BINARY_SENSORS, *binary_sensor.PERSON_BINARY_SENSORS),
         "button": (*button.BUTTONS, *button.PERSON_BUTTONS),
         "calendar": calendar.CALENDARS,
-        "event": (event.PERSON_EVENT, event.PAD_EVENT, event.REMINDER_EVENT),
+        "event": (event.PERSON_EVENT, event.PAD_EVENT, event.TREND_EVENT, event.REMINDER_EVENT),
         "select": (*select.SELECTS, *select.PERSON_SELECTS),
         "sensor": (*sensor.PAD_SENSORS, *sensor.PERSON_SENSORS, *coach_sensors.COACH_SENSORS),
         "switch": switch.SWITCHES,
@@ -89,11 +93,44 @@ def test_every_selector_option_is_translated() -> None:
         ("test", TEST_CHOICES),
         (CONF_DAILY_TESTS, STANCE_TEST_KEYS),
         (CONF_SEX, tuple(sex.value for sex in Sex)),
+        ("trend_reason", tuple(code.value for code in TrendCode)),
+        ("trend_measure", tuple(measure.value for measure in TrendMeasure)),
         ("activity_kind", tuple(kind.value for kind in LOGGED_KINDS)),
         ("support", tuple(support.value for support in Support)),
         ("weekday", WEEKDAYS),
     ):
         assert set(selectors[key]["options"]) == set(options), key
+
+
+def test_every_hold_outcome_is_translated() -> None:
+    """The hold-time sensors' `outcome` attribute is an enum with translated values."""
+    sensors = load("strings.json")["entity"]["sensor"]
+    for description in sensor.PERSON_SENSORS:
+        if description.key.endswith("_time"):
+            attribute = sensors[description.key]["state_attributes"][ATTR_OUTCOME]
+            assert attribute["name"]
+            assert set(attribute["state"]) == {outcome.value for outcome in Outcome}
+
+
+def test_every_event_type_is_translated() -> None:
+    strings = load("strings.json")["entity"]["event"]
+    for description in (
+        event.PERSON_EVENT,
+        event.PAD_EVENT,
+        event.TREND_EVENT,
+        event.REMINDER_EVENT,
+    ):
+        key = description.translation_key
+        assert key is not None
+        states = strings[key]["state_attributes"]["event_type"]["state"]
+        assert set(states) == set(description.event_types or ()), key
+
+
+def test_reason_texts_use_only_their_placeholders() -> None:
+    """A text may name the measure and the figure, nothing else (trend_texts renders them)."""
+    selectors = load("strings.json")["selector"]
+    for code, text in selectors["trend_reason"]["options"].items():
+        assert text.format(measure="M", figure="F"), code
 
 
 def test_services_yaml_offers_the_coachs_choices() -> None:

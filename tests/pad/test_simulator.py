@@ -12,6 +12,7 @@ import pytest
 from custom_components.retro_balance.engine.detection.check_plan import CheckPlan
 from custom_components.retro_balance.engine.detection.daily_check import CheckRunner
 from custom_components.retro_balance.engine.detection.stance import StanceDetector
+from custom_components.retro_balance.engine.detection.stance_config import DetectorConfig
 from custom_components.retro_balance.engine.detection.stance_result import EndReason, StanceTest
 from custom_components.retro_balance.engine.signal.cop import centre_of_pressure
 from custom_components.retro_balance.engine.signal.filtering import lowpass_zero_phase
@@ -482,6 +483,34 @@ def test_bad_scenarios_fail_at_the_call() -> None:
         generate("step", replay="trial.txt")
     with pytest.raises(ValueError, match="at least one phase"):
         Simulation([], DeviceConfig())
+
+
+@pytest.mark.parametrize("name", ["sls-left", "sls-right", "daily-check"])
+def test_someone_who_cannot_lift_a_foot_stands_on_both_through_each_single_leg_test(
+    name: str,
+) -> None:
+    """Never over one foot, and on the pad past the detector's start timeout in every test."""
+    options = ScenarioOptions(no_lift=True, lose_balance_at_s=5.0)
+    phases = build_timeline(name, options)
+    labels = [phase.label for phase in phases]
+    assert "lift" not in labels
+    assert not {"single_leg_left", "single_leg_right"} & set(labels)
+    tries = [item for item in timeline_spans(phases) if item.label == "no_lift"]
+    # The daily check tries each leg once: a position not taken is not tried again.
+    assert len(tries) == (2 if name == "daily-check" else 1)
+    timeout_s = DetectorConfig().start_timeout_s
+    assert all(item.end_s - item.start_s > timeout_s for item in tries)
+    times, loads = samples_of(frames_of(generate(name, seed=4, weight_kg=62.0, no_lift=True)))
+    for item in tries:
+        _, ml_cm, total_kg = cop_between(times, loads, item.start_s, item.end_s)
+        assert np.nanmedian(total_kg) == pytest.approx(62.0, abs=0.2)
+        # A lift moves the COP 9 cm over the stance foot; on both feet it stays near the middle.
+        assert np.nanmax(np.abs(ml_cm)) < 2.0
+
+
+def test_no_lift_only_where_there_is_a_single_leg_test() -> None:
+    with pytest.raises(ValueError, match="no-lift applies to sls-left, sls-right, daily-check"):
+        generate("tandem", no_lift=True)
 
 
 def test_sls_trials_default_to_best_of_three_only_when_balance_is_lost() -> None:

@@ -367,6 +367,7 @@ def test_help_tells_everything(capsys: pytest.CaptureFixture[str]) -> None:
         "--dup-rate",
         "--dry-run",
         "--max-retries",
+        "--no-lift",
         "daily-check",
         "household",
         "MQTT_PASSWORD",

@@ -11,12 +11,10 @@ from typing import Any
 
 import pytest
 
+from custom_components.retro_balance.engine.clinical.assessment import BalanceAssessment
 from custom_components.retro_balance.engine.clinical.norms import Sex
 from custom_components.retro_balance.engine.clinical.people import IdentifiedBy, PersonProfile
-from custom_components.retro_balance.engine.clinical.scoring import (
-    BalanceAssessment,
-    assess_balance,
-)
+from custom_components.retro_balance.engine.clinical.scoring import assess_balance
 from custom_components.retro_balance.engine.clinical.session import (
     RAW_COP_KEY,
     SCHEMA_KEY,
@@ -262,18 +260,23 @@ def test_new_session_ids_are_unique_hex() -> None:
     assert all(re.fullmatch("[0-9a-f]{32}", i) for i in ids)
 
 
-def test_assess_session_uses_age_on_the_session_date_and_completed_results() -> None:
+def test_assess_session_uses_age_on_the_session_date_and_every_result() -> None:
     assessed = assess_session(record(), ANNA)
-    completed = [r for r in RESULTS if r.completed]
-    assert len(completed) == len(RESULTS) - 1
-    expected = assess_balance(completed, 2026 - 1951, Sex.FEMALE)
+    aborted = [r for r in RESULTS if not r.completed]
+    assert len(aborted) == 1
+    expected = assess_balance(RESULTS, 2026 - 1951, Sex.FEMALE)
     assert assessed.assessment == expected
+    # The aborted trial is passed on, and shows as left out of its test.
+    assert assessed.assessment is not None
+    judged = assessed.assessment.test(aborted[0].test)
+    assert judged is not None
+    assert aborted[0].end_reason.value in judged.left_out
     # The same session recorded ten years earlier is scored for the younger age.
     earlier = record(
         started_at=START.replace(year=2016),
         ended_at=START.replace(year=2016) + timedelta(minutes=1),
     )
-    assert assess_session(earlier, ANNA).assessment == assess_balance(completed, 65, Sex.FEMALE)
+    assert assess_session(earlier, ANNA).assessment == assess_balance(RESULTS, 65, Sex.FEMALE)
 
 
 def test_assess_session_refuses_someone_elses_session() -> None:
@@ -367,6 +370,8 @@ def test_the_documented_example_is_a_valid_stored_record() -> None:
     loaded = SessionRecord.from_dict(example)
     assert loaded.as_dict()["results"] == example["results"]
     assert best_result(loaded, StanceTest.SINGLE_LEG_LEFT) is loaded.results[1]
+    # The example's assessment is what the rules give for a 75-year-old woman.
+    assert loaded.assessment == assess_balance(loaded.results, 75, Sex.FEMALE)
 
 
 def test_enum_fields_are_members_and_stored_as_their_values() -> None:
@@ -397,9 +402,15 @@ def test_an_unknown_incomplete_reason_is_refused() -> None:
 
 
 def test_stored_sessions_read_back_unchanged() -> None:
-    """Every record of the integration's stored-data fixture: from_dict then as_dict is identity."""
+    """Every record of the integration's stored-data fixture reads back field for field.
+
+    The fixture's assessments are in the first stored format, which reads as "not assessed" (the
+    integration assesses those sessions again on load); everything else is identity.
+    """
     path = REPO / "tests" / "integration" / "fixtures" / "sessions.json"
     raw = json.loads(path.read_text())["sessions"]
     assert len(raw) == 2
     for data in raw:
-        assert SessionRecord.from_dict(data).as_dict() == data
+        loaded = SessionRecord.from_dict(data)
+        assert loaded.assessment is None
+        assert loaded.as_dict() == data | {"assessment": None}

@@ -7,11 +7,11 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from . import analyze, trend
+from . import analyze, assess, trend
 from .command import PROG, Command
 
 COMMANDS: dict[str, Command] = {
-    command.name: command for command in (analyze.COMMAND, trend.COMMAND)
+    command.name: command for command in (analyze.COMMAND, assess.COMMAND, trend.COMMAND)
 }
 
 

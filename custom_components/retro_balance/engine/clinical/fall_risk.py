@@ -1,32 +1,37 @@
-"""Fall-risk level from explicit, cited rules over the best trial of each stance test.
+"""Fall-risk level from explicit, cited rules over each test's outcome (``outcomes.py``).
 
-Rules (each one a :class:`RiskReason` with its source; ``docs/scoring.md`` explains them):
+At most one reason per test (single-leg stance counts as one test, judged on the better leg), so
+one test never becomes two reasons. ``docs/scoring.md`` gives every rule with its source:
 
-- tandem stance held < 10 s: increased risk of falling (CDC STEADI) — major;
-- single-leg stance held < 5 s: injurious falls, relative risk 2.13 (Vellas et al. 1997, JAGS
-  45:735) — major;
-- single-leg stance sway above the faller cut-offs of Oliveira et al. 2018 (AP speed 2.9 cm/s,
-  ML 3.4 cm/s; AUC 0.72) — minor;
-- quiet-stance mean sway speed above the 95th percentile of the person's age group (Santos &
-  Duarte 2016 data; sway relates to future falls, Piirtola & Era 2006) — minor, per condition;
-- a test that was not measured: an ``unmeasured`` reason says so (it adds nothing to the level).
+- tandem: position not taken, or held < 10 s (CDC STEADI) — major;
+- single-leg: no foot lifted on either leg, or best hold < 5 s (Vellas 1997) — major; best hold
+  5–10 s — minor (our rule: the 10-s line of STEADI's stages; fallers held 9.6 s on average,
+  Hurvitz 2000); held ≥ 10 s with sway above Oliveira 2018's faller cut-offs in every trial held
+  ≥ 10 s, the mean over those trials reported — minor;
+- quiet stance, per condition: position not taken, or broken before 10 s (Romberg-type with eyes
+  closed) — major; sway speed above the 95th percentile for age (Santos & Duarte 2016 data;
+  Piirtola & Era 2006) — minor;
+- a test not measured (or without norms) gives an ``unmeasured`` reason that adds nothing.
 
-Combination: a major reason counts 2, a minor one 1. Three or more points is ``high``, two is
-``moderate``, less is ``low``; when none of the rule tests was measured the level is
-``unknown`` rather than a silent ``low``. One reason alone never makes ``high``: single tests
-discriminate fallers poorly (Blodgett 2022), so it takes two signs together.
+A major reason counts 2, a minor one 1: 2 points make ``moderate``; ``high`` needs 3 points from
+at least two reasons, so one reason alone never makes ``high`` (single tests discriminate fallers
+poorly, Blodgett 2022). Nothing measured that a rule could judge: ``unknown``, never a silent low.
+Reasons are codes with figures, never prose: the integration translates ``code``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Any
 
-from ..detection.stance_result import StanceResult, StanceTest
-from ..validation import text
-from .norms import STEADI_2017, STEADI_TANDEM_THRESHOLD_S, sway_norm
+from ..detection.stance_result import StanceTest
+from ..validation import finite_number, member, text
+from .norms import STEADI_TANDEM_THRESHOLD_S
+from .outcomes import MIN_QUIET_HOLD_S, Outcome, StanceOutcome, tests_of
+from .sources import Source
+from .sway_reference import sway_reference
 
 
 class RiskLevel(StrEnum):
@@ -48,49 +53,63 @@ class Severity(StrEnum):
 
 SEVERITY_POINTS = {Severity.MAJOR: 2, Severity.MINOR: 1, Severity.UNMEASURED: 0}
 HIGH_POINTS = 3
+HIGH_MIN_SIGNS = 2
 MODERATE_POINTS = 2
 
-VELLAS_1997 = (
-    "Vellas BJ et al. 1997, One-leg balance is an important predictor of injurious falls in "
-    "older persons, J Am Geriatr Soc 45:735–738"
-)
-OLIVEIRA_2018 = (
-    "Oliveira et al. 2018, 30-s one-leg stance on a force plate: faller cut-offs AP speed "
-    "2.9 cm/s, ML 3.4 cm/s (AUC 0.72)"
-)
-PIIRTOLA_ERA_2006 = (
-    "Piirtola M, Era P 2006, Force platform measurements as predictors of falls among older "
-    "people — a review, Gerontology 52:1–16; percentiles from Santos & Duarte 2016"
-)
+SINGLE_LEG = "single_leg"
+"""The ``test`` of the single-leg rules: they judge both legs together."""
+REASON_TESTS = frozenset({SINGLE_LEG, *(t.value for t in StanceTest)})
+SECONDS, CM_PER_S = "s", "cm/s"
 
 SLS_INJURIOUS_FALL_S = 5.0
 """Vellas 1997: unable to hold one-leg stance 5 s → injurious falls RR 2.13."""
+SLS_SHORT_S = 10.0
+"""STEADI's stage length; Hurvitz 2000: fallers held 9.6 s on average, non-fallers 31.3 s."""
 SLS_FALLER_AP_VELOCITY_CM_S = 2.9
 SLS_FALLER_ML_VELOCITY_CM_S = 3.4
-"""Oliveira 2018 faller cut-offs for 30-s one-leg stance."""
-
-SINGLE_LEG_TESTS = (StanceTest.SINGLE_LEG_LEFT, StanceTest.SINGLE_LEG_RIGHT)
+"""Oliveira 2018 faller cut-offs (mean of three 30-s one-leg trials)."""
 QUIET_TESTS = (StanceTest.QUIET_EYES_OPEN, StanceTest.QUIET_EYES_CLOSED)
-MIN_QUIET_HOLD_S = 10.0
-"""Quiet-stance sway from a shorter hold (someone stepped off early) is not compared with norms."""
+SINGLE_LEG_TESTS = (StanceTest.SINGLE_LEG_LEFT, StanceTest.SINGLE_LEG_RIGHT)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RiskReason:
-    """One rule that fired (or one test that was missing), in words, with its source."""
+    """One rule that fired (or a test it could not judge): a code with its figures and source."""
 
     code: str
-    message: str
-    source: str
-    severity: Severity = Severity.MINOR
+    test: str
+    """A ``StanceTest`` value, or ``single_leg`` for the rules over both legs."""
+    severity: Severity
+    source: Source
+    figure: float | None = None
+    """What was measured (a hold in s, a sway speed in cm/s)."""
+    limit: float | None = None
+    """The cut-off it was compared with, in the same unit."""
+    unit: str | None = None
+    axis: str | None = None
+    """``ap`` or ``ml`` for a sway rule on one axis."""
+    trials: int | None = None
+    """How many trials the figure is the mean of, where it is a mean."""
 
-    def as_dict(self) -> dict[str, str]:
-        """Return a JSON-friendly mapping."""
+    @property
+    def message(self) -> str:
+        """A short language-neutral summary for logs: ``tandem_under_10s: 6 s (limit 10 s)``.
+
+        Words for people come from translating ``code`` with the figures, never from here.
+        """
+        if self.figure is None:
+            return self.code
+        unit = f" {self.unit}" if self.unit else ""
+        limit = "" if self.limit is None else f" (limit {self.limit:g}{unit})"
+        return f"{self.code}: {self.figure:g}{unit}{limit}"
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return a JSON-friendly mapping (``None`` fields are left out)."""
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
         return {
-            "code": self.code,
-            "message": self.message,
-            "source": self.source,
-            "severity": self.severity.value,
+            name: str(value) if isinstance(value, StrEnum) else value
+            for name, value in data.items()
+            if value is not None
         }
 
     @classmethod
@@ -98,15 +117,23 @@ class RiskReason:
         """Rebuild a reason from :meth:`as_dict`; ``ValueError`` says what is wrong."""
         if not isinstance(data, Mapping):
             raise ValueError(f"a risk reason must be a mapping, got {type(data).__name__}")
-        values = {
-            name: text(data.get(name), f"risk reason {name}")
-            for name in ("code", "message", "source", "severity")
-        }
-        try:
-            severity = Severity(values.pop("severity"))
-        except ValueError:
-            raise ValueError(f"unknown risk reason severity {data['severity']!r}") from None
-        return cls(severity=severity, **values)
+        test = text(data.get("test"), "risk reason test")
+        if test not in REASON_TESTS:
+            raise ValueError(f"unknown risk reason test {test!r}")
+        trials = data.get("trials")
+        if trials is not None and (isinstance(trials, bool) or not isinstance(trials, int)):
+            raise ValueError(f"risk reason trials must be an integer, got {trials!r}")
+        return cls(
+            code=text(data.get("code"), "risk reason code"),
+            test=test,
+            severity=member(Severity, data.get("severity"), "severity"),
+            source=member(Source, data.get("source"), "source"),
+            figure=_maybe_number(data, "figure"),
+            limit=_maybe_number(data, "limit"),
+            unit=_maybe_text(data, "unit"),
+            axis=_maybe_text(data, "axis"),
+            trials=trials,
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -130,185 +157,182 @@ class FallRiskAssessment:
         """Rebuild an assessment from :meth:`as_dict`; ``ValueError`` says what is wrong."""
         if not isinstance(data, Mapping):
             raise ValueError(f"a fall-risk assessment must be a mapping, got {type(data).__name__}")
-        try:
-            level = RiskLevel(str(data.get("level")))
-        except ValueError:
-            raise ValueError(f"unknown fall-risk level {data.get('level')!r}") from None
+        level = member(RiskLevel, data.get("level"), "fall-risk level")
         reasons = data.get("reasons")
         if not isinstance(reasons, list | tuple):
             raise ValueError(f"fall-risk reasons must be a list, got {reasons!r}")
         return cls(level=level, reasons=tuple(RiskReason.from_dict(r) for r in reasons))
 
 
-def best_trials(results: Iterable[StanceResult]) -> dict[StanceTest, StanceResult]:
-    """Pick the best completed trial of each test: longest hold; for quiet stance, least sway.
-
-    Aborted trials (cancelled, timed out, signal lost, too light) are left out, and so is a
-    quiet-stance trial held less than ``MIN_QUIET_HOLD_S`` (its sway is not comparable).
-    """
-    best: dict[StanceTest, StanceResult] = {}
-    for result in results:
-        if not isinstance(result, StanceResult):
-            raise ValueError(f"results must be StanceResult objects, got {type(result).__name__}")
-        if not result.completed:
-            continue
-        if result.test in QUIET_TESTS:
-            if not usable_quiet_trial(result):
-                continue
-            current = best.get(result.test)
-            if current is None or _velocity(result) < _velocity(current):
-                best[result.test] = result
-        elif result.test not in best or result.hold_time_s > best[result.test].hold_time_s:
-            best[result.test] = result
-    return best
-
-
-def usable_quiet_trial(result: StanceResult) -> bool:
-    """Whether a quiet-stance trial has sway measures over at least ``MIN_QUIET_HOLD_S``."""
-    return result.sway is not None and result.hold_time_s >= MIN_QUIET_HOLD_S
-
-
-def _velocity(result: StanceResult) -> float:
-    assert result.sway is not None  # only quiet trials with sway are kept
-    return result.sway.mean_velocity_cm_s
-
-
 def level_for(reasons: Sequence[RiskReason], *, anything_measured: bool) -> RiskLevel:
     """Combine reasons into a level (see the module docstring)."""
     if not anything_measured:
         return RiskLevel.UNKNOWN
-    points = sum(SEVERITY_POINTS[r.severity] for r in reasons)
-    if points >= HIGH_POINTS:
+    signs = [r for r in reasons if r.severity is not Severity.UNMEASURED]
+    points = sum(SEVERITY_POINTS[r.severity] for r in signs)
+    if points >= HIGH_POINTS and len(signs) >= HIGH_MIN_SIGNS:
         return RiskLevel.HIGH
     if points >= MODERATE_POINTS:
         return RiskLevel.MODERATE
     return RiskLevel.LOW
 
 
-def assess_fall_risk(results: Iterable[StanceResult], age_years: int) -> FallRiskAssessment:
-    """Apply the rules to the best completed trial of each test."""
-    best = best_trials(results)
-    reasons: list[RiskReason] = []
-    reasons += _tandem_reasons(best.get(StanceTest.TANDEM))
-    reasons += _single_leg_reasons([best[t] for t in SINGLE_LEG_TESTS if t in best])
-    reasons += _quiet_reasons(best, age_years)
-    anything = bool(set(best) & {StanceTest.TANDEM, *SINGLE_LEG_TESTS}) or any(
-        test in best and sway_norm(age_years, eyes_closed=test is StanceTest.QUIET_EYES_CLOSED)
-        for test in QUIET_TESTS
-    )
+def assess_fall_risk(
+    outcomes: Mapping[StanceTest, StanceOutcome], age_years: int
+) -> FallRiskAssessment:
+    """Apply the rules to each test's outcome (missing tests count as not measured)."""
+    every = tests_of(outcomes)
+    reasons = [
+        *_tandem_reasons(every[StanceTest.TANDEM]),
+        *_single_leg_reasons([every[t] for t in SINGLE_LEG_TESTS]),
+        *(r for test in QUIET_TESTS for r in _quiet_reasons(every[test], age_years)),
+    ]
+    # A test was judged when it gave a result and no "unmeasured" reason (a missing norm).
+    unjudged = {r.test for r in reasons if r.severity is Severity.UNMEASURED}
+    judged = {_reason_test(o.test) for o in every.values() if o.measured} - unjudged
     return FallRiskAssessment(
-        level=level_for(reasons, anything_measured=anything), reasons=tuple(reasons)
+        level=level_for(reasons, anything_measured=bool(judged)), reasons=tuple(reasons)
     )
 
 
-def _tandem_reasons(tandem: StanceResult | None) -> list[RiskReason]:
-    if tandem is None:
-        return [
-            RiskReason(
-                code="tandem_not_measured",
-                message="Tandem stance was not measured, so the STEADI 10-second rule was not "
-                "checked.",
-                source=STEADI_2017,
-                severity=Severity.UNMEASURED,
-            )
-        ]
-    if tandem.hold_time_s < STEADI_TANDEM_THRESHOLD_S:
-        return [
-            RiskReason(
-                code="tandem_under_10s",
-                message=f"Tandem stance held {tandem.hold_time_s:.1f} s, under 10 s: an increased "
-                "risk of falling.",
-                source=STEADI_2017,
-                severity=Severity.MAJOR,
-            )
-        ]
-    return []
+def _tandem_reasons(tandem: StanceOutcome) -> list[RiskReason]:
+    test = StanceTest.TANDEM.value
+    hold_s = tandem.hold_s
+    if hold_s is None:
+        return [_unmeasured("tandem_not_measured", test, Source.CDC_STEADI_2017)]
+    code = "tandem_under_10s"
+    if tandem.outcome is Outcome.POSITION_NOT_TAKEN:
+        code = "tandem_position_not_taken"
+    elif hold_s >= STEADI_TANDEM_THRESHOLD_S:
+        return []
+    return [_hold(code, test, hold_s, STEADI_TANDEM_THRESHOLD_S, Source.CDC_STEADI_2017)]
 
 
-def _single_leg_reasons(trials: list[StanceResult]) -> list[RiskReason]:
+def _single_leg_reasons(legs: list[StanceOutcome]) -> list[RiskReason]:
+    measured = [leg for leg in legs if leg.measured]
+    if not measured:
+        return [_unmeasured("single_leg_not_measured", SINGLE_LEG, Source.VELLAS_1997)]
+    if all(leg.outcome is Outcome.POSITION_NOT_TAKEN for leg in measured):
+        code, limit_s = "single_leg_position_not_taken", SLS_INJURIOUS_FALL_S
+        return [_hold(code, SINGLE_LEG, 0.0, limit_s, Source.CDC_STEADI_2017)]
+    best_s = max(leg.hold_s or 0.0 for leg in measured)
+    if best_s < SLS_INJURIOUS_FALL_S:
+        return [
+            _hold(
+                "single_leg_under_5s", SINGLE_LEG, best_s, SLS_INJURIOUS_FALL_S, Source.VELLAS_1997
+            )
+        ]
+    if best_s < SLS_SHORT_S:
+        code, source = "single_leg_under_10s", Source.HURVITZ_2000
+        return [_hold(code, SINGLE_LEG, best_s, SLS_SHORT_S, source, Severity.MINOR)]
+    return _single_leg_sway_reasons(measured)
+
+
+def _single_leg_sway_reasons(legs: list[StanceOutcome]) -> list[RiskReason]:
+    """Oliveira 2018's cut-offs, on trials held ≥ 10 s, when every such trial exceeds one.
+
+    Requiring every comparable trial (not just their mean) to exceed keeps one wobbly trial
+    from making a sign, and a longer hold (a trial joining them) from ever adding one.
+    """
+    trials = [
+        t
+        for leg in legs
+        for t in leg.trials
+        if t.sway_comparable and t.velocity_ap_cm_s is not None and t.velocity_ml_cm_s is not None
+    ]
     if not trials:
-        return [
-            RiskReason(
-                code="single_leg_not_measured",
-                message="Single-leg stance was not measured, so the 5-second rule was not checked.",
-                source=VELLAS_1997,
-                severity=Severity.UNMEASURED,
-            )
-        ]
-    reasons = []
-    best = max(trials, key=lambda r: r.hold_time_s)
-    if best.hold_time_s < SLS_INJURIOUS_FALL_S:
-        reasons.append(
-            RiskReason(
-                code="single_leg_under_5s",
-                message=f"Single-leg stance held {best.hold_time_s:.1f} s at best, under 5 s: "
-                "injurious falls were about twice as likely (relative risk 2.13).",
-                source=VELLAS_1997,
-                severity=Severity.MAJOR,
-            )
-        )
-    swaying = [
-        r
-        for r in trials
-        if r.sway is not None
-        and (
-            r.sway.mean_velocity_ap_cm_s > SLS_FALLER_AP_VELOCITY_CM_S
-            or r.sway.mean_velocity_ml_cm_s > SLS_FALLER_ML_VELOCITY_CM_S
+        return []
+    candidates = []
+    for axis, limit, speeds in (
+        ("ap", SLS_FALLER_AP_VELOCITY_CM_S, [t.velocity_ap_cm_s or 0.0 for t in trials]),
+        ("ml", SLS_FALLER_ML_VELOCITY_CM_S, [t.velocity_ml_cm_s or 0.0 for t in trials]),
+    ):
+        if all(speed > limit for speed in speeds):
+            mean = sum(speeds) / len(speeds)
+            candidates.append((mean / limit, axis, limit, mean))
+    if not candidates:
+        return []
+    _, axis, limit, mean = max(candidates)
+    return [
+        RiskReason(
+            code="single_leg_sway_high",
+            test=SINGLE_LEG,
+            severity=Severity.MINOR,
+            source=Source.OLIVEIRA_2018,
+            figure=round(mean, 3),
+            limit=limit,
+            unit=CM_PER_S,
+            axis=axis,
+            trials=len(trials),
         )
     ]
-    if swaying:
-        sway = swaying[0].sway
-        assert sway is not None
-        reasons.append(
-            RiskReason(
-                code="single_leg_sway_high",
-                message=f"Sway on one leg was fast (AP {sway.mean_velocity_ap_cm_s:.1f} cm/s, "
-                f"ML {sway.mean_velocity_ml_cm_s:.1f} cm/s), above the faller cut-offs of "
-                "2.9 / 3.4 cm/s.",
-                source=OLIVEIRA_2018,
-                severity=Severity.MINOR,
-            )
+
+
+def _quiet_reasons(quiet: StanceOutcome, age_years: int) -> list[RiskReason]:
+    test = quiet.test.value  # quiet_eyes_open / quiet_eyes_closed: the codes' prefix
+    closed = quiet.test is StanceTest.QUIET_EYES_CLOSED
+    broken_source = Source.ROMBERG if closed else Source.CDC_STEADI_2017
+    if quiet.outcome is Outcome.NOT_MEASURED:
+        return [_unmeasured(f"{test}_not_measured", test, Source.PIIRTOLA_ERA_2006)]
+    if quiet.outcome is Outcome.POSITION_NOT_TAKEN:
+        code = f"{test}_position_not_taken"
+        return [_hold(code, test, 0.0, MIN_QUIET_HOLD_S, broken_source)]
+    if quiet.outcome is Outcome.STANCE_NOT_KEPT:
+        code = f"{test}_stance_not_kept"
+        return [_hold(code, test, quiet.hold_s or 0.0, MIN_QUIET_HOLD_S, broken_source)]
+    reference = sway_reference(age_years, eyes_closed=closed)
+    if reference is None:
+        return [_unmeasured(f"{test}_no_norm", test, Source.SANTOS_DUARTE_2016)]
+    velocity = quiet.least_sway_cm_s
+    if velocity is None:
+        return [_unmeasured(f"{test}_sway_not_measured", test, Source.PIIRTOLA_ERA_2006)]
+    if velocity <= reference.p95_velocity_cm_s:
+        return []
+    return [
+        RiskReason(
+            code=f"{test}_sway_high",
+            test=test,
+            severity=Severity.MINOR,
+            source=Source.PIIRTOLA_ERA_2006,
+            figure=round(velocity, 3),
+            limit=reference.p95_velocity_cm_s,
+            unit=CM_PER_S,
         )
-    return reasons
+    ]
 
 
-def _quiet_reasons(best: Mapping[StanceTest, StanceResult], age_years: int) -> list[RiskReason]:
-    reasons = []
-    for test in QUIET_TESTS:
-        result = best.get(test)
-        eyes = "closed" if test is StanceTest.QUIET_EYES_CLOSED else "open"
-        if result is None or result.sway is None:
-            reasons.append(
-                RiskReason(
-                    code=f"quiet_eyes_{eyes}_not_measured",
-                    message=f"Quiet stance with eyes {eyes} was not measured, so sway was not "
-                    "compared with the age group.",
-                    source=PIIRTOLA_ERA_2006,
-                    severity=Severity.UNMEASURED,
-                )
-            )
-            continue
-        norm = sway_norm(age_years, eyes_closed=eyes == "closed")
-        if norm is None:
-            reasons.append(
-                RiskReason(
-                    code=f"quiet_eyes_{eyes}_no_norm",
-                    message=f"No sway norms for age {age_years} (the reference data start at 18).",
-                    source=PIIRTOLA_ERA_2006,
-                    severity=Severity.UNMEASURED,
-                )
-            )
-            continue
-        velocity = result.sway.mean_velocity_cm_s
-        if velocity > norm.p95_velocity_cm_s:
-            reasons.append(
-                RiskReason(
-                    code=f"quiet_eyes_{eyes}_sway_high",
-                    message=f"Sway speed with eyes {eyes} was {velocity:.2f} cm/s, above the 95th "
-                    f"percentile of ages {norm.label} "
-                    f"({norm.p95_velocity_cm_s:.2f} cm/s).",
-                    source=PIIRTOLA_ERA_2006,
-                    severity=Severity.MINOR,
-                )
-            )
-    return reasons
+def _reason_test(test: StanceTest) -> str:
+    return SINGLE_LEG if test.is_single_leg else test.value
+
+
+def _hold(
+    code: str,
+    test: str,
+    hold_s: float,
+    limit_s: float,
+    source: Source,
+    severity: Severity = Severity.MAJOR,
+) -> RiskReason:
+    return RiskReason(
+        code=code,
+        test=test,
+        severity=severity,
+        source=source,
+        figure=round(hold_s, 2),
+        limit=limit_s,
+        unit=SECONDS,
+    )
+
+
+def _unmeasured(code: str, test: str, source: Source) -> RiskReason:
+    return RiskReason(code=code, test=test, severity=Severity.UNMEASURED, source=source)
+
+
+def _maybe_number(data: Mapping[str, Any], name: str) -> float | None:
+    value = data.get(name)
+    return None if value is None else finite_number(value, f"risk reason {name}")
+
+
+def _maybe_text(data: Mapping[str, Any], name: str) -> str | None:
+    value = data.get(name)
+    return None if value is None else text(value, f"risk reason {name}")

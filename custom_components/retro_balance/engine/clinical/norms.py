@@ -1,19 +1,19 @@
-"""Age and sex norms for single-leg, tandem and quiet stance, each table citing its source.
+"""Age (and sex) norms of the timed stance tests, interpolated between age-band midpoints.
 
-Timed tests (``docs/scoring.md``):
+Tables (``docs/scoring.md``; ids in ``sources.py``):
 
-- single-leg stance, best of 3, by age band: Springer et al. 2007 (J Geriatr Phys Ther 30:8–15,
-  n = 549), eyes open, and eyes closed by sex; secondary transcription of their Table 1, so the
-  figures should be confirmed against the paper before they are presented as exact;
-- single-leg stance, eyes open, 60+: the lower meta-analytic means of Bohannon 2006 (22 studies,
-  n = 3,484), offered as an alternative source;
-- tandem stance: the CDC STEADI 4-Stage Balance Test threshold (10 s; not holding it means an
-  increased risk of falling) and, with a 30-s cap, the mean of adults aged 60–89 (22.2 s,
-  PMC11566129).
+- single-leg stance, best of 3: Springer et al. 2007, eyes open, and eyes closed by sex
+  (secondary transcription of their Table 1: confirm before presenting the figures as exact);
+- single-leg stance, eyes open, 60+: the lower meta-analytic means of Bohannon 2006 and the 30-s
+  capped one-leg stage of PMC11566129, offered as alternatives;
+- tandem stance: the mean of adults aged 60–89 with a 30-s cap (PMC11566129) and, for 18–59,
+  our stated assumption that healthy adults hold it to 30 s.
 
-None of these sources gives a standard deviation we could confirm, so the timed norms offer a
-ratio to the age-group mean, not a z-score or percentile. Quiet-stance sway does have a
-defensible distribution: percentiles derived from Santos & Duarte 2016 (``sway_norms.py``).
+Published bands are steps; people are not. A norm at an age is the linear interpolation between
+the midpoints of the bands around it, and outside the first and last midpoints the nearest band's
+value is kept — so a 95-year-old gets the oldest band's value, never a younger group's. None of
+these sources gives a standard deviation we could confirm, so a timed norm is a mean to compare
+with (a ratio), not a percentile. Quiet-stance sway has a distribution: ``sway_reference.py``.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from ..clinical import sway_norms
+from .sources import Source
 
 
 class Sex(StrEnum):
@@ -36,79 +36,89 @@ class Sex(StrEnum):
     UNSPECIFIED = "unspecified"
 
 
-SPRINGER_2007 = (
-    "Springer BA et al. 2007, Normative values for the unipedal stance test with eyes open and "
-    "closed, J Geriatr Phys Ther 30:8–15 (Table 1, best of 3; secondary transcription)"
-)
-BOHANNON_2006 = (
-    "Bohannon RW 2006, Single limb stance times: a descriptive meta-analysis of data from "
-    "individuals at least 60 years of age, Topics Geriatr Rehabil 22:70–77"
-)
-STEADI_2017 = "CDC STEADI 4-Stage Balance Test (2017)"
-TANDEM_30S_STUDY = "PMC11566129: 30-s capped 4-stage balance test, adults aged 60–89"
-SANTOS_DUARTE_2016 = (
-    "Santos DA, Duarte M 2016, A public data set of human balance evaluations, PeerJ 4:e2648 "
-    "(CC-BY-4.0); percentiles derived by scripts/derive-sway-norms"
-)
-
 OLDEST_AGE = 120
+ADULT_AGE = 18
+"""The youngest age any of our norms (and so any score) covers."""
 
 STEADI_TANDEM_THRESHOLD_S = 10.0
 """CDC STEADI: an older adult who cannot hold tandem stance for 10 s is at increased risk."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class TimedNorm:
-    """Typical hold time of an age group in one timed stance test, and where it comes from."""
+@dataclass(frozen=True, slots=True)
+class AgeBand:
+    """One row of a published table: an inclusive age band and its mean, in seconds."""
 
     age_min: int
     age_max: int
     mean_s: float
-    source: str
+
+    @property
+    def midpoint(self) -> float:
+        """Where the band's mean is anchored when interpolating by age."""
+        return (self.age_min + self.age_max) / 2
+
+
+@dataclass(frozen=True, slots=True)
+class NormTable:
+    """A published table of age bands with one source (or several, one per row)."""
+
+    bands: tuple[AgeBand, ...]
+    sources: tuple[Source, ...]
+    """One source per band, in the same order."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TimedNorm:
+    """The typical hold time at one age, interpolated, and the sources it rests on."""
+
+    age_years: int
+    mean_s: float
+    sources: tuple[Source, ...]
 
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-friendly mapping."""
         return {
-            "age_min": self.age_min,
-            "age_max": self.age_max,
+            "age_years": self.age_years,
             "mean_s": self.mean_s,
-            "source": self.source,
+            "sources": [str(s) for s in self.sources],
         }
 
 
-def _bands(rows: tuple[tuple[int, int, float], ...], source: str) -> tuple[TimedNorm, ...]:
-    return tuple(TimedNorm(age_min=lo, age_max=hi, mean_s=m, source=source) for lo, hi, m in rows)
+def _table(rows: tuple[tuple[int, int, float], ...], *sources: Source) -> NormTable:
+    bands = tuple(AgeBand(lo, hi, mean_s) for lo, hi, mean_s in rows)
+    return NormTable(bands, sources if len(sources) == len(bands) else sources * len(bands))
 
 
-# Springer 2007 Table 1 (best of 3): the oldest band is 80–99; we use it above 99 too.
-SLS_EYES_OPEN_SPRINGER = _bands(
-    (
-        (18, 39, 44.7),
-        (40, 49, 41.9),
-        (50, 59, 41.2),
-        (60, 69, 32.1),
-        (70, 79, 21.5),
-        (80, OLDEST_AGE, 9.4),
-    ),
-    SPRINGER_2007,
+SLS_EYES_OPEN_SPRINGER = _table(
+    ((18, 39, 44.7), (40, 49, 41.9), (50, 59, 41.2), (60, 69, 32.1), (70, 79, 21.5), (80, 99, 9.4)),
+    Source.SPRINGER_2007,
 )
-SLS_EYES_CLOSED_FEMALE_SPRINGER = _bands(
-    ((18, 39, 13.1), (40, 49, 13.5), (50, 59, 7.9), (60, 69, 3.6), (70, 79, 3.7), (80, 120, 2.1)),
-    SPRINGER_2007,
+SLS_EYES_CLOSED_FEMALE_SPRINGER = _table(
+    ((18, 39, 13.1), (40, 49, 13.5), (50, 59, 7.9), (60, 69, 3.6), (70, 79, 3.7), (80, 99, 2.1)),
+    Source.SPRINGER_2007,
 )
-SLS_EYES_CLOSED_MALE_SPRINGER = _bands(
-    ((18, 39, 16.9), (40, 49, 12.0), (50, 59, 8.6), (60, 69, 5.1), (70, 79, 2.6), (80, 120, 1.8)),
-    SPRINGER_2007,
+SLS_EYES_CLOSED_MALE_SPRINGER = _table(
+    ((18, 39, 16.9), (40, 49, 12.0), (50, 59, 8.6), (60, 69, 5.1), (70, 79, 2.6), (80, 99, 1.8)),
+    Source.SPRINGER_2007,
 )
-SLS_EYES_OPEN_BOHANNON = _bands(
-    ((60, 69, 27.0), (70, 79, 17.2), (80, OLDEST_AGE, 8.5)), BOHANNON_2006
+SLS_EYES_OPEN_BOHANNON = _table(
+    ((60, 69, 27.0), (70, 79, 17.2), (80, 99, 8.5)), Source.BOHANNON_2006
 )
-TANDEM_30S = _bands(((60, 89, 22.2),), TANDEM_30S_STUDY)
-SLS_30S = _bands(((60, 89, 14.8),), TANDEM_30S_STUDY)
-"""The same study's one-leg stage (30-s cap, eyes open): 14.8 s on average."""
+SLS_30S = _table(((60, 89, 14.8),), Source.PMC11566129)
+"""The one-leg stage of the 30-s-capped 4-stage test (eyes open): 14.8 s on average."""
+TANDEM_YOUNG_ASSUMED_S = 30.0
+TANDEM_30S = _table(
+    ((18, 59, TANDEM_YOUNG_ASSUMED_S), (60, 89, 22.2)),
+    Source.ASSUMPTION_TANDEM_YOUNG,
+    Source.PMC11566129,
+)
+
+SINGLE_LEG_YOUNG_S = SLS_EYES_OPEN_SPRINGER.bands[0].mean_s
+"""Springer 2007, ages 18–39, eyes open: the hold of a fit young adult (the score's target)."""
 
 
-def _validated_age(age_years: int) -> int:
+def validated_age(age_years: int) -> int:
+    """Return ``age_years`` if it is whole years from 0 to ``OLDEST_AGE``, else raise."""
     if isinstance(age_years, bool) or not isinstance(age_years, int):
         raise ValueError(f"age_years must be a whole number of years, got {age_years!r}")
     if not 0 <= age_years <= OLDEST_AGE:
@@ -116,9 +126,30 @@ def _validated_age(age_years: int) -> int:
     return age_years
 
 
-def _in_band(table: tuple[TimedNorm, ...], age_years: int) -> TimedNorm | None:
-    age = _validated_age(age_years)
-    return next((n for n in table if n.age_min <= age <= n.age_max), None)
+def interpolate(table: NormTable, age_years: int) -> TimedNorm | None:
+    """Return the table's mean at ``age_years``: linear between band midpoints, held outside.
+
+    ``None`` under ``ADULT_AGE`` and under the table's first band (Bohannon starts at 60).
+    """
+    age = validated_age(age_years)
+    if age < max(ADULT_AGE, table.bands[0].age_min):
+        return None
+    midpoints = [band.midpoint for band in table.bands]
+    means = [band.mean_s for band in table.bands]
+    mean_s = float(np.interp(age, midpoints, means))
+    return TimedNorm(
+        age_years=age, mean_s=round(mean_s, 2), sources=bracket(table.sources, midpoints, age)
+    )
+
+
+def bracket[T](labels: tuple[T, ...], anchors: list[float], age: float) -> tuple[T, ...]:
+    """Return the labels of the one or two anchors an interpolation at ``age`` uses."""
+    upper = int(np.searchsorted(anchors, age))  # the first anchor at or above the age
+    if upper == 0 or upper == len(anchors) or anchors[upper] == age:
+        used = [min(upper, len(anchors) - 1)]
+    else:
+        used = [upper - 1, upper]
+    return tuple(dict.fromkeys(labels[i] for i in used))
 
 
 def single_leg_norm(
@@ -126,27 +157,28 @@ def single_leg_norm(
     *,
     eyes_closed: bool = False,
     sex: Sex | None = None,
-    source: str = "springer",
+    source: Source = Source.SPRINGER_2007,
 ) -> TimedNorm | None:
-    """Mean best-of-3 single-leg stance time for the person's age band (``None`` under 18).
+    """Mean best-of-3 single-leg stance time at ``age_years`` (``None`` under 18).
 
-    Eyes closed, the norm depends on sex; with ``sex`` unknown or unspecified it is the mean of
-    the women's and men's values. ``source="bohannon"`` gives Bohannon 2006 (eyes open, 60+),
-    ``source="pmc11566129"`` the 30-s-capped one-leg stage of that study (eyes open, 60–89).
+    Eyes closed, Springer's norm depends on sex; with ``sex`` unknown or unspecified it is the
+    mean of the women's and men's values. ``Source.BOHANNON_2006`` gives Bohannon's eyes-open
+    means (60+), ``Source.PMC11566129`` the 30-s-capped one-leg stage of that study (eyes open).
     """
-    alternatives = {"bohannon": SLS_EYES_OPEN_BOHANNON, "pmc11566129": SLS_30S}
+    alternatives = {Source.BOHANNON_2006: SLS_EYES_OPEN_BOHANNON, Source.PMC11566129: SLS_30S}
     if source in alternatives:
         if eyes_closed:
             raise ValueError(f"the {source} source gives eyes-open norms only")
-        return _in_band(alternatives[source], age_years)
-    if source != "springer":
+        return interpolate(alternatives[source], age_years)
+    if source is not Source.SPRINGER_2007:
         raise ValueError(
-            f"unknown norm source {source!r}; expected 'springer', 'bohannon' or 'pmc11566129'"
+            f"no single-leg norms from {source!r}; expected one of springer_2007, "
+            "bohannon_2006, pmc11566129"
         )
     if not eyes_closed:
-        return _in_band(SLS_EYES_OPEN_SPRINGER, age_years)
-    female = _in_band(SLS_EYES_CLOSED_FEMALE_SPRINGER, age_years)
-    male = _in_band(SLS_EYES_CLOSED_MALE_SPRINGER, age_years)
+        return interpolate(SLS_EYES_OPEN_SPRINGER, age_years)
+    female = interpolate(SLS_EYES_CLOSED_FEMALE_SPRINGER, age_years)
+    male = interpolate(SLS_EYES_CLOSED_MALE_SPRINGER, age_years)
     if female is None or male is None:
         return None
     if sex is Sex.FEMALE:
@@ -154,132 +186,31 @@ def single_leg_norm(
     if sex is Sex.MALE:
         return male
     return TimedNorm(
-        age_min=female.age_min,
-        age_max=female.age_max,
+        age_years=female.age_years,
         mean_s=round((female.mean_s + male.mean_s) / 2, 2),
-        source=f"{SPRINGER_2007}; mean of the women's and men's values (sex not given)",
+        sources=female.sources,
     )
 
 
 def tandem_norm(age_years: int) -> TimedNorm | None:
-    """Mean 30-s-capped tandem stance time for ages 60–89 (PMC11566129), else ``None``."""
-    return _in_band(TANDEM_30S, age_years)
+    """Mean 30-s-capped tandem stance time at ``age_years`` (``None`` under 18).
+
+    22.2 s from age 74.5 (the midpoint of PMC11566129's 60–89) on; towards our 30-s assumption
+    for 18–59 (midpoint 38.5) below it.
+    """
+    return interpolate(TANDEM_30S, age_years)
 
 
-def ratio_to_norm(hold_s: float, norm: TimedNorm, cap_s: float) -> float:
-    """Hold time as a fraction of the norm, with the norm capped at the test's cap.
+def ratio_to_norm(hold_s: float, norm_s: float, cap_s: float) -> float:
+    """Hold time as a fraction of ``norm_s``, the norm capped at the test's cap.
 
-    A norm above the cap (say 44.7 s with a 30-s cap) cannot be beaten, so reaching the cap
-    counts as reaching the norm.
+    A norm above the cap (44.7 s with a 30-s cap) cannot be beaten, so reaching the cap counts
+    as reaching the norm.
     """
     if not math.isfinite(hold_s) or hold_s < 0:
         raise ValueError(f"hold_s must be a non-negative number, got {hold_s!r}")
     if not math.isfinite(cap_s) or cap_s <= 0:
         raise ValueError(f"cap_s must be a positive number, got {cap_s!r}")
-    return hold_s / min(norm.mean_s, cap_s)
-
-
-# -- quiet-stance sway (Santos & Duarte 2016) ---------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SwayNorm:
-    """Percentiles of quiet-stance sway in one age band and condition (``sway_norms.py``)."""
-
-    age_min: int
-    age_max: int
-    eyes_closed: bool
-    foam: bool
-    trials: int
-    subjects: int
-    percentiles: tuple[int, ...]
-    velocity_cm_s: tuple[float, ...]
-    area_cm2: tuple[float, ...]
-    source: str = SANTOS_DUARTE_2016
-
-    @property
-    def label(self) -> str:
-        """The age band in words, e.g. ``60–69`` or ``70+``."""
-        if self.age_max >= OLDEST_AGE:
-            return f"{self.age_min}+"
-        return f"{self.age_min}–{self.age_max}"
-
-    @property
-    def median_velocity_cm_s(self) -> float:
-        """The 50th percentile of mean COP speed."""
-        return self.velocity_cm_s[self.percentiles.index(50)]
-
-    @property
-    def p95_velocity_cm_s(self) -> float:
-        """The 95th percentile of mean COP speed."""
-        return self.velocity_cm_s[self.percentiles.index(95)]
-
-    @property
-    def p95_area_cm2(self) -> float:
-        """The 95th percentile of the 95 % ellipse area."""
-        return self.area_cm2[self.percentiles.index(95)]
-
-    def velocity_percentile(self, velocity_cm_s: float) -> float:
-        """Where a mean COP speed falls in this group (see :func:`percentile_of`)."""
-        return percentile_of(velocity_cm_s, self.velocity_cm_s, self.percentiles)
-
-    def area_percentile(self, area_cm2: float) -> float:
-        """Where a 95 % ellipse area falls in this group (see :func:`percentile_of`)."""
-        return percentile_of(area_cm2, self.area_cm2, self.percentiles)
-
-    def as_dict(self) -> dict[str, Any]:
-        """Return a JSON-friendly mapping."""
-        return {
-            "age_min": self.age_min,
-            "age_max": self.age_max,
-            "eyes_closed": self.eyes_closed,
-            "foam": self.foam,
-            "trials": self.trials,
-            "subjects": self.subjects,
-            "percentiles": list(self.percentiles),
-            "velocity_cm_s": list(self.velocity_cm_s),
-            "area_cm2": list(self.area_cm2),
-            "source": self.source,
-        }
-
-
-SWAY_NORMS = tuple(
-    SwayNorm(
-        age_min=lo,
-        age_max=hi,
-        eyes_closed=eyes == "closed",
-        foam=surface == "foam",
-        trials=trials,
-        subjects=subjects,
-        percentiles=sway_norms.PERCENTILES,
-        velocity_cm_s=velocity,
-        area_cm2=area,
-    )
-    for (lo, hi, eyes, surface, trials, subjects), velocity, area in zip(
-        sway_norms.CELLS, sway_norms.VELOCITY_CM_S, sway_norms.AREA_CM2, strict=True
-    )
-)
-
-
-def sway_norm(age_years: int, *, eyes_closed: bool, foam: bool = False) -> SwayNorm | None:
-    """Sway percentiles for the person's age band and condition (``None`` under 18)."""
-    age = _validated_age(age_years)
-    return next(
-        (
-            n
-            for n in SWAY_NORMS
-            if n.age_min <= age <= n.age_max and n.eyes_closed == eyes_closed and n.foam == foam
-        ),
-        None,
-    )
-
-
-def percentile_of(value: float, points: tuple[float, ...], percentiles: tuple[int, ...]) -> float:
-    """Percentile of ``value`` by linear interpolation between tabulated percentile points.
-
-    Outside the table the answer is clamped to its ends (5 and 95 for ``sway_norms``): the data
-    cannot say how far beyond them a value lies.
-    """
-    if not math.isfinite(value) or value < 0:
-        raise ValueError(f"value must be a non-negative number, got {value!r}")
-    return float(np.interp(value, points, percentiles))
+    if not math.isfinite(norm_s) or norm_s <= 0:
+        raise ValueError(f"norm_s must be a positive number, got {norm_s!r}")
+    return hold_s / min(norm_s, cap_s)

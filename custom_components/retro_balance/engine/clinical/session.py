@@ -22,8 +22,9 @@ from typing import Any, Protocol
 from ..detection.daily_check import IncompleteReason
 from ..detection.stance_result import StanceResult, StanceTest
 from ..validation import member
+from .assessment import BalanceAssessment, stored_assessment
 from .people import UNASSIGNED_METHODS, IdentifiedBy, PersonProfile
-from .scoring import BalanceAssessment, assess_balance
+from .scoring import assess_balance
 
 SESSION_SCHEMA_VERSION = 1
 SCHEMA_KEY = "schema_version"
@@ -161,9 +162,8 @@ class SessionRecord:
                 raise ValueError(f"results[{index}]: {err}") from err
         assessment_data = _get(data, "assessment", Mapping, optional=True)
         try:
-            assessment = (
-                None if assessment_data is None else BalanceAssessment.from_dict(assessment_data)
-            )
+            # An assessment in an older format reads as None: the results give a new one.
+            assessment = None if assessment_data is None else stored_assessment(assessment_data)
         except (ValueError, KeyError, TypeError) as err:
             raise ValueError(f"assessment: {err}") from err
         return cls(
@@ -217,17 +217,16 @@ def assess_session(record: SessionRecord, person: PersonProfile) -> SessionRecor
     """Return the record with its assessment for `person` (who must be the record's person).
 
     The age is the person's age in the year of the session (see `PersonProfile.age_on`), so an old
-    session keeps the score it had. Only completed results are scored; aborted trials stay in the
-    record for the history.
+    session keeps the score it had. Every trial is passed on: a test that timed out with the
+    person on the pad is a position not taken (`outcomes.py`), a cancelled one is left out.
     """
     if record.person_id != person.person_id:
         raise ValueError(
             f"session {record.session_id} belongs to {record.person_id!r}, "
             f"not {person.person_id!r}: assign it first"
         )
-    completed = [result for result in record.results if result.completed]
     age_years = person.age_on(record.started_at.astimezone(UTC).date())
-    return replace(record, assessment=assess_balance(completed, age_years, person.sex))
+    return replace(record, assessment=assess_balance(record.results, age_years, person.sex))
 
 
 def assign_session(record: SessionRecord, person: PersonProfile) -> SessionRecord:

@@ -6,28 +6,33 @@ doi:10.7717/peerj.2648, licence CC-BY-4.0: 163 subjects, 60-s trials on a force 
 trials per condition, eyes open/closed on a firm surface or foam. Percentiles (NumPy's linear
 method) are over trials; ``trials`` and ``subjects`` give the numbers behind each row.
 ``velocity_cm_s`` is the authors' ``COPvelo`` (mean COP speed), ``area_cm2`` their ``COParea``
-(95 % prediction ellipse). Age bands are inclusive; the 18-59 band is mostly people under 40.
+(95 % prediction ellipse). Age bands are inclusive; the 18-59 band is mostly people under 40,
+which is why each band is anchored at the median age of its subjects, not at its midpoint.
 """
 
 from __future__ import annotations
 
 PERCENTILES = (5, 10, 25, 50, 75, 90, 95)
 
-# One cell per age band and condition: (age_min, age_max, eyes, surface, trials, subjects).
-CELLS: tuple[tuple[int, int, str, str, int, int], ...] = (
-    (18, 59, "open", "firm", 261, 87),
-    (18, 59, "closed", "firm", 261, 87),
-    (18, 59, "open", "foam", 261, 87),
-    (18, 59, "closed", "foam", 258, 86),
-    (60, 69, "open", "firm", 102, 34),
-    (60, 69, "closed", "firm", 100, 34),
-    (60, 69, "open", "foam", 96, 32),
-    (60, 69, "closed", "foam", 96, 32),
-    (70, 120, "open", "firm", 126, 42),
-    (70, 120, "closed", "firm", 126, 42),
-    (70, 120, "open", "foam", 123, 41),
-    (70, 120, "closed", "foam", 120, 40),
+# One cell per age band and condition:
+# (age_min, age_max, eyes, surface, trials, subjects, median age of the subjects).
+CELLS: tuple[tuple[int, int, str, str, int, int, float], ...] = (
+    (18, 59, "open", "firm", 261, 87, 25.5),
+    (18, 59, "closed", "firm", 261, 87, 25.5),
+    (18, 59, "open", "foam", 261, 87, 25.5),
+    (18, 59, "closed", "foam", 258, 86, 25.5),
+    (60, 69, "open", "firm", 102, 34, 65.9),
+    (60, 69, "closed", "firm", 100, 34, 65.9),
+    (60, 69, "open", "foam", 96, 32, 65.9),
+    (60, 69, "closed", "foam", 96, 32, 65.9),
+    (70, 120, "open", "firm", 126, 42, 75.5),
+    (70, 120, "closed", "firm", 126, 42, 75.5),
+    (70, 120, "open", "foam", 123, 41, 75.3),
+    (70, 120, "closed", "foam", 120, 40, 75.3),
 )
+
+# Subjects per decade of age (20 means 20-29), all conditions: the same people stood them all.
+SUBJECTS_BY_DECADE: dict[int, int] = {10: 4, 20: 61, 30: 15, 40: 5, 50: 2, 60: 34, 70: 34, 80: 8}
 
 # Percentiles of COPvelo, cm/s, one row per cell in the same order.
 VELOCITY_CM_S: tuple[tuple[float, ...], ...] = (

@@ -65,7 +65,8 @@ class IncompleteReason(StrEnum):
     PERSON_ABSENT = "person_absent"
     """Nobody stood on the pad when the next trial needed them."""
     TESTS_MISSING = "tests_missing"
-    """Every test ran, but at least one has no completed result (timed out, too light, ...)."""
+    """Every test ran, but at least one has no result: none completed and none found the person
+    unable to take the position (timed out on an empty pad, too light, ...)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -339,7 +340,8 @@ class CheckRunner:
         events.append(self._event(CheckEventKind.TRIAL_STARTED, next_start_s))
 
     def _missing_tests_reason(self) -> IncompleteReason | None:
-        done = {result.test for result in self._results if result.completed}
+        # A position the person could not take is a result (clinical/outcomes.py), not a gap.
+        done = {r.test for r in self._results if r.completed or r.position_not_taken}
         return None if done >= set(self._plan.tests) else IncompleteReason.TESTS_MISSING
 
     def _finish(

@@ -367,6 +367,15 @@ class StanceDetector:
         if too_light_kg is not None:
             quality.add(QualityFlag.TOO_LIGHT)
         mass_kg = self.body_mass_kg or too_light_kg or 0.0
+        if (
+            reason is EndReason.TIMED_OUT
+            and self._settling.stepped_on_s is not None
+            and not mass_kg
+        ):
+            # Someone stood on the pad but never settled: record their load, so that the result
+            # says "position not taken" rather than "nobody came" (clinical/outcomes.py).
+            last_kg = self._stream.last_total_kg or 0.0
+            mass_kg = last_kg if last_kg >= cfg.min_body_mass_kg else 0.0
         self._result = StanceResult(
             test=self._test,
             hold_time_s=hold_s,

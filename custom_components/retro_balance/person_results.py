@@ -1,0 +1,166 @@
+"""What a person's sensors show, read from their stored sessions (no Home Assistant here).
+
+A value comes from the newest session that has it, and its details from that same session, so a
+check that did not measure something never blanks what an earlier one measured. A partial check
+(fewer than two kinds of test: no score, `engine.clinical.scoring`) therefore never replaces the
+score of the last full check. Everything clinical — outcomes, scores, the fall-risk level and its
+reasons — is the engine's stored assessment (`engine.clinical.assessment`); this module only
+picks and rounds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from .engine.clinical.assessment import BalanceAssessment, StanceJudgement
+from .engine.clinical.fall_risk import RiskLevel, RiskReason
+from .engine.clinical.session import SessionRecord, best_result
+from .engine.detection.stance_result import StanceTest
+from .snapshot import PersonSessions
+
+ATTR_OUTCOME = "outcome"
+ATTR_COVERS = "covers"
+ATTR_NEWEST_CHECK_PARTIAL = "newest_check_partial"
+ATTR_APPROXIMATE = "approximate"
+
+FALL_RISK_STATES: Mapping[RiskLevel, str] = {
+    **{level: level.value for level in RiskLevel},
+    # The engine's "unknown" (nothing a rule could judge) is not Home Assistant's unknown
+    # (no value): it gets a state of its own, translated "Not enough measured to judge".
+    RiskLevel.UNKNOWN: "not_judged",
+}
+
+type RecordValue[V] = Callable[[SessionRecord], V | None]
+type Details = Mapping[str, Any]
+
+
+def newest[V](value: RecordValue[V]) -> Callable[[PersonSessions], V | None]:
+    """Read the value from the newest session that has it."""
+
+    def read(person: PersonSessions) -> V | None:
+        record = person.newest(value)
+        return None if record is None else value(record)
+
+    return read
+
+
+def newest_details(
+    value: RecordValue[object], details: Callable[[SessionRecord], Details]
+) -> Callable[[PersonSessions], Details | None]:
+    """Read the details of the session that `newest(value)` reads its value from."""
+
+    def read(person: PersonSessions) -> Details | None:
+        record = person.newest(value)
+        return None if record is None else details(record)
+
+    return read
+
+
+def assessment(record: SessionRecord) -> BalanceAssessment | None:
+    """Return the session's assessment (None for an unassigned session)."""
+    return record.assessment
+
+
+def judgement(record: SessionRecord, test: StanceTest) -> StanceJudgement | None:
+    """Return what `test` came to in the session, as the engine judged it."""
+    return None if record.assessment is None else record.assessment.test(test)
+
+
+def hold_time_s(test: StanceTest) -> RecordValue[float]:
+    """Read the best hold of `test`: 0 s for a position not taken, None when not measured."""
+
+    def value(record: SessionRecord) -> float | None:
+        judged = judgement(record, test)
+        return None if judged is None or judged.hold_s is None else round(judged.hold_s, 2)
+
+    return value
+
+
+def hold_outcome(test: StanceTest) -> Callable[[SessionRecord], Details]:
+    """Read what the hold of `test` came to (held, position not taken, …)."""
+
+    def details(record: SessionRecord) -> Details:
+        judged = judgement(record, test)
+        assert judged is not None  # only read for a session that has the hold
+        return {ATTR_OUTCOME: judged.outcome.value}
+
+    return details
+
+
+def sway(test: StanceTest, measure: str) -> RecordValue[float]:
+    """Read a sway measure of the best trial of `test`, as the pad measured it."""
+
+    def value(record: SessionRecord) -> float | None:
+        result = best_result(record, test)
+        if result is None or result.sway is None:
+            return None
+        return round(float(getattr(result.sway, measure)), 3)
+
+    return value
+
+
+def score(record: SessionRecord) -> float | None:
+    """Return the balance score (None for a partial check)."""
+    if record.assessment is None or record.assessment.score is None:
+        return None
+    return round(record.assessment.score, 1)
+
+
+def for_age(record: SessionRecord) -> float | None:
+    """Return the standing for age (None for a partial check)."""
+    if record.assessment is None or record.assessment.for_age is None:
+        return None
+    return round(record.assessment.for_age, 1)
+
+
+def score_details(person: PersonSessions) -> Details | None:
+    """Return the tests behind the shown score, and whether a newer check was partial."""
+    details: dict[str, Any] = {}
+    if (scored := person.newest(score)) is not None:
+        assert scored.assessment is not None
+        details[ATTR_COVERS] = [test.value for test in scored.assessment.covers]
+    if (latest := person.newest(assessment)) is not None:
+        assert latest.assessment is not None
+        details[ATTR_NEWEST_CHECK_PARTIAL] = latest.assessment.partial
+    return details or None
+
+
+def percentile(record: SessionRecord) -> float | None:
+    """Return the eyes-closed sway steadiness percentile for age."""
+    if record.assessment is None or record.assessment.percentile is None:
+        return None
+    return round(record.assessment.percentile, 1)
+
+
+def percentile_details(record: SessionRecord) -> Details:
+    """Whether the percentile is approximate (a thin reference band)."""
+    assert record.assessment is not None  # only read for a session that has a percentile
+    return {ATTR_APPROXIMATE: record.assessment.percentile_approximate}
+
+
+def _judged_level(record: SessionRecord) -> RiskLevel | None:
+    if record.assessment is None or record.assessment.fall_risk.level is RiskLevel.UNKNOWN:
+        return None
+    return record.assessment.fall_risk.level
+
+
+def _fall_risk_record(person: PersonSessions) -> SessionRecord | None:
+    """Find the newest session with a judged level, else the newest assessed one."""
+    return person.newest(_judged_level) or person.newest(assessment)
+
+
+def fall_risk_state(person: PersonSessions) -> str | None:
+    """Return the newest judged fall-risk level; `not_judged` when none was judged yet."""
+    record = _fall_risk_record(person)
+    if record is None or record.assessment is None:
+        return None
+    return FALL_RISK_STATES[record.assessment.fall_risk.level]
+
+
+def fall_risk_reasons(person: PersonSessions) -> tuple[RiskReason, ...] | None:
+    """Return the reasons behind the shown fall-risk level."""
+    record = _fall_risk_record(person)
+    if record is None or record.assessment is None:
+        return None
+    return record.assessment.fall_risk.reasons
