@@ -43,7 +43,6 @@ async def async_setup_entry(hass: HomeAssistant, entry: RetroBalanceConfigEntry)
     from homeassistant.exceptions import ConfigEntryNotReady
 
     from .coach_store import CoachStore
-    from .coach_text import CoachTexts
     from .const import CONF_PAD_ID, DOMAIN
     from .coordinator import PadCoordinator
     from .data import EntrySettings, RetroBalanceData
@@ -66,8 +65,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: RetroBalanceConfigEntry)
     await sessions.async_assess_stored()
     coach_store = CoachStore(hass, entry.entry_id)
     await coach_store.async_load()
-    coach_texts = await CoachTexts.async_load(hass)
-    coordinator = PadCoordinator(hass, entry, sessions, coach_store, coach_texts)
+    coordinator = PadCoordinator(hass, entry, sessions, coach_store)
     entry.runtime_data = RetroBalanceData(
         coordinator=coordinator, sessions=sessions, settings=EntrySettings.of(entry)
     )

@@ -22,6 +22,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
 from .coach_changes import coach_error
+from .coach_text import CoachTexts
 from .const import SUBENTRY_PERSON
 from .data import RetroBalanceConfigEntry
 from .engine.coach.clock import local_date
@@ -74,7 +75,7 @@ class RetroWalkCalendar(PersonEntity, CalendarEntity):
         return [self._event(event) for event in found]
 
     def _event(self, event: CoachEvent) -> CalendarEvent:
-        texts = self.coordinator.coach.texts
+        texts = CoachTexts.cached(self.hass)
         start = dt_util.as_local(event.start)
         description = texts.calendar_description(event.description_key, event.phase)
         if event.note:

@@ -83,7 +83,6 @@ class PadCoach:
         *,
         entry_id: str,
         store: CoachStore,
-        texts: CoachTexts,
         people: Mapping[str, PersonProfile],
         listener: CoachListener,
     ) -> None:
@@ -91,7 +90,6 @@ class PadCoach:
         self._hass = hass
         self._entry_id = entry_id
         self._store = store
-        self.texts = texts
         self._people = people
         self._listener = listener
         self._tz = ZoneInfo(hass.config.time_zone)
@@ -140,7 +138,7 @@ class PadCoach:
             self._update(person_id, now=now, evaluate=True)
         self._schedule_daily(now)
         self._unsubs.append(
-            self._hass.bus.async_listen(EVENT_CORE_CONFIG_UPDATE, self._async_config_updated)
+            self._hass.bus.async_listen(EVENT_CORE_CONFIG_UPDATE, self._config_updated)
         )
         self._listener.coach_changed()
 
@@ -314,7 +312,6 @@ class PadCoach:
             self._decisions.get(person_id),
             now=now,
             tz=self._tz,
-            texts=self.texts,
         )
 
     def _check_reminders(self, person_id: str, now: datetime) -> None:
@@ -332,7 +329,7 @@ class PadCoach:
             fire_at=check.fire_at,
             now=now,
             tz=self._tz,
-            texts=self.texts,
+            texts=CoachTexts.cached(self._hass),
             person=name,
             person_id=person_id,
             entry_id=self._entry_id,
@@ -377,8 +374,9 @@ class PadCoach:
         self._schedule_daily(now)
         self._listener.coach_changed()
 
-    async def _async_config_updated(self, _event: Event[Any]) -> None:
-        """Follow a new time zone (checking due reminders under the old one) or language."""
+    @callback
+    def _config_updated(self, _event: Event[Any]) -> None:
+        """Follow a new time zone (checking due reminders under the old one)."""
         now = dt_util.utcnow()
         tz = ZoneInfo(self._hass.config.time_zone)
         if tz != self._tz:
@@ -388,8 +386,6 @@ class PadCoach:
             self._tz = tz
             self._schedule_daily(now)
             LOGGER.info("The retro-walking coach follows the new time zone %s", tz)
-        if self._hass.config.language != self.texts.language:
-            self.texts = await CoachTexts.async_load(self._hass)
         for person_id in self._people:
             self._update(person_id, now=now)
         self._listener.coach_changed()

@@ -21,12 +21,13 @@ from homeassistant.components.sensor import (
 from homeassistant.const import UnitOfTime
 from homeassistant.helpers.typing import StateType
 
-from .coach_text import phase_key
+from .coach_text import CoachTexts, phase_key
 from .coach_view import PersonCoach
 from .engine.coach.history import phase_since
 from .engine.coach.programme import Phase
 from .entity import PersonEntity
 
+ATTR_EXPLANATION = "explanation"
 MISSED_SHOWN = 5
 """The most recent missed reminders shown as an attribute."""
 
@@ -37,6 +38,8 @@ class CoachSensorDescription(SensorEntityDescription):
 
     value_fn: Callable[[PersonCoach], StateType | datetime | date]
     attributes_fn: Callable[[PersonCoach], Mapping[str, Any] | None] = lambda _: None
+    explain_fn: Callable[[CoachTexts, PersonCoach], Mapping[str, Any]] | None = None
+    """Sentences for the value's reasons in the user's language (not recorded)."""
     last_reset_fn: Callable[[PersonCoach], datetime] | None = None
 
 
@@ -46,8 +49,7 @@ def _phase_attributes(coach: PersonCoach) -> Mapping[str, Any]:
         "automatic_phase": None if decision is None else phase_key(decision.automatic_phase),
         "chosen_by_hand": coach.state.override is not None,
         "decision": None if decision is None else decision.action.value,
-        "reasons": list(coach.reasons),
-        "reason_codes": [] if decision is None else [r.as_dict() for r in decision.reasons],
+        "reasons": [] if decision is None else [r.as_dict() for r in decision.reasons],
         "phase_since": phase_since(coach.state.phase_history).isoformat(),
         "walk_minutes_min": plan.walk_minutes_min,
         "walk_minutes_max": plan.walk_minutes_max,
@@ -57,6 +59,12 @@ def _phase_attributes(coach: PersonCoach) -> Mapping[str, Any]:
         "focus": plan.focus.value,
         "exercise_days_per_week": {t.kind.value: t.days_per_week for t in plan.exercises},
     }
+
+
+def _phase_explanation(texts: CoachTexts, coach: PersonCoach) -> Mapping[str, Any]:
+    decision = coach.decision
+    reasons = () if decision is None else decision.reasons
+    return {ATTR_EXPLANATION: [texts.reason(reason) for reason in reasons]}
 
 
 def _minutes(coach: PersonCoach) -> float | None:
@@ -113,6 +121,7 @@ COACH_SENSORS: tuple[CoachSensorDescription, ...] = (
         options=[phase_key(phase) for phase in Phase],
         value_fn=lambda coach: phase_key(coach.phase),
         attributes_fn=_phase_attributes,
+        explain_fn=_phase_explanation,
     ),
     CoachSensorDescription(
         key="retro_walk_minutes_week",
@@ -171,6 +180,7 @@ class CoachSensor(PersonEntity, SensorEntity):
     """One of a person's coach values."""
 
     entity_description: CoachSensorDescription
+    _unrecorded_attributes = frozenset({ATTR_EXPLANATION})
 
     @property
     def _coach(self) -> PersonCoach | None:
@@ -189,9 +199,14 @@ class CoachSensor(PersonEntity, SensorEntity):
 
     @property
     def extra_state_attributes(self) -> Mapping[str, Any] | None:
-        """Details of the value (targets, reasons)."""
-        coach = self._coach
-        return None if coach is None else self.entity_description.attributes_fn(coach)
+        """Details of the value (targets, reasons as codes and as sentences)."""
+        coach, description = self._coach, self.entity_description
+        if coach is None:
+            return None
+        attributes = description.attributes_fn(coach)
+        if attributes is None or description.explain_fn is None:
+            return attributes
+        return {**attributes, **description.explain_fn(CoachTexts.cached(self.hass), coach)}
 
     @property
     def last_reset(self) -> datetime | None:

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from .coach_text import CoachTexts
 from .engine.coach.adherence import AdherenceSummary, adherence_summary, walked_on
 from .engine.coach.clock import local_date, local_instant, week_start
 from .engine.coach.practice import PracticeProgress, practice_progress
@@ -31,8 +30,6 @@ class PersonCoach:
     state: CoachState
     decision: PhaseDecision | None
     """The last phase decision (None until the rules ran once after start-up)."""
-    reasons: tuple[str, ...]
-    """The decision's reasons in Home Assistant's language."""
     today: date
     week_started_at: datetime
     """Monday 00:00 local of this week (the weekly totals' last reset)."""
@@ -77,14 +74,12 @@ def person_coach(
     *,
     now: datetime,
     tz: ZoneInfo,
-    texts: CoachTexts,
 ) -> PersonCoach:
     """Build a person's view of their coach at `now`."""
     today = local_date(now, tz)
     return PersonCoach(
         state=state,
         decision=decision,
-        reasons=() if decision is None else tuple(texts.reason(r) for r in decision.reasons),
         today=today,
         week_started_at=local_instant(week_start(today), time(0), tz),
         adherence=adherence_summary(state.activities, state.phase_history, today=today, tz=tz),

@@ -30,7 +30,6 @@ from homeassistant.util import dt as dt_util
 
 from .coach_runtime import CoachInputs, PadCoach
 from .coach_store import CoachStore
-from .coach_text import CoachTexts
 from .const import (
     CONF_PAD_ID,
     CONF_PREFIX,
@@ -68,7 +67,6 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
         entry: ConfigEntry[Any],
         sessions: PadSessions,
         coach_store: CoachStore,
-        coach_texts: CoachTexts,
     ) -> None:
         """Prepare the pad's state; nothing is subscribed until `async_start`."""
         self.pad_id: str = entry.data[CONF_PAD_ID]
@@ -95,7 +93,6 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
             hass,
             entry_id=entry.entry_id,
             store=coach_store,
-            texts=coach_texts,
             people=sessions.people,
             listener=self,
         )

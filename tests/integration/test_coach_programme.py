@@ -92,7 +92,7 @@ def in_phase_2_since(monday: date, weeks_before: int = 2) -> CoachState:
 
 
 def codes(hass: HomeAssistant) -> list[str]:
-    return [reason["code"] for reason in hass.states.get(PHASE).attributes["reason_codes"]]
+    return [reason["code"] for reason in hass.states.get(PHASE).attributes["reasons"]]
 
 
 async def test_two_good_weeks_and_low_risk_step_up_on_monday(
@@ -110,7 +110,7 @@ async def test_two_good_weeks_and_low_risk_step_up_on_monday(
     await set_up_at(hass, freezer, mock_config_entry, "2026-12-13T20:00:00+01:00")
     assert hass.states.get(PHASE).state == "phase_1"
     assert codes(hass) == ["adherence_not_sustained", "balance_allows"]
-    assert hass.states.get(PHASE).attributes["reasons"] == [
+    assert hass.states.get(PHASE).attributes["explanation"] == [
         "Weeks in a row meeting the target: 1 of the 2 needed.",
         "The measured balance allows the next phase.",
     ]
@@ -158,7 +158,7 @@ async def test_moderate_risk_holds_phase_2_with_the_reasons(
         "fall_risk_moderate",
         "practice_hold_goal_reached",
     ]
-    assert "Moderate fall risk: no step past phase 2." in phase.attributes["reasons"]
+    assert "Moderate fall risk: no step past phase 2." in phase.attributes["explanation"]
     practice = hass.states.get("sensor.anna_single_leg_practice_hold")
     assert practice.state == "35.0"
     assert practice.attributes["goal_s"] == 60.0
@@ -191,7 +191,7 @@ async def test_a_high_fall_risk_check_steps_back_to_phase_1_at_once(
     assert phase.state == "phase_1"
     assert phase.attributes["decision"] == "step_back"
     assert codes(hass) == ["fall_risk_high"]
-    assert phase.attributes["reasons"] == ["High fall risk: supported walking only (phase 1)."]
+    assert phase.attributes["explanation"] == ["High fall risk: supported walking only (phase 1)."]
 
 
 async def test_a_decline_in_the_trends_steps_back_to_phase_1(
@@ -234,7 +234,7 @@ async def test_the_override_wins_and_says_what_the_rules_give(
     assert (phase.state, phase.attributes["chosen_by_hand"]) == ("phase_3", True)
     assert phase.attributes["automatic_phase"] == "phase_1"
     assert codes(hass)[:2] == ["manual_override", "override_differs_from_rules"]
-    assert phase.attributes["reasons"][1] == (
+    assert phase.attributes["explanation"][1] == (
         "The rules would give phase 1, not the chosen phase 3."
     )
     # Back to the rules: they start from the phase the person is in.

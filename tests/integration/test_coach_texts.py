@@ -12,13 +12,19 @@ import pytest
 
 from custom_components.retro_balance.coach_text import (
     CALENDAR,
-    PHASE_SENSOR,
-    PREFIX,
-    REMINDER_EVENT,
+    DUAL_TASK,
+    FOCUS,
+    REASON,
+    REMINDER,
+    SAFETY,
     CoachTexts,
+    option_key,
 )
 from custom_components.retro_balance.engine.coach.history import PhaseAction
-from custom_components.retro_balance.engine.coach.messages import reminder_message
+from custom_components.retro_balance.engine.coach.messages import (
+    REMINDER_MESSAGE_KEY,
+    reminder_message,
+)
 from custom_components.retro_balance.engine.coach.planning import (
     BEFORE_PROGRAMME_KEY,
     CalendarKey,
@@ -26,12 +32,10 @@ from custom_components.retro_balance.engine.coach.planning import (
 )
 from custom_components.retro_balance.engine.coach.programme import (
     HOLD_LADDER,
-    ActivityKind,
     DualTask,
     Focus,
     Phase,
     SafetyAdvice,
-    Support,
 )
 from custom_components.retro_balance.engine.coach.reasons import Reason, ReasonCode, reason
 
@@ -54,65 +58,68 @@ FIGURES: dict[ReasonCode, dict[str, int | float | str]] = {
 """The figures each code carries (engine/coach/reasons.py, docs/coach.md)."""
 
 
+def selectors() -> dict[str, dict[str, str]]:
+    strings = json.loads((PACKAGE / "strings.json").read_text())["selector"]
+    return {name: value["options"] for name, value in strings.items()}
+
+
 def english() -> CoachTexts:
-    """The texts as Home Assistant flattens them from strings.json."""
-    flat: dict[str, str] = {}
-
-    def walk(prefix: str, node: object) -> None:
-        if isinstance(node, dict):
-            for key, value in node.items():
-                walk(f"{prefix}{key}.", value)
-        else:
-            flat[prefix[:-1]] = str(node)
-
-    walk(PREFIX, json.loads((PACKAGE / "strings.json").read_text())["entity"])
-    return CoachTexts(flat)
+    """The texts as Home Assistant caches them from strings.json."""
+    return CoachTexts(
+        {
+            option_key(name, key): text
+            for name, options in selectors().items()
+            for key, text in options.items()
+        }
+    )
 
 
 def test_every_reason_code_reads_with_its_figures(caplog: pytest.LogCaptureFixture) -> None:
     assert set(FIGURES) == set(ReasonCode)
+    assert set(selectors()[REASON]) == {code.value for code in ReasonCode}
     texts = english()
     for code, figures in FIGURES.items():
         text = texts.reason(reason(code, **figures))
         assert text.endswith("."), code
         assert not re.search(r"[{}]", text), (code, text)
     assert caplog.text == ""
-    assert texts.reason(
-        reason(ReasonCode.PRACTICE_HOLD_GOAL_REACHED, best_hold_s=31.5, goal_s=30.0)
-    ) == ("Single-leg practice: 31.5 s held, reaching the 30 s the next phase needs.")
+    reached = reason(ReasonCode.PRACTICE_HOLD_GOAL_REACHED, best_hold_s=31.5, goal_s=30.0)
+    assert texts.reason(reached) == (
+        "Single-leg practice: 31.5 s held, reaching the 30 s the next phase needs."
+    )
 
 
 @pytest.mark.parametrize(
-    ("part", "keys"),
+    ("selector", "keys"),
     [
-        ("safety", [advice.value for advice in SafetyAdvice]),
-        ("focus", [focus.value for focus in Focus]),
-        ("support", [support.value for support in Support]),
-        ("dual_task", [task.value for task in DualTask]),
-        ("exercises", [kind.value for kind in ActivityKind if kind is not ActivityKind.RETRO_WALK]),
+        (SAFETY, {advice.value for advice in SafetyAdvice}),
+        (FOCUS, {focus.value for focus in Focus}),
+        (DUAL_TASK, {task.value for task in DualTask}),
+        (
+            REMINDER,
+            {REMINDER_MESSAGE_KEY, "walk_minutes", "hold_goal_eyes_open", "hold_goal_eyes_closed"},
+        ),
+        (
+            CALENDAR,
+            {
+                *(key.value for key in CalendarKey),
+                *(phase_description_key(phase) for phase in Phase),
+                BEFORE_PROGRAMME_KEY,
+            },
+        ),
     ],
 )
-def test_every_part_of_a_reminder_has_its_text(part: str, keys: list[str]) -> None:
-    strings = json.loads((PACKAGE / "strings.json").read_text())["entity"]
-    platform, key = REMINDER_EVENT.split(".")
-    shown = strings[platform][key]["state_attributes"][part]["state"]
-    assert set(shown) == set(keys)
+def test_every_key_of_a_reminder_and_the_calendar_has_its_text(
+    selector: str, keys: set[str]
+) -> None:
+    assert set(selectors()[selector]) == keys
 
 
-def test_every_phase_action_and_calendar_key_has_its_text() -> None:
+def test_every_phase_and_decision_has_its_name() -> None:
     strings = json.loads((PACKAGE / "strings.json").read_text())["entity"]
-    platform, key = PHASE_SENSOR.split(".")
-    phase = strings[platform][key]
+    phase = strings["sensor"]["retro_walk_phase"]
     assert set(phase["state"]) == {f"phase_{int(p)}" for p in Phase}
     assert set(phase["state_attributes"]["decision"]["state"]) == {a.value for a in PhaseAction}
-    assert set(phase["state_attributes"]["reasons"]["state"]) == {c.value for c in ReasonCode}
-    platform, key = CALENDAR.split(".")
-    calendar = strings[platform][key]["state_attributes"]
-    assert set(calendar["message"]["state"]) == {k.value for k in CalendarKey}
-    assert set(calendar["description"]["state"]) == {
-        *(phase_description_key(p) for p in Phase),
-        BEFORE_PROGRAMME_KEY,
-    }
 
 
 @pytest.mark.parametrize("phase", list(Phase))
@@ -123,19 +130,19 @@ def test_a_reminder_reads_as_sentences_in_every_phase(phase: Phase) -> None:
     assert text.count(".") >= 5
     assert ("Today's mental task" in text) == (phase is Phase.COGNITIVE_INTEGRATION)
     assert text.endswith("10 seconds on each leg with your eyes closed.")
-    assert (
-        english()
-        .calendar_description(phase_description_key(phase), phase)
-        .startswith(f"Phase {int(phase)}")
-    )
+    assert english().reminder_title() == "Time to walk backwards"
+    description = english().calendar_description(phase_description_key(phase), phase)
+    assert description.startswith(f"Phase {int(phase)}")
+    assert not re.search(r"[{}]", description)
 
 
 def test_a_missing_text_or_figure_shows_the_key_and_is_logged(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    texts = CoachTexts({f"{PREFIX}{PHASE_SENSOR}.state.phase_1": "Phase {number}"}, "xx")
-    assert texts.phase(Phase(1)) == "Phase {number}"
-    assert texts.phase(Phase(2)) == "phase_2"
-    assert texts.reason(Reason(ReasonCode.TOP_PHASE, MappingProxyType({}))) == "top_phase"
+    texts = CoachTexts({option_key(REASON, "top_phase"): "Phase {number}"})
+    assert texts.reason(reason(ReasonCode.TOP_PHASE, phase=3)) == "Phase {number}"
+    assert texts.reason(Reason(ReasonCode.MANUAL_OVERRIDE, MappingProxyType({}))) == (
+        "manual_override"
+    )
     assert "does not fit its figures" in caplog.text
-    assert "No text for sensor.retro_walk_phase.state.phase_2 in language xx" in caplog.text
+    assert "No text for coach_reason manual_override" in caplog.text
