@@ -15,23 +15,35 @@ if TYPE_CHECKING:
 
     from .data import RetroBalanceConfigEntry
 
-PLATFORMS: list[str] = ["binary_sensor", "button", "event", "select", "sensor"]
+PLATFORMS: list[str] = [
+    "binary_sensor",
+    "button",
+    "calendar",
+    "event",
+    "select",
+    "sensor",
+    "switch",
+    "time",
+]
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the integration's actions (once, whatever the number of pads)."""
+    from .coach_services import async_setup_coach_services
     from .services import async_setup_services
 
     async_setup_services(hass)
+    async_setup_coach_services(hass)
     return True
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: RetroBalanceConfigEntry) -> bool:
-    """Load a pad: wait for MQTT, read (and assess again) its sessions, start it, add entities."""
+    """Load a pad: wait for MQTT, read (and assess again) its sessions, read its coach, start it."""
     from homeassistant.components import mqtt
     from homeassistant.exceptions import ConfigEntryNotReady
 
     from .check_events import async_fire_check_events
+    from .coach_store import CoachStore
     from .const import CONF_PAD_ID, DOMAIN
     from .coordinator import PadCoordinator
     from .data import EntrySettings, RetroBalanceData
@@ -52,13 +64,17 @@ async def async_setup_entry(hass: HomeAssistant, entry: RetroBalanceConfigEntry)
         people=people(entry),
     )
     await sessions.async_assess_stored()
-    coordinator = PadCoordinator(hass, entry, sessions)
+    coach_store = CoachStore(hass, entry.entry_id)
+    await coach_store.async_load()
+    coordinator = PadCoordinator(hass, entry, sessions, coach_store)
     entry.runtime_data = RetroBalanceData(
         coordinator=coordinator, sessions=sessions, settings=EntrySettings.of(entry)
     )
     await coordinator.async_start()
     async_fire_check_events(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    # Reminders due while Home Assistant was down go out once the entities are there.
+    coordinator.coach.start_reminders()
     if (stop_statistics := TrendStatistics(hass, entry, coordinator).async_start()) is not None:
         entry.async_on_unload(stop_statistics)
     entry.async_on_unload(entry.add_update_listener(_async_apply_settings))
@@ -78,11 +94,13 @@ async def async_unload_entry(hass: HomeAssistant, entry: RetroBalanceConfigEntry
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: RetroBalanceConfigEntry) -> None:
-    """Delete the stored sessions and trend statistics of a deleted pad (they are health data)."""
+    """Delete a deleted pad's sessions, trend statistics and coach log (they are health data)."""
+    from .coach_store import CoachStore
     from .storage import SessionHistory
     from .trend_statistics import async_clear_pad_statistics
 
     history = SessionHistory(hass, entry.entry_id)
     await history.async_load()
     await history.async_remove()
+    await CoachStore(hass, entry.entry_id).async_remove()
     async_clear_pad_statistics(hass, entry)

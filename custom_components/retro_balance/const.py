@@ -29,6 +29,8 @@ CONF_USE_PAD_WEIGHT: Final = "use_pad_weight"
 
 # What the "next test" select offers besides the single stance tests.
 DAILY_CHECK: Final = "daily_check"
+# What "next test" and `start_test` also offer: single-leg practice (the coach's; never a session).
+SINGLE_LEG_PRACTICE: Final = "single_leg_practice"
 # What the "who is on the pad" select offers besides the people's names.
 PERSON_AUTOMATIC: Final = "automatic"
 
@@ -51,6 +53,20 @@ ATTR_SESSIONS: Final = "sessions"
 # Device models, so that the actions' device selectors can tell a pad from a person.
 MODEL_ID_PAD: Final = "balance_pad"
 MODEL_ID_PERSON: Final = "person"
+
+# The retro-walking coach's actions.
+SERVICE_LOG_RETRO_WALK: Final = "log_retro_walk"
+SERVICE_SNOOZE_RETRO_WALK: Final = "snooze_retro_walk"
+SERVICE_SET_RETRO_WALK_DAYS: Final = "set_retro_walk_days"
+SERVICE_RESTART_PROGRAMME: Final = "restart_programme"
+ATTR_KIND: Final = "kind"
+ATTR_MINUTES: Final = "minutes"
+ATTR_SUPPORT: Final = "support"
+ATTR_NOTE: Final = "note"
+ATTR_STARTED_AT: Final = "started_at"
+ATTR_DAYS: Final = "days"
+ATTR_START_DATE: Final = "start_date"
+DEFAULT_SNOOZE_MIN: Final = 30
 
 # The event entity's event type.
 EVENT_TEST_COMPLETED: Final = "test_completed"

@@ -3,10 +3,11 @@
 MQTT messages come in through `PadMqtt` (parsed and in order), the running test through
 `PadRuns`, stored sessions through `PadSessions` (its dispatcher signal). The coordinator keeps
 the pad's state (online, info, the pad monitor, what is selected), raises repairs through
-`PadIssues`, and publishes a new `PadSnapshot` with `async_set_updated_data`: at once when the
-pad's state changes or a test moves on, at most once a second (`LIVE_UPDATE_INTERVAL_S`) for the
-live values that change with every frame. Entities read the snapshot; selects, buttons and actions
-call the `async_*` methods below, never anything else.
+`PadIssues`, owns the people's retro-walking coach (`PadCoach`, `coordinator.coach`), and
+publishes a new `PadSnapshot` with `async_set_updated_data`: at once when the pad's state changes
+or a test moves on, at most once a second (`LIVE_UPDATE_INTERVAL_S`) for the live values that
+change with every frame. Entities read the snapshot; selects, buttons and actions call the
+`async_*` methods below (or the coach's), never anything else.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from homeassistant.helpers.event import async_track_time_change
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
+from .coach_runtime import CoachInputs, PadCoach
+from .coach_store import CoachStore
 from .const import (
     CONF_PAD_ID,
     CONF_PREFIX,
@@ -35,15 +38,18 @@ from .const import (
     LIVE_UPDATE_INTERVAL_S,
     LOGGER,
     MODEL_ID_PAD,
+    SINGLE_LEG_PRACTICE,
 )
 from .engine.clinical.people import Identification, PersonProfile, identify_person
 from .engine.clinical.session import SessionKind
+from .engine.coach.pad_practice import practice_plan
 from .engine.detection.pad_state import PadMonitor, PadState, pad_state
 from .engine.detection.stance_result import StanceTest
 from .engine.signal.cop import WII_BALANCE_BOARD, PadGeometry
 from .engine.wire.messages import ButtonPress, Cue, Frame, PadInfo, ProtocolError
 from .issues import PadIssues
 from .pad_mqtt import PadMqtt
+from .person_parts import coach_inputs, people_parts
 from .person_trend import PersonTrends
 from .runs import FinishedRun, PadRuns
 from .sessions import PadSessions, SessionChange, session_signal
@@ -56,7 +62,13 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
 
     config_entry: ConfigEntry[Any]
 
-    def __init__(self, hass: HomeAssistant, entry: ConfigEntry[Any], sessions: PadSessions) -> None:
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ConfigEntry[Any],
+        sessions: PadSessions,
+        coach_store: CoachStore,
+    ) -> None:
         """Prepare the pad's state; nothing is subscribed until `async_start`."""
         self.pad_id: str = entry.data[CONF_PAD_ID]
         # The coordinator's name (in its log lines) is the pad device's name.
@@ -77,6 +89,13 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
             cooldown=LIVE_UPDATE_INTERVAL_S,
             immediate=True,
             function=self._publish_now,
+        )
+        self.coach = PadCoach(
+            hass,
+            entry_id=entry.entry_id,
+            store=coach_store,
+            people=sessions.people,
+            listener=self,
         )
         self.data = self._snapshot(self._people(MappingProxyType({})))
 
@@ -99,12 +118,14 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
         self._issues.pad_offline()
         self._issues.weight_ranges(self.sessions.people)
         self._issues.unassigned(len(self.sessions.for_person(None)))
+        self.coach.start()
 
     async def async_shutdown(self) -> None:
         """Store a running test as cancelled and stop the timers (the entry waits for the store)."""
         self._runs.shutdown()
         self._live_updates.async_shutdown()
         self._issues.shutdown()
+        await self.coach.async_shutdown()
         await super().async_shutdown()
 
     async def _async_update_data(self) -> PadSnapshot:
@@ -129,11 +150,14 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
 
     @callback
     def async_start_test(self, what: str, person_id: str | None = None) -> None:
-        """Start the daily check (`DAILY_CHECK`) or one stance test, optionally for a person."""
+        """Start the daily check, one stance test or single-leg practice, optionally for someone."""
         if not self._online:
             raise self._error("pad_offline")
         if self._runs.running:
             raise self._error("test_running")
+        if what == SINGLE_LEG_PRACTICE:
+            self._start_practice(person_id or self._selected_person_id)
+            return
         options = self.config_entry.options
         if what == DAILY_CHECK:
             plan, kind = daily_check_plan(options), SessionKind.DAILY_CHECK
@@ -146,6 +170,31 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
             selected_person_id=person_id or self._selected_person_id,
         )
         self._publish_now()
+
+    def _start_practice(self, person_id: str | None) -> None:
+        """Practise single-leg stance towards the person's goal (never a session, never a trend)."""
+        person_id = person_id or self._on_the_pad()
+        if person_id is None:
+            raise self._error("practice_needs_person")
+        goal = self.coach.practice_goal(person_id)
+        self._runs.start(
+            practice_plan(goal),
+            self._geometry(),
+            kind=SessionKind.SINGLE_TEST,
+            selected_person_id=person_id,
+            practice=goal,
+        )
+        self._publish_now()
+
+    def _on_the_pad(self) -> str | None:
+        """Who stands on the pad now: the chosen person, the only one, or by weight."""
+        weight_kg = self._monitor.weight_kg if self._monitor.occupied else None
+        return identify_person(
+            weight_kg,
+            list(self.sessions.people.values()),
+            selected_person_id=self._selected_person_id,
+            on_date=dt_util.now().date(),
+        ).person_id
 
     @callback
     def async_cancel_test(self) -> None:
@@ -236,14 +285,27 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
 
     @callback
     def button_pressed(self, press: ButtonPress) -> None:
-        """Short press: start the daily check; long press: cancel. A misfit press is logged."""
+        """Short press: start the daily check; long press: cancel, or "walk done" when idle."""
         try:
             if press.press == "short":
                 self.async_start_test(DAILY_CHECK)
-            else:
+            elif self._runs.running:
                 self.async_cancel_test()
+            else:
+                self._walk_done()
         except ServiceValidationError as err:
             LOGGER.info("Ignored a %s press on pad %s: %s", press.press, self.pad_id, err)
+
+    def _walk_done(self) -> None:
+        """Log the retro walk of whoever is on the pad; cue pass once logged, fail if not."""
+        person_id = self._on_the_pad()
+        self._selected_person_id = None
+        self.config_entry.async_create_task(
+            self.hass, self._async_walk_done(person_id), "log retro walk from the pad"
+        )
+
+    async def _async_walk_done(self, person_id: str | None) -> None:
+        self.send_cue("pass" if await self.coach.async_walk_done_on_pad(person_id) else "fail")
 
     @callback
     def message_dropped(self, error: ProtocolError | None) -> None:
@@ -273,7 +335,14 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
         self._publish_now()
 
     async def _async_store(self, run: FinishedRun) -> None:
-        if await self.sessions.async_store_run(run) is not None:
+        if run.practice is not None:
+            assert run.selected_person_id is not None
+            await self.coach.async_log_practice(
+                run.selected_person_id, run.results, run.practice, run.started_at
+            )
+            self._selected_person_id = None
+            self._publish_now()
+        elif await self.sessions.async_store_run(run) is not None:
             # The choice of person was for that session; the next one is identified again.
             self._selected_person_id = None
             self._publish_now()
@@ -283,6 +352,20 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
     @callback
     def _session_changed(self, change: SessionChange) -> None:
         self._issues.unassigned(len(self.sessions.for_person(None)))
+        self.async_set_updated_data(self._snapshot(self._people(self.data.people)))
+        if change.record.person_id is not None:
+            # A new assessment or trend may move the person's phase.
+            self.coach.evaluate(change.record.person_id)
+
+    # --- the coach (CoachListener) ----------------------------------------------------------
+
+    def coach_inputs(self, person_id: str) -> CoachInputs:
+        """Return the person's newest measured fall-risk level and the trends' decline flag."""
+        return coach_inputs(self.data.people.get(person_id))
+
+    @callback
+    def coach_changed(self) -> None:
+        """Publish the people's new coach views."""
         self.async_set_updated_data(self._snapshot(self._people(self.data.people)))
 
     @callback
@@ -337,23 +420,4 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
         )
 
     def _people(self, previous: Mapping[str, PersonSessions]) -> Mapping[str, PersonSessions]:
-        """Build each person's part: sessions and trend (kept when unchanged since today's)."""
-        people: dict[str, PersonSessions] = {}
-        today = dt_util.now().date()
-        for person_id, profile in self.sessions.people.items():
-            sessions = self.sessions.for_person(person_id)
-            old = previous.get(person_id)
-            if old is not None and old.profile == profile and _same_records(old.sessions, sessions):
-                sessions = old.sessions  # the same tuple: its readers can tell by identity
-                if old.trend is not None and old.trend.as_of == today:
-                    people[person_id] = old
-                    continue
-            trend = self._trends.trend(
-                profile.name, sessions, as_of=today, zone=dt_util.get_default_time_zone()
-            )
-            people[person_id] = PersonSessions(profile=profile, sessions=sessions, trend=trend)
-        return MappingProxyType(people)
-
-
-def _same_records(old: tuple[object, ...], new: tuple[object, ...]) -> bool:
-    return len(old) == len(new) and all(a is b for a, b in zip(old, new, strict=True))
+        return people_parts(previous, self.sessions, self.coach, self._trends)

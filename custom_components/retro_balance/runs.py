@@ -1,5 +1,7 @@
 """The test in progress on a pad: drives the engine's `CheckRunner` frame by frame.
 
+A run is a daily check, one stance test, or single-leg practice (`practice` set: the coach's
+plan and cues, `engine.coach.pad_practice`; the coordinator logs its holds, never a session).
 `PadRuns` starts a run, feeds it every accepted frame, stops it (cancelled, pad offline, silence,
 unload) and hands the finished run — results, who was selected, the raw corner loads for the COP
 export — to its `RunListener`. An exception in the engine ends the run; it never escapes into
@@ -19,6 +21,8 @@ from homeassistant.util import dt as dt_util
 from .const import LOGGER
 from .engine.arrays import FloatArray
 from .engine.clinical.session import SessionKind
+from .engine.coach.pad_practice import practice_cue
+from .engine.coach.programme import HoldGoal
 from .engine.detection.check_plan import CheckPlan
 from .engine.detection.daily_check import CheckEvent, CheckEventKind, CheckRunner, IncompleteReason
 from .engine.detection.stance_result import StanceResult, StanceTest
@@ -49,6 +53,8 @@ class FinishedRun:
     """The corner loads of every frame, in order (at most `MAX_RAW_SAMPLES` samples)."""
     rate_hz: float
     geometry: PadGeometry
+    practice: HoldGoal | None = None
+    """The goal of a single-leg practice (None: a test, to be stored as a session)."""
 
 
 class RunListener(Protocol):
@@ -71,6 +77,7 @@ class _Run:
     selected_person_id: str | None
     started_at: datetime
     geometry: PadGeometry
+    practice: HoldGoal | None = None
     chunks: list[FloatArray] = field(default_factory=list)
     samples: int = 0
     rate_hz: float = 0.0
@@ -91,6 +98,7 @@ class _Run:
             cells_kg=tuple(self.chunks),
             rate_hz=self.rate_hz,
             geometry=self.geometry,
+            practice=self.practice,
         )
 
 
@@ -130,6 +138,7 @@ class PadRuns:
         *,
         kind: SessionKind,
         selected_person_id: str | None,
+        practice: HoldGoal | None = None,
     ) -> None:
         """Start a run (the caller has checked that none is running and the pad is online)."""
         assert self._run is None
@@ -139,6 +148,7 @@ class PadRuns:
             selected_person_id=selected_person_id,
             started_at=dt_util.utcnow(),
             geometry=geometry,
+            practice=practice,
         )
         self._last_frame_at = self._hass.loop.time()
         self._watchdog = async_track_time_interval(
@@ -200,8 +210,9 @@ class PadRuns:
 
     def _handle(self, run: _Run, events: list[CheckEvent]) -> None:
         for event in events:
-            if event.cue is not None:
-                self._listener.send_cue(event.cue)
+            cue = event.cue if run.practice is None else practice_cue(event, run.practice)
+            if cue is not None:
+                self._listener.send_cue(cue)
             if event.kind is CheckEventKind.CHECK_FINISHED:
                 self._finish(run)
 

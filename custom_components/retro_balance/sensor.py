@@ -27,6 +27,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
 from .check_notes import ATTR_NEWEST_CHECK_NOTE, newest_check_attributes
+from .coach_sensors import COACH_SENSORS, CoachSensor
 from .coordinator import PadCoordinator
 from .data import RetroBalanceConfigEntry
 from .engine.clinical.fall_risk import RiskReason
@@ -317,12 +318,17 @@ async def async_setup_entry(
         if description.has_fn(snapshot)
     )
 
-    def person_sensors(coordinator: PadCoordinator, subentry: ConfigSubentry) -> list[PersonSensor]:
+    def person_sensors(
+        coordinator: PadCoordinator, subentry: ConfigSubentry
+    ) -> list[PersonSensor | CoachSensor]:
         person = coordinator.data.people[subentry.subentry_id]
         return [
-            PersonSensor(coordinator, subentry, description)
-            for description in PERSON_SENSORS
-            if description.has_fn(person)
+            *(
+                PersonSensor(coordinator, subentry, description)
+                for description in PERSON_SENSORS
+                if description.has_fn(person)
+            ),
+            *(CoachSensor(coordinator, subentry, description) for description in COACH_SENSORS),
         ]
 
     async_follow_people(hass, entry, async_add_entities, person_sensors)

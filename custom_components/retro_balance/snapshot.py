@@ -2,9 +2,9 @@
 
 The snapshot has a live part (`LivePad`, rebuilt at most once a second while frames stream, and at
 once when the pad's state changes) and a part per person (`PersonSessions`, rebuilt only when a
-session is stored, assigned, imported or deleted, and when a new day begins, which moves the
-trends on). A new snapshot reuses the parts that did not change, so an entity can tell by
-identity that its part is the same.
+session is stored, assigned, imported or deleted, when a new day begins, which moves the trends
+on, and when their coach changes). A new snapshot reuses the parts that did not change, so an
+entity can tell by identity that its part is the same.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from .coach_view import PersonCoach
 from .engine.clinical.people import Identification, PersonProfile
 from .engine.clinical.session import SessionRecord
 from .engine.detection.pad_state import CalibrationIssue, PadState
@@ -92,8 +93,10 @@ class PersonSessions:
     """Every measure's trend as of the day it was computed (`person_trend.py`); None when it
     could not be computed."""
     programme_start: date | None = None
-    """The day the person started the retro-walking programme (set by the coach); None: not
-    started."""
+    """The day the person started the retro-walking programme (the coach's `started_on`); None:
+    not started."""
+    coach: PersonCoach | None = None
+    """The person's retro-walking coach as entities show it."""
 
     def newest(self, value_fn: Callable[[SessionRecord], object]) -> SessionRecord | None:
         """Return the newest session for which `value_fn` gives a value (not None)."""
