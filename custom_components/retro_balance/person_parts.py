@@ -14,7 +14,7 @@ from homeassistant.util import dt as dt_util
 
 from .coach_runtime import CoachInputs, PadCoach
 from .engine.clinical.fall_risk import RiskLevel
-from .engine.clinical.session import SessionRecord
+from .person_results import fall_risk_record
 from .person_trend import PersonTrends
 from .sessions import PadSessions
 from .snapshot import PersonSessions
@@ -56,22 +56,22 @@ def people_parts(
 
 
 def coach_inputs(person: PersonSessions | None) -> CoachInputs:
-    """Return the person's newest measured fall-risk level and the trends' decline flag."""
+    """Return the person's headline fall-risk level (as the sensor shows it) and the decline flag.
+
+    The level is the fall-risk sensor's before the trend raises it (`person_results`): the newest
+    full check's, never an interrupted one's. A decline is passed on apart, as the coach's rules
+    read it (`engine/coach`).
+    """
     if person is None:
         return CoachInputs(risk_level=RiskLevel.UNKNOWN, declining=False)
-    record = person.newest(risk_level)
-    level = None if record is None else risk_level(record)
+    record = fall_risk_record(person)
+    level = (
+        None if record is None or record.assessment is None else record.assessment.fall_risk.level
+    )
     return CoachInputs(
         risk_level=RiskLevel.UNKNOWN if level is None else level,
         declining=person.trend is not None and person.trend.declining,
     )
-
-
-def risk_level(record: SessionRecord) -> RiskLevel | None:
-    """Return a session's measured fall-risk level (None: not assessed, or too little measured)."""
-    if record.assessment is None or record.assessment.fall_risk.level is RiskLevel.UNKNOWN:
-        return None
-    return record.assessment.fall_risk.level
 
 
 def _same_records(old: tuple[object, ...], new: tuple[object, ...]) -> bool:
