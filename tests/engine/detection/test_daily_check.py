@@ -697,3 +697,22 @@ def test_cancel_mid_hold_and_live_progress() -> None:
     assert progress == sorted(progress)  # live progress only rises during the hold
     assert progress[-1] == pytest.approx(5.0, abs=0.15)
     assert runner.elapsed_s == 0.0  # and reads 0 once the check has finished
+
+
+def test_waiting_for_person_until_someone_steps_on() -> None:
+    """Nothing measured yet: the integration may start such a check over on a new clock."""
+    harness = Harness([Script(EndReason.CAP, start_at=3, end_at=4), cap()])
+    assert harness.runner.waiting_for_person
+    harness.feed(1)  # the scripted person is on the pad from the first frame
+    assert not harness.runner.waiting_for_person
+    harness.feed(4)
+    assert len(harness.runner.results) == 1
+    assert not harness.runner.waiting_for_person  # the next trial waits, but results exist
+
+
+def test_nobody_on_the_pad_keeps_waiting_then_finished_is_not_waiting() -> None:
+    harness = Harness([Script(EndReason.CAP, nobody=True, start_at=None, end_at=100)])
+    harness.feed(2)
+    assert harness.runner.waiting_for_person
+    harness.runner.cancel(1.0)
+    assert not harness.runner.waiting_for_person

@@ -66,6 +66,12 @@ class IncompleteReason(StrEnum):
     """Nobody stood on the pad when the next trial needed them."""
     TESTS_MISSING = "tests_missing"
     """Every test ran, but at least one has no completed result (timed out, too light, ...)."""
+    INTERRUPTED = "interrupted"
+    """The receiver stopped during the check (Home Assistant shut down, restarted or crashed)."""
+    PAD_RESTARTED = "pad_restarted"
+    """The pad rebooted or its clock jumped: what came after is on another clock."""
+    TWIN_PADS = "twin_pads"
+    """Two pads published under the same id: the frames cannot be told apart."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -202,6 +208,16 @@ class CheckRunner:
     def holding(self) -> bool:
         """True while a timed hold is running."""
         return self._detector is not None and self._detector.phase is StancePhase.HOLDING
+
+    @property
+    def waiting_for_person(self) -> bool:
+        """True until someone stands on the pad for the first trial (nothing measured yet)."""
+        detector = self._detector
+        return (
+            detector is not None
+            and not self._results
+            and detector.phase is StancePhase.WAITING_FOR_PERSON
+        )
 
     @property
     def finished(self) -> bool:
