@@ -34,7 +34,7 @@ def test_spread_out_evidence_is_no_twin() -> None:
 def test_kinds_are_counted_apart() -> None:
     watch = TwinWatch()
     assert not watch.note(CONFLICT, 1.0)
-    for i in range(RECONNECTS_FOR_TWINS - 2):
+    for i in range(RECONNECTS_FOR_TWINS - 1):
         assert not watch.note(RECONNECT, 2.0 + i)
     assert not watch.note(CONFLICT, 10.0)
     assert watch.note(RECONNECT, 11.0)
