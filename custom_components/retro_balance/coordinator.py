@@ -2,11 +2,13 @@
 
 MQTT messages come in through `PadMqtt` (parsed and in order), the running test through
 `PadRuns`, stored sessions through `PadSessions` (its dispatcher signal). The coordinator keeps
-the pad's state (online, info, the pad monitor, what is selected), raises repairs through
-`PadIssues`, and publishes a new `PadSnapshot` with `async_set_updated_data`: at once when the
-pad's state changes or a test moves on, at most once a second (`LIVE_UPDATE_INTERVAL_S`) for the
-live values that change with every frame. Entities read the snapshot; selects, buttons and actions
-call the `async_*` methods below, never anything else.
+the pad's state (online, info, the pad monitor, what is selected), follows whether the pad can be
+heard at all through `PadLiveness` (broker connection, fresh frames, a second pad under its id),
+keeps the running test durable through `RunJournal`, raises repairs through `PadIssues`, and
+publishes a new `PadSnapshot` with `async_set_updated_data`: at once when the pad's state changes
+or a test moves on, at most once a second (`LIVE_UPDATE_INTERVAL_S`) for the live values that
+change with every frame. Entities read the snapshot; selects, buttons and actions call the
+`async_*` methods below, never anything else. What happens on each fault: `docs/reliability.md`.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
+from homeassistant.components import mqtt
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP
+from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.debounce import Debouncer
@@ -26,11 +30,15 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 from .const import CONF_PAD_ID, CONF_PREFIX, DAILY_CHECK, DOMAIN, LIVE_UPDATE_INTERVAL_S, LOGGER
 from .engine.clinical.session import SessionKind
+from .engine.detection.daily_check import IncompleteReason
 from .engine.detection.pad_state import PadMonitor, PadState, pad_state
 from .engine.detection.stance_result import StanceTest
 from .engine.signal.cop import WII_BALANCE_BOARD, PadGeometry
 from .engine.wire.messages import ButtonPress, Cue, Frame, PadInfo, ProtocolError
+from .engine.wire.sequencing import TimeBase
+from .engine.wire.twins import TwinEvidence
 from .issues import PadIssues
+from .liveness import PadLiveness
 from .pad_mqtt import PadMqtt
 from .runs import FinishedRun, PadRuns
 from .sessions import PadSessions, SessionChange, session_signal
@@ -52,6 +60,8 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
         self.mqtt = PadMqtt(hass, entry.data[CONF_PREFIX], self.pad_id)
         self._runs = PadRuns(hass, self.pad_id, self)
         self._issues = PadIssues(hass, entry_id=entry.entry_id, pad_id=self.pad_id)
+        self._liveness = PadLiveness(hass, self.pad_id, self._issues, self._publish_now)
+        self._unsub_stop: CALLBACK_TYPE | None = None
         self._monitor = PadMonitor()
         self._online = False
         self._info: PadInfo | None = None
@@ -69,23 +79,39 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
     # --- life cycle ---------------------------------------------------------------------
 
     async def async_start(self) -> None:
-        """Follow the pad's sessions and subscribe to its topics (released on unload)."""
+        """Follow the pad's sessions, the broker and Home Assistant stopping; subscribe."""
         entry = self.config_entry
+        hass = self.hass
         entry.async_on_unload(
-            async_dispatcher_connect(
-                self.hass, session_signal(entry.entry_id), self._session_changed
-            )
+            async_dispatcher_connect(hass, session_signal(entry.entry_id), self._session_changed)
         )
+        entry.async_on_unload(
+            mqtt.async_subscribe_connection_status(hass, self._broker_connection_changed)
+        )
+        self._liveness.broker(mqtt.is_connected(hass))
         entry.async_on_unload(await self.mqtt.async_subscribe(self))
+        self._unsub_stop = hass.bus.async_listen_once(
+            EVENT_HOMEASSISTANT_STOP, self._async_hass_stopping
+        )
         # Until the retained status arrives the pad counts as offline.
         self._issues.pad_offline()
 
     async def async_shutdown(self) -> None:
-        """Store a running test as cancelled and stop the timers (the entry waits for the store)."""
-        self._runs.shutdown()
+        """End a running test as interrupted and stop the timers (the entry waits for the store)."""
+        if self._unsub_stop is not None:
+            self._unsub_stop()
+            self._unsub_stop = None
+        self._runs.shutdown("the pad's entry was unloaded")
         self._live_updates.async_shutdown()
+        self._liveness.shutdown()
         self._issues.shutdown()
         await super().async_shutdown()
+
+    async def _async_hass_stopping(self, _event: Event) -> None:
+        """Home Assistant stops: a running test is ended and stored (written at the final write)."""
+        self._unsub_stop = None
+        if self._runs.running:
+            self._runs.shutdown("Home Assistant is stopping")
 
     async def _async_update_data(self) -> PadSnapshot:
         """Republish the live state (a refresh asked for by Home Assistant, `update_entity`)."""
@@ -109,8 +135,10 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
     @callback
     def async_start_test(self, what: str, person_id: str | None = None) -> None:
         """Start the daily check (`DAILY_CHECK`) or one stance test, optionally for a person."""
-        if not self._online:
+        if not self._heard:
             raise self._error("pad_offline")
+        if self._liveness.twins:
+            raise self._error("twin_pads")
         if self._runs.running:
             raise self._error("test_running")
         options = self.config_entry.options
@@ -122,6 +150,7 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
             plan,
             self._geometry(),
             kind=kind,
+            what=what,
             selected_person_id=person_id or self._selected_person_id,
         )
         self._publish_now()
@@ -163,6 +192,7 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
     def frame_received(self, frame: Frame, t_first_s: float) -> None:
         """Feed the monitor and the running test; publish at once only if the state changed."""
         was = self._state()
+        self._liveness.frame_arrived()
         self._monitor.feed(frame)
         weight_kg = self._monitor.weight_kg if self._monitor.occupied else None
         test_moved_on = self._runs.feed(frame, t_first_s, weight_kg)
@@ -173,19 +203,67 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
             self._live_updates.async_schedule_call()
 
     @callback
+    def time_base_changed(self, why: TimeBase) -> None:
+        """Keep the new clock of a rebooted pad (or a jumped clock) from the running test."""
+        if self._runs.time_base_changed(why):
+            self._publish_now()
+
+    @callback
+    def frame_conflicting(self) -> None:
+        """Another pad's frame under this id: evidence of twins."""
+        self._twin_evidence(TwinEvidence.CONFLICTING_FRAME)
+
+    @callback
     def status_received(self, online: bool) -> None:
-        """Follow the pad going online or offline (a running test ends: signal lost)."""
+        """Follow the pad going online or offline (a running test ends: signal lost).
+
+        Frame order starts over on offline → online (`protocol.md`); a pad that comes back
+        often within a minute is evidence of a second pad under the same MQTT client id.
+        """
         if online == self._online:
             return
         self._online = online
         LOGGER.info("Pad %s is %s", self.pad_id, "online" if online else "offline")
         if online:
             self._issues.pad_online()
+            self.mqtt.reset_order()
+            self._twin_evidence(TwinEvidence.RECONNECT)
         else:
             self._issues.pad_offline()
             if self._runs.running:
                 self._runs.stop("pad went offline", signal_lost=True)
         self._publish_now()
+
+    @callback
+    def _broker_connection_changed(self, connected: bool) -> None:
+        """No broker: the pad is unavailable, a test ends (signal lost); back: order starts over."""
+        if not self._liveness.broker(connected):
+            return
+        if connected:
+            LOGGER.info("Pad %s: MQTT is connected again", self.pad_id)
+            self.mqtt.reset_order()
+            self.config_entry.async_create_task(
+                self.hass, self.mqtt.async_resend_failed_cue(), "resend a cue"
+            )
+        else:
+            LOGGER.warning("Pad %s: MQTT is disconnected; the pad cannot be heard", self.pad_id)
+            # The retained status is delivered again on reconnection (or the pad sends it).
+            self._online = False
+            if self._runs.running:
+                self._runs.stop("MQTT disconnected", signal_lost=True)
+        self._publish_now()
+
+    @callback
+    def _twin_evidence(self, evidence: TwinEvidence) -> None:
+        if self._liveness.evidence(evidence):
+            if self._runs.running:
+                self._runs.stop("two pads", signal_lost=True, reason=IncompleteReason.TWIN_PADS)
+            self._publish_now()
+
+    @callback
+    def async_twins_resolved(self) -> None:
+        """Allow tests again: only one pad publishes under this id now (the repair's fix flow)."""
+        self._liveness.twins_resolved()
 
     @callback
     def info_received(self, info: PadInfo) -> None:
@@ -234,6 +312,11 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
         )
 
     @callback
+    def run_progress(self, run: FinishedRun) -> None:
+        """Keep the running test durable (it survives even a killed Home Assistant)."""
+        self.sessions.journal.note(run)
+
+    @callback
     def signal_lost(self) -> None:
         """No frames during a test: end it."""
         self._runs.stop("no frames", signal_lost=True)
@@ -258,9 +341,16 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
     def _snapshot(self, people: Mapping[str, PersonSessions]) -> PadSnapshot:
         return PadSnapshot(pad=self._live_pad(), people=people)
 
+    @property
+    def _heard(self) -> bool:
+        """Whether the pad says it is online and the broker connection lets us hear it."""
+        return self._online and self._liveness.broker_connected
+
     def _state(self) -> PadState:
         return pad_state(
-            online=self._online, occupied=self._monitor.occupied, testing=self._runs.running
+            online=self._heard,
+            occupied=self._liveness.fresh and self._monitor.occupied,
+            testing=self._runs.running,
         )
 
     def _geometry(self) -> PadGeometry:
@@ -269,13 +359,15 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
         return PadGeometry(width_mm=self._info.width_mm, depth_mm=self._info.depth_mm)
 
     def _live_pad(self) -> LivePad:
+        fresh = self._liveness.fresh
         return LivePad(
             pad_id=self.pad_id,
-            online=self._online,
+            online=self._heard,
+            broker_connected=self._liveness.broker_connected,
             state=self._state(),
             info=self._info,
-            weight_kg=self._monitor.weight_kg,
-            measured_rate_hz=self._monitor.measured_rate_hz,
+            weight_kg=self._monitor.weight_kg if fresh else None,
+            measured_rate_hz=self._monitor.measured_rate_hz if fresh else None,
             testing=self._runs.running,
             current_test=self._runs.current_test,
             elapsed_s=self._runs.elapsed_s,
@@ -284,6 +376,7 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
             frames=self.mqtt.frame_counters,
             malformed=self.mqtt.malformed,
             calibration_issue=self._monitor.calibration_issue,
+            twin_pads=self._liveness.twins,
         )
 
     def _people(self, previous: Mapping[str, PersonSessions]) -> Mapping[str, PersonSessions]:

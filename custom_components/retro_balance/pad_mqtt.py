@@ -2,7 +2,10 @@
 
 The message callback runs in the event loop for every frame (~8 a second): it parses the payload,
 lets the sequencer judge a frame, counts and logs (rate-limited) what it drops, and hands what is
-good to a `PadListener` (the coordinator). It decides nothing else.
+good to a `PadListener` (the coordinator), telling it first when a frame starts a new time base
+(reboot, clock jump) and when a frame conflicts (another pad under the same id). It decides
+nothing else. A cue that cannot be published (broker gone) is kept and sent again once the broker
+is back, if it is still recent (`CUE_RESEND_WITHIN_S`).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from homeassistant.components import mqtt
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 
-from .const import LOG_INTERVAL_S, LOGGER
+from .const import CUE_RESEND_WITHIN_S, LOG_INTERVAL_S, LOGGER
 from .engine.wire.messages import ButtonPress, Cue, Frame, PadInfo, ProtocolError
 from .engine.wire.protocol import (
     encode_cue_command,
@@ -27,7 +30,7 @@ from .engine.wire.protocol import (
     parse_info,
     parse_status,
 )
-from .engine.wire.sequencing import FrameSequencer, SequenceCounters
+from .engine.wire.sequencing import FrameSequencer, FrameVerdict, SequenceCounters, TimeBase
 from .engine.wire.topics import TopicKind, parse_topic, topic
 
 
@@ -36,6 +39,12 @@ class PadListener(Protocol):
 
     def frame_received(self, frame: Frame, t_first_s: float) -> None:
         """Take an accepted frame, with its first sample's device time unwrapped."""
+
+    def time_base_changed(self, why: TimeBase) -> None:
+        """Prepare for the next frame: it is on a new clock (a reboot or a clock jump)."""
+
+    def frame_conflicting(self) -> None:
+        """Note a frame that another pad under the same id must have sent."""
 
     def status_received(self, online: bool) -> None:
         """Take the retained status (the pad's last will says offline)."""
@@ -79,6 +88,7 @@ class PadMqtt:
         self._sequencer = FrameSequencer()
         self._malformed: Counter[str] = Counter()
         self._log = RateLimitedLog()
+        self._failed_cue: tuple[Cue, float] | None = None
         self._handlers: dict[TopicKind, Callable[[PadListener, bytes | str], None]] = {
             TopicKind.FRAMES: self._on_frame,
             TopicKind.STATUS: self._on_status,
@@ -136,8 +146,15 @@ class PadMqtt:
                 frame.seq,
                 self.pad_id,
             )
+            if check.verdict is FrameVerdict.CONFLICTING:
+                listener.frame_conflicting()
             listener.message_dropped(None)
             return
+        if check.new_time_base is not None:
+            LOGGER.info(
+                "Pad %s: new time base (%s) at seq %s", self.pad_id, check.new_time_base, frame.seq
+            )
+            listener.time_base_changed(check.new_time_base)
         listener.frame_received(frame, check.t_first_s)
 
     def _on_status(self, listener: PadListener, payload: bytes | str) -> None:
@@ -186,8 +203,35 @@ class PadMqtt:
         await mqtt.async_publish(self.hass, self._cmd_topic, encode_tare_command(), qos=1)
 
     async def async_cue(self, cue: Cue) -> None:
-        """Send a cue; a failure is logged, never raised (a missed beep must not stop a test)."""
+        """Send a cue; a failure is logged and kept for `async_resend_failed_cue`, never raised.
+
+        A missed beep must not stop a test.
+        """
         try:
             await mqtt.async_publish(self.hass, self._cmd_topic, encode_cue_command(cue), qos=1)
         except HomeAssistantError as err:
-            LOGGER.warning("Could not send the %s cue to pad %s: %s", cue, self.pad_id, err)
+            LOGGER.warning(
+                "Could not send the %s cue to pad %s (%s); it is sent again when MQTT is back",
+                cue,
+                self.pad_id,
+                err,
+            )
+            self._failed_cue = (cue, self.hass.loop.time())
+        else:
+            self._failed_cue = None
+
+    async def async_resend_failed_cue(self) -> None:
+        """Send the cue that failed last (MQTT is back), unless it is too old to mean anything."""
+        if self._failed_cue is None:
+            return
+        cue, failed_at = self._failed_cue
+        self._failed_cue = None
+        if self.hass.loop.time() - failed_at > CUE_RESEND_WITHIN_S:
+            LOGGER.warning(
+                "The %s cue for pad %s failed %.0f s ago; not sent any more",
+                cue,
+                self.pad_id,
+                self.hass.loop.time() - failed_at,
+            )
+            return
+        await self.async_cue(cue)

@@ -159,7 +159,7 @@ async def test_selected_person_wins_and_resets(
 async def test_reload_during_test_keeps_results(
     hass: HomeAssistant, init_integration: MockConfigEntry, hass_storage: dict[str, Any]
 ) -> None:
-    """Changing options or people reloads the entry: the running test is stored as cancelled."""
+    """Changing options or people reloads the entry: the running test is stored, interrupted."""
     await hass.services.async_call(
         DOMAIN,
         "start_test",
@@ -175,5 +175,5 @@ async def test_reload_during_test_keeps_results(
     (record,) = sessions(hass_storage)
     assert record.person_id == ANNA_ID
     assert not record.complete
-    assert record.incomplete_reason == "cancelled"
+    assert record.incomplete_reason == "interrupted"
     assert record.results

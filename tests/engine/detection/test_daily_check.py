@@ -716,3 +716,25 @@ def test_nobody_on_the_pad_keeps_waiting_then_finished_is_not_waiting() -> None:
     assert harness.runner.waiting_for_person
     harness.runner.cancel(1.0)
     assert not harness.runner.waiting_for_person
+
+
+def test_provisional_results_add_the_hold_under_way() -> None:
+    harness = Harness([cap(), Script(EndReason.CAP, start_at=2, end_at=100)])
+    assert harness.runner.provisional_results(0.0, 70.0) == ()
+    while not harness.runner.results:
+        harness.feed()
+    done = harness.runner.results
+    assert harness.runner.provisional_results(9.0, 70.0) == done
+    harness.feed(6)
+    assert harness.runner.holding
+    held_s = harness.runner.elapsed_s
+    *before, partial = harness.runner.provisional_results(40.0, 71.5)
+    assert tuple(before) == done
+    assert partial.test is harness.runner.current_test
+    assert partial.hold_time_s == held_s > 0
+    assert partial.started_at_s == pytest.approx(40.0 - held_s)
+    assert partial.end_reason is EndReason.SIGNAL_LOST
+    assert partial.body_mass_kg == 71.5
+    assert partial.sway is None
+    assert not partial.completed
+    assert len(harness.runner.results) == 1  # nothing changed

@@ -36,6 +36,7 @@ from .stance import StanceDetector
 from .stance_config import DetectorConfig
 from .stance_result import (
     EndReason,
+    QualityFlag,
     StanceEvent,
     StanceEventKind,
     StancePhase,
@@ -238,6 +239,28 @@ class CheckRunner:
     def results(self) -> tuple[StanceResult, ...]:
         """Every trial's result so far, in order (aborted trials included, for the record)."""
         return tuple(self._results)
+
+    def provisional_results(self, time_s: float, body_mass_kg: float) -> tuple[StanceResult, ...]:
+        """Every result so far and, during a hold, the hold as if the signal were lost at `time_s`.
+
+        The provisional trial has no sway measures (cheap enough to note every few seconds, so
+        that a test survives its receiver being killed); `body_mass_kg` is the caller's latest.
+        """
+        detector = self._detector
+        if detector is None or detector.phase is not StancePhase.HOLDING:
+            return self.results
+        hold_s = detector.elapsed_s
+        partial = StanceResult(
+            test=self._plan.tests[self._test_index],
+            hold_time_s=hold_s,
+            cap_s=self._config.cap_s,
+            end_reason=EndReason.SIGNAL_LOST,
+            started_at_s=time_s - hold_s,
+            body_mass_kg=body_mass_kg,
+            sway=None,
+            quality=frozenset({QualityFlag.ABORTED, QualityFlag.GAPS}),
+        )
+        return (*self._results, partial)
 
     def feed(self, cells_kg: npt.ArrayLike, t_first_s: float, rate_hz: float) -> list[CheckEvent]:
         """Feed one frame of corner loads (n, 4) to the current trial; return what happened.

@@ -226,7 +226,7 @@ class FrameSequencer:
         return self._last.t_ms
 
     def _old_frame(self, seq: int, t_ms: int, seq_step: int, *, late: bool) -> SequenceCheck:
-        """A frame from before the last accepted one: one counted lost, or (far back) a stranger."""
+        """Judge a frame from before the last accepted one: counted lost, or a stranger."""
         if seq in self._missing:
             del self._missing[seq]
             self._counts["lost"] -= 1

@@ -19,7 +19,7 @@ EVIDENCE_WINDOW_S: Final = 60.0
 CONFLICTS_FOR_TWINS: Final = 3
 """Conflicting frames within the window that make two pads certain (a stray late frame is one)."""
 RECONNECTS_FOR_TWINS: Final = 4
-"""Reconnections (status offline → online) within the window: a flaky Wi-Fi rarely does 4 a minute."""
+"""Reconnections (status offline → online) within the window (a flaky Wi-Fi: rarely 4 a minute)."""
 QUIET_BEFORE_CLEAR_S: Final = 600.0
 """How long without any evidence before the suspicion ends by itself."""
 
