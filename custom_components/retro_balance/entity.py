@@ -77,9 +77,7 @@ class PadEntity(RetroBalanceEntity):
         """Unavailable while the pad is offline, unless the entity reports that itself."""
         pad = self.coordinator.data.pad
         return (
-            super().available
-            and pad.broker_connected
-            and (pad.online or not self._requires_online)
+            super().available and pad.broker_connected and (pad.online or not self._requires_online)
         )
 
 
