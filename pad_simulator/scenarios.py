@@ -17,6 +17,7 @@ from custom_components.retro_balance.engine.detection.check_plan import MAX_TRIA
 from custom_components.retro_balance.engine.detection.stance_config import DEFAULT_CAP_S
 
 from .body import LEFT_LEG, QUIET_EC, QUIET_EO, RIGHT_LEG, TANDEM, Phase, Pose, ReplayTrace
+from .faults import FaultPlan
 from .replay import load_replay
 from .simulation import DeviceSettings, Simulation, device_config
 from .timeline import (
@@ -216,6 +217,7 @@ class SimulationArgs(DeviceSettings, total=False):
     household_weights_kg: Sequence[float]
     sls_trials: int | None
     loop: bool
+    faults: FaultPlan | None
 
 
 def build_simulation(
@@ -231,6 +233,7 @@ def build_simulation(
     household_weights_kg: Sequence[float] = HOUSEHOLD_WEIGHTS_KG,
     sls_trials: int | None = None,
     loop: bool = False,
+    faults: FaultPlan | None = None,
     **device: Unpack[DeviceSettings],
 ) -> Simulation:
     """Set up a scenario on a simulated pad (described at `generate`); errors are immediate.
@@ -249,7 +252,9 @@ def build_simulation(
         replay=load_replay(replay) if replay is not None else None,
     )
     config = device_config(noise=noise, **device)
-    return Simulation(build_timeline(scenario_name, options), config, seed=seed, loop=loop)
+    return Simulation(
+        build_timeline(scenario_name, options), config, seed=seed, loop=loop, faults=faults
+    )
 
 
 def generate(
@@ -261,7 +266,8 @@ def generate(
     `t_ms` clock is `t0_ms` plus that). The first two messages are the retained `status`
     (`online`) and `info`; then frames (and `button` presses) in send order. The same seed gives
     the same messages. `noise=False` turns off cell noise, drift, missed readings and send delay;
-    `decimals=None` sends loads at full float precision. Invalid arguments raise `ValueError`
+    `decimals=None` sends loads at full float precision; `faults` injects reboots, clock jumps,
+    reordered and late frames (`pad_simulator.faults`). Invalid arguments raise `ValueError`
     at the call, not at the first iteration.
     """
     simulation = build_simulation(scenario_name, **options)

@@ -357,3 +357,23 @@ def test_the_other_stream_is_forgotten_after_a_while() -> None:
     check = sequencer.check_raw(501 + steps + 3, last_t + 4 * STEP_MS)
     assert check.accepted
     assert check.lost == 3
+
+
+def test_a_late_frame_in_the_first_seconds_is_no_reboot() -> None:
+    """seq 3 was counted lost when 5 came; arriving 2 s late it is late, not a new boot."""
+    sequencer = FrameSequencer()
+    feed(
+        sequencer, (1, 1000), (2, 1125), (4, 1375), *[(s, 1000 + s * STEP_MS) for s in range(5, 30)]
+    )
+    check = sequencer.check_raw(3, 1250)
+    assert check.verdict is FrameVerdict.LATE
+    counters = sequencer.counters
+    assert (counters.reboots, counters.lost, counters.late) == (0, 0, 1)
+
+
+def test_a_clock_jumping_back_soon_after_boot_is_a_jump() -> None:
+    """seq goes on (it does not restart) while the clock goes back: a jump, even below seq 64."""
+    sequencer = FrameSequencer()
+    sequencer.check_raw(8, 905_000)
+    check = sequencer.check_raw(9, 306_000)
+    assert check.new_time_base is TimeBase.CLOCK_JUMP

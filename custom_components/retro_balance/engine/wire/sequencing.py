@@ -172,8 +172,15 @@ class FrameSequencer:
         t_step = _signed(t_ms - last.t_ms, T_MS_MODULUS)
         window = self.late_window_ms
         seen = self._recent.get(seq)
-        restarted = t_step < -window or (seq_step < 0 and t_step > 0)
-        if seq < REBOOT_SEQ_MAX and restarted and (seen is None or seen[0] != t_ms):
+        # A reboot starts seq again near 0 while the clock restarts (or, right after a short
+        # uptime, goes on); a frame this boot has counted lost is only late.
+        restarted = seq_step < 0 and (t_step < -window or t_step > 0)
+        if (
+            seq < REBOOT_SEQ_MAX
+            and restarted
+            and (seen is None or seen[0] != t_ms)
+            and seq not in self._missing
+        ):
             return self._new_time_base(seq, t_ms, TimeBase.REBOOT, lost=seq)
         if seen is not None:
             if seen[0] == t_ms and (seen[1] is None or digest is None or seen[1] == digest):
