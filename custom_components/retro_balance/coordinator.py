@@ -95,6 +95,7 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
         )
         # Until the retained status arrives the pad counts as offline.
         self._issues.pad_offline()
+        self.data = self._snapshot(self.data.people)
 
     async def async_shutdown(self) -> None:
         """End a running test as interrupted and stop the timers (the entry waits for the store)."""

@@ -137,7 +137,7 @@ class PadMqtt:
         except ProtocolError as err:
             self._drop_malformed(listener, TopicKind.FRAMES, err)
             return
-        check = self._sequencer.check(frame)
+        check = self._sequencer.check(frame, received_s=monotonic())
         if not check.accepted:
             self._log.warning(
                 f"frames:{check.verdict.value}",

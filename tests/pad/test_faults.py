@@ -88,12 +88,12 @@ def test_receiver_counts_exactly_what_was_injected() -> None:
 @pytest.mark.parametrize(
     ("plan", "message"),
     [
-        (dict(reorder_rate=1.0), "reorder-rate"),
-        (dict(late_rate=-0.1), "late-rate"),
-        (dict(reorder_rate=0.6, late_rate=0.5), "together"),
-        (dict(reboot_at_s=0.0), "reboot-at"),
-        (dict(clock_jump_at_s=3.0), "clock jump"),
-        (dict(clock_jump_s=5.0), "clock jump"),
+        ({"reorder_rate": 1.0}, "reorder-rate"),
+        ({"late_rate": -0.1}, "late-rate"),
+        ({"reorder_rate": 0.6, "late_rate": 0.5}, "together"),
+        ({"reboot_at_s": 0.0}, "reboot-at"),
+        ({"clock_jump_at_s": 3.0}, "clock jump"),
+        ({"clock_jump_s": 5.0}, "clock jump"),
     ],
 )
 def test_impossible_faults_are_refused(plan: dict[str, float], message: str) -> None:

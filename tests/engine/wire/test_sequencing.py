@@ -377,3 +377,20 @@ def test_a_clock_jumping_back_soon_after_boot_is_a_jump() -> None:
     sequencer.check_raw(8, 905_000)
     check = sequencer.check_raw(9, 306_000)
     assert check.new_time_base is TimeBase.CLOCK_JUMP
+
+
+def test_a_clock_running_ahead_of_the_receivers_is_a_jump() -> None:
+    """Frames 0.1 s apart at the receiver, the pad's clock 2136 s on: not an outage."""
+    sequencer = FrameSequencer()
+    sequencer.check_raw(90, 14_000, received_s=100.0)
+    check = sequencer.check_raw(15_000, 2_150_000, rate_hz=80.0, received_s=100.1)
+    assert check.new_time_base is TimeBase.CLOCK_JUMP
+    assert sequencer.counters.lost == 0
+
+
+def test_an_outage_the_receiver_waited_through_is_a_gap() -> None:
+    sequencer = FrameSequencer()
+    sequencer.check_raw(90, 14_000, received_s=100.0)
+    check = sequencer.check_raw(570, 74_000, rate_hz=80.0, received_s=160.2)
+    assert check.new_time_base is None
+    assert check.lost == 479

@@ -7,7 +7,9 @@ A pad that reboots or whose clock jumps starts a new *time base*: the frame is a
 so, so that the integration can end what was measured on the old clock before the engine sees
 the new one. Frames that follow another stream than the accepted one (a second pad publishing
 under the same id) are refused as `conflicting`. Each frame is counted once, and a gap counts as
-lost only the frames that the pad's clock leaves room for, so no counter can run away.
+lost only the frames that the pad's clock leaves room for, so no counter can run away. Given the
+receiver's own clock (`received_s`), a pad clock that ran much further than the receiver's
+between two frames is a jump, not a gap.
 The rules are the table in `docs/protocol.md` ("Receiver: ordering").
 """
 
@@ -110,10 +112,11 @@ class SequenceCounters:
 
 
 class _Point(NamedTuple):
-    """The last frame of a stream: its seq and raw clock."""
+    """The last frame of a stream: its seq, raw clock, and when it was received (if known)."""
 
     seq: int
     t_ms: int
+    received_s: float | None
 
 
 def _signed(delta: int, modulus: int) -> int:
@@ -132,6 +135,7 @@ class FrameSequencer:
         self.late_window_ms = late_window_ms
         self._counts: dict[str, int] = dict.fromkeys(SequenceCounters().as_dict(), 0)
         self._digest: int | None = None
+        self._received_s: float | None = None
         self.reset()
 
     def reset(self) -> None:
@@ -153,18 +157,33 @@ class FrameSequencer:
         """Sequence number of the last accepted frame, None before the first."""
         return None if self._last is None else self._last.seq
 
-    def check(self, frame: Frame) -> SequenceCheck:
-        """Classify `frame` (its samples tell a duplicate from another pad's frame)."""
+    def check(self, frame: Frame, *, received_s: float | None = None) -> SequenceCheck:
+        """Classify `frame` (its samples tell a duplicate from another pad's frame).
+
+        `received_s` (a monotonic clock of the receiver, s) lets the sequencer also judge
+        whether the pad's clock moved on by about as much as the receiver's did.
+        """
         return self.check_raw(
-            frame.seq, frame.t_ms, rate_hz=frame.rate_hz, digest=hash(frame.cells_kg.tobytes())
+            frame.seq,
+            frame.t_ms,
+            rate_hz=frame.rate_hz,
+            digest=hash(frame.cells_kg.tobytes()),
+            received_s=received_s,
         )
 
     def check_raw(
-        self, seq: int, t_ms: int, *, rate_hz: float = MAX_RATE_HZ, digest: int | None = None
+        self,
+        seq: int,
+        t_ms: int,
+        *,
+        rate_hz: float = MAX_RATE_HZ,
+        digest: int | None = None,
+        received_s: float | None = None,
     ) -> SequenceCheck:
-        """Classify a frame given its `seq`, `t_ms`, sample rate and a digest of its samples."""
+        """Classify a frame given its `seq`, `t_ms`, sample rate, samples' digest, arrival."""
         self._counts["received"] += 1
         self._digest = digest
+        self._received_s = received_s
         last = self._last
         if last is None:
             return self._accept(seq, t_ms, lost=0)
@@ -186,7 +205,7 @@ class FrameSequencer:
             if seen[0] == t_ms and (seen[1] is None or digest is None or seen[1] == digest):
                 return self._reject(FrameVerdict.DUPLICATE, t_ms)
             return self._conflict(seq, t_ms)
-        follows = self._follows(seq_step, t_step, rate_hz)
+        follows = self._follows(seq_step, t_step, rate_hz, last.received_s)
         if follows and seq_step == 1:
             return self._accept(seq, t_ms, lost=0)
         if self._continues_other(seq, t_ms, rate_hz):
@@ -199,16 +218,22 @@ class FrameSequencer:
             return self._reject(FrameVerdict.OUT_OF_ORDER, t_ms)
         return self._new_time_base(seq, t_ms, TimeBase.CLOCK_JUMP, lost=0)
 
-    def _follows(self, seq_step: int, t_step: int, rate_hz: float) -> bool:
-        """Whether a frame `seq_step` ahead fits `t_step` ms later on the accepted stream.
+    def _follows(
+        self, seq_step: int, t_step: int, rate_hz: float, last_received_s: float | None
+    ) -> bool:
+        """Whether a frame `seq_step` ahead fits `t_step` ms later on a stream.
 
-        Each frame in between took at least one sample period and at most the idle interval.
+        Each frame in between took at least one sample period and at most the idle interval,
+        and the pad's clock cannot have run much further than the receiver's.
         """
         if seq_step <= 0 or t_step < 0:
             return False
         sample_ms = 1000.0 / rate_hz
+        limit_ms = seq_step * MAX_FRAME_INTERVAL_MS
+        if self._received_s is not None and last_received_s is not None:
+            limit_ms = min(limit_ms, (self._received_s - last_received_s) * 1000.0)
         return (
-            t_step <= seq_step * MAX_FRAME_INTERVAL_MS + CLOCK_SLACK_MS
+            t_step <= limit_ms + CLOCK_SLACK_MS
             and seq_step * sample_ms <= t_step + self.late_window_ms
         )
 
@@ -222,10 +247,12 @@ class FrameSequencer:
             return False
         seq_step = _signed(seq - other.seq, SEQ_MODULUS)
         t_step = _signed(t_ms - other.t_ms, T_MS_MODULUS)
-        return 0 < seq_step <= REBOOT_SEQ_MAX and self._follows(seq_step, t_step, rate_hz)
+        return 0 < seq_step <= REBOOT_SEQ_MAX and self._follows(
+            seq_step, t_step, rate_hz, other.received_s
+        )
 
-    def _remember_other(self, seq: int, t_ms: int) -> None:
-        self._other = _Point(seq, t_ms)
+    def _remember_other(self, seq: int, t_ms: int, received_s: float | None = None) -> None:
+        self._other = _Point(seq, t_ms, self._received_s if received_s is None else received_s)
         self._other_seen_ms = self._unwrapped_ms(self._last_t_ms())
 
     def _last_t_ms(self) -> int:
@@ -251,7 +278,7 @@ class FrameSequencer:
         self.reset()
         check = self._accept(seq, t_ms, lost=lost, new_time_base=why)
         if old is not None:
-            self._remember_other(*old)
+            self._remember_other(old.seq, old.t_ms, old.received_s)
         return check
 
     def _unwrapped_ms(self, t_ms: int) -> int:
@@ -268,7 +295,7 @@ class FrameSequencer:
             self._missing[(seq - lost + missing) % SEQ_MODULUS] = None
         while len(self._missing) > _RECENT_FRAMES:
             self._missing.popitem(last=False)
-        self._last = _Point(seq, t_ms)
+        self._last = _Point(seq, t_ms, self._received_s)
         self._recent[seq] = (t_ms, self._digest)
         if len(self._recent) > _RECENT_FRAMES:
             self._recent.popitem(last=False)
