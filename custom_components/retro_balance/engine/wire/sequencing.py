@@ -229,7 +229,7 @@ class FrameSequencer:
         if seq_step <= 0 or t_step < 0:
             return False
         sample_ms = 1000.0 / rate_hz
-        limit_ms = seq_step * MAX_FRAME_INTERVAL_MS
+        limit_ms = float(seq_step * MAX_FRAME_INTERVAL_MS)
         if self._received_s is not None and last_received_s is not None:
             limit_ms = min(limit_ms, (self._received_s - last_received_s) * 1000.0)
         return (
