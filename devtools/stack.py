@@ -42,9 +42,17 @@ class Stack:
         self.client.wait_running(details=self.hass.log_tail)
         self.client.ensure_mqtt_entry(self.broker.port)
 
-    def restart_hass(self) -> None:
-        """Restart Home Assistant and log in again."""
-        self.hass.restart()
+    def restart_hass(self, *, kill: bool = False) -> None:
+        """Restart Home Assistant (SIGTERM, or SIGKILL with `kill`) and log in again."""
+        if kill:
+            self.hass.kill()
+        else:
+            self.hass.stop()
+        self.start_hass()
+
+    def start_hass(self) -> None:
+        """Start a stopped Home Assistant and log in again."""
+        self.hass.start()
         self.client = HomeAssistantClient.login(self.hass.base_url, self.credentials)
         self.client.wait_running(details=self.hass.log_tail)
 

@@ -256,6 +256,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="time factor: 1 real time, 10 ten times faster, 0 as fast as possible",
     )
     person.add_argument("--loop", action="store_true", help="repeat the scenario until Ctrl-C")
+    person.add_argument(
+        "--lead-in",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="empty pad before the scenario (time to start a test first)",
+    )
     return parser
 
 
@@ -306,6 +313,7 @@ def _simulations(args: argparse.Namespace) -> list[tuple[str, Simulation]]:
             sls_trials=args.sls_trials,
             loop=args.loop,
             faults=faults,
+            lead_in_s=args.lead_in,
         )
         pads.append((pad_id, simulation))
     return pads

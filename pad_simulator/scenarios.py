@@ -218,6 +218,7 @@ class SimulationArgs(DeviceSettings, total=False):
     sls_trials: int | None
     loop: bool
     faults: FaultPlan | None
+    lead_in_s: float
 
 
 def build_simulation(
@@ -234,12 +235,16 @@ def build_simulation(
     sls_trials: int | None = None,
     loop: bool = False,
     faults: FaultPlan | None = None,
+    lead_in_s: float = 0.0,
     **device: Unpack[DeviceSettings],
 ) -> Simulation:
     """Set up a scenario on a simulated pad (described at `generate`); errors are immediate.
 
-    `device` sets up the simulated firmware (`DeviceConfig`'s fields; its defaults otherwise).
+    `device` sets up the simulated firmware (`DeviceConfig`'s fields; its defaults otherwise);
+    `lead_in_s` of empty pad come before the scenario (time to start a test, inject a fault).
     """
+    if not 0.0 <= lead_in_s < 3600.0:
+        raise ValueError(f"lead-in must be 0-3600 s, got {lead_in_s}")
     if replay is not None and scenario_name != "replay":
         raise ValueError("a replay file needs the 'replay' scenario")
     options = ScenarioOptions(
@@ -252,9 +257,10 @@ def build_simulation(
         replay=load_replay(replay) if replay is not None else None,
     )
     config = device_config(noise=noise, **device)
-    return Simulation(
-        build_timeline(scenario_name, options), config, seed=seed, loop=loop, faults=faults
-    )
+    phases = build_timeline(scenario_name, options)
+    if lead_in_s > 0:
+        phases = [empty_pad(lead_in_s), *phases]
+    return Simulation(phases, config, seed=seed, loop=loop, faults=faults)
 
 
 def generate(

@@ -212,7 +212,7 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
     @callback
     def frame_conflicting(self) -> None:
         """Another pad's frame under this id: evidence of twins."""
-        self._twin_evidence(TwinEvidence.CONFLICTING_FRAME)
+        self._twins_suspected(self._liveness.evidence(TwinEvidence.CONFLICTING_FRAME))
 
     @callback
     def status_received(self, online: bool) -> None:
@@ -225,10 +225,10 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
             return
         self._online = online
         LOGGER.info("Pad %s is %s", self.pad_id, "online" if online else "offline")
+        self._twins_suspected(self._liveness.status(online))
         if online:
             self._issues.pad_online()
             self.mqtt.reset_order()
-            self._twin_evidence(TwinEvidence.RECONNECT)
         else:
             self._issues.pad_offline()
             if self._runs.running:
@@ -255,8 +255,8 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
         self._publish_now()
 
     @callback
-    def _twin_evidence(self, evidence: TwinEvidence) -> None:
-        if self._liveness.evidence(evidence):
+    def _twins_suspected(self, now: bool) -> None:
+        if now:
             if self._runs.running:
                 self._runs.stop("two pads", signal_lost=True, reason=IncompleteReason.TWIN_PADS)
             self._publish_now()

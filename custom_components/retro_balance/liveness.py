@@ -72,7 +72,16 @@ class PadLiveness:
     def evidence(self, evidence: TwinEvidence) -> bool:
         """Note evidence of a second pad; return True when it makes twins suspected now."""
         was = self.twins
-        suspected = self._twins.note(evidence, self._hass.loop.time())
+        return self._judged(was, self._twins.note(evidence, self._hass.loop.time()), evidence)
+
+    @callback
+    def status(self, online: bool) -> bool:
+        """Follow the pad's status (quick reconnections are evidence); True: twins suspected now."""
+        was = self.twins
+        suspected = self._twins.status(online, self._hass.loop.time())
+        return self._judged(was, suspected, TwinEvidence.RECONNECT)
+
+    def _judged(self, was: bool, suspected: bool, evidence: TwinEvidence) -> bool:
         if suspected:
             self._cancel_twins_timer()
             self._twins_timer = async_call_later(

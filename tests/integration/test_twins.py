@@ -19,7 +19,10 @@ from custom_components.retro_balance.const import DOMAIN
 from custom_components.retro_balance.engine.wire import protocol
 from custom_components.retro_balance.engine.wire.messages import Frame
 from custom_components.retro_balance.engine.wire.protocol import encode_frame
-from custom_components.retro_balance.engine.wire.twins import QUIET_BEFORE_CLEAR_S
+from custom_components.retro_balance.engine.wire.twins import (
+    QUIET_BEFORE_CLEAR_S,
+    RECONNECTS_FOR_TWINS,
+)
 from custom_components.retro_balance.notices import notification_id
 from pad_simulator.scenarios import generate
 
@@ -115,7 +118,7 @@ async def test_a_test_under_way_ends_as_twin_pads(
 async def test_status_flapping_is_two_pads_with_one_client_id(
     hass: HomeAssistant, init_integration: MockConfigEntry, issue_registry: ir.IssueRegistry
 ) -> None:
-    for _ in range(4):
+    for _ in range(RECONNECTS_FOR_TWINS):
         fire(hass, "status", b"offline")
         fire(hass, "status", b"online")
     await hass.async_block_till_done()

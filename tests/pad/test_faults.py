@@ -128,3 +128,12 @@ def test_command_line_takes_the_fault_options(capsys: pytest.CaptureFixture[str]
 )
 def test_command_line_refuses_bad_faults(argv: list[str]) -> None:
     assert main(["--scenario", "idle", "--dry-run", *argv]) == 1
+
+
+def test_lead_in_adds_empty_pad_before_the_scenario() -> None:
+    plain = frames_of(generate("sls-left", seed=4, lose_balance_at_s=6.0, noise=False))
+    led = frames_of(generate("sls-left", seed=4, lose_balance_at_s=6.0, noise=False, lead_in_s=5.0))
+    assert led[-1].t_ms - plain[-1].t_ms == pytest.approx(5000, abs=130)
+    assert max(frame.cells_kg.sum(axis=1).max() for frame in led[:10]) < 1.0
+    with pytest.raises(ValueError, match="lead-in"):
+        generate("idle", lead_in_s=-1.0)

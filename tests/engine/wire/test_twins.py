@@ -5,6 +5,7 @@ from __future__ import annotations
 from custom_components.retro_balance.engine.wire.twins import (
     CONFLICTS_FOR_TWINS,
     EVIDENCE_WINDOW_S,
+    QUICK_RECONNECT_S,
     QUIET_BEFORE_CLEAR_S,
     RECONNECTS_FOR_TWINS,
     TwinEvidence,
@@ -53,3 +54,18 @@ def test_suspicion_ends_after_a_quiet_while_or_when_cleared() -> None:
     watch.clear()
     assert not watch.suspected(2010.0)
     assert not watch.note(CONFLICT, 2011.0)
+
+
+def test_only_quick_reconnections_count() -> None:
+    """The broker swapping two clients: offline and online again within a second or two."""
+    watch = TwinWatch()
+    for i in range(RECONNECTS_FOR_TWINS):
+        assert not watch.status(False, i * 10.0)
+        assert not watch.status(True, i * 10.0 + QUICK_RECONNECT_S + 1)  # a real restart
+    assert not watch.status(True, 100.0)  # online without having been offline
+    results = []
+    for i in range(RECONNECTS_FOR_TWINS):
+        watch.status(False, 200.0 + i)
+        results.append(watch.status(True, 200.5 + i))
+    assert results == [False] * (RECONNECTS_FOR_TWINS - 1) + [True]
+    assert watch.status(False, 210.0)  # still suspected

@@ -4,8 +4,9 @@ One pad never sends another payload under a seq it just used, never follows two 
 frames at once, and reconnects a few times a day at most. Two pads under one id do all three: the
 sequencer refuses the second pad's frames as `conflicting`, and with the same MQTT client id the
 broker throws each pad off when the other connects, so the status flaps online/offline every
-second or two. `TwinWatch` counts both kinds of evidence over a sliding window and keeps the
-suspicion until no evidence has come for a quiet while (or someone says it is resolved).
+second or two. `TwinWatch` counts both kinds of evidence over a sliding window (a reconnection
+counts when it follows the disconnection within `QUICK_RECONNECT_S`) and keeps the suspicion
+until no evidence has come for a quiet while (or someone says it is resolved).
 Times are seconds on any monotonic clock, as given.
 """
 
@@ -18,8 +19,11 @@ from typing import Final
 EVIDENCE_WINDOW_S: Final = 60.0
 CONFLICTS_FOR_TWINS: Final = 3
 """Conflicting frames within the window that make two pads certain (a stray late frame is one)."""
-RECONNECTS_FOR_TWINS: Final = 4
-"""Reconnections (status offline → online) within the window (a flaky Wi-Fi: rarely 4 a minute)."""
+RECONNECTS_FOR_TWINS: Final = 5
+"""Quick reconnections within the window (a pad restarted by hand: not 5 a minute)."""
+QUICK_RECONNECT_S: Final = 2.0
+"""Back online this soon after going offline: the broker swapped two clients with one id (a
+pad that restarts needs longer to boot and connect)."""
 QUIET_BEFORE_CLEAR_S: Final = 600.0
 """How long without any evidence before the suspicion ends by itself."""
 
@@ -45,6 +49,7 @@ class TwinWatch:
         self._seen: dict[TwinEvidence, deque[float]] = {kind: deque() for kind in TwinEvidence}
         self._suspected = False
         self._last_evidence_s: float | None = None
+        self._offline_since_s: float | None = None
 
     @property
     def last_evidence_s(self) -> float | None:
@@ -60,6 +65,19 @@ class TwinWatch:
             seen.popleft()
         if len(seen) >= _NEEDED[evidence]:
             self._suspected = True
+        return self._suspected
+
+    def status(self, online: bool, now_s: float) -> bool:
+        """Follow the pad's status; return whether two pads are suspected.
+
+        Coming back online within `QUICK_RECONNECT_S` of going offline is a reconnection.
+        """
+        if not online:
+            self._offline_since_s = now_s
+            return self._suspected
+        since_s, self._offline_since_s = self._offline_since_s, None
+        if since_s is not None and now_s - since_s <= QUICK_RECONNECT_S:
+            return self.note(TwinEvidence.RECONNECT, now_s)
         return self._suspected
 
     def suspected(self, now_s: float) -> bool:
