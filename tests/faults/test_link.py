@@ -238,8 +238,13 @@ def test_twin_pads_are_told_and_tests_refused_until_resolved(faults: Faults) -> 
             lambda: issue_id in api.issues(DOMAIN), what="the twin pads repair", timeout_s=60
         )
         with pytest.raises(HarnessError, match="Two pads seem to publish as fault-pad"):
-            api.call_service(
-                DOMAIN, "start_test", {"config_entry_id": faults.pad.entry_id, "test": "tandem"}
+            api.ws(
+                {
+                    "type": "call_service",
+                    "domain": DOMAIN,
+                    "service": "start_test",
+                    "service_data": {"config_entry_id": faults.pad.entry_id, "test": "tandem"},
+                }
             )
         second.stop()
         assert api.fix_issue(DOMAIN, issue_id)["type"] == "create_entry"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from custom_components.retro_balance.engine.wire.twins import (
+    CONFLICT_WINDOW_S,
     CONFLICTS_FOR_TWINS,
-    EVIDENCE_WINDOW_S,
     QUICK_RECONNECT_S,
     QUIET_BEFORE_CLEAR_S,
     RECONNECTS_FOR_TWINS,
@@ -27,8 +27,8 @@ def test_spread_out_evidence_is_no_twin() -> None:
     """A stray late frame now and then, a reconnection an hour: one pad."""
     watch = TwinWatch()
     for i in range(10):
-        assert not watch.note(CONFLICT, i * (EVIDENCE_WINDOW_S + 1))
-        assert not watch.note(RECONNECT, i * (EVIDENCE_WINDOW_S + 1))
+        assert not watch.note(CONFLICT, i * (CONFLICT_WINDOW_S + 1))
+        assert not watch.note(RECONNECT, i * (CONFLICT_WINDOW_S + 1))
     assert not watch.suspected(1000.0)
 
 
@@ -63,6 +63,10 @@ def test_only_quick_reconnections_count() -> None:
         assert not watch.status(False, i * 10.0)
         assert not watch.status(True, i * 10.0 + QUICK_RECONNECT_S + 1)  # a real restart
     assert not watch.status(True, 100.0)  # online without having been offline
+    # A new run of the pad every 8 s, each coming up within a second: still one pad.
+    for i in range(RECONNECTS_FOR_TWINS):
+        watch.status(False, 150.0 + 8 * i)
+        assert not watch.status(True, 150.5 + 8 * i)
     results = []
     for i in range(RECONNECTS_FOR_TWINS):
         watch.status(False, 200.0 + i)

@@ -16,11 +16,14 @@ from collections import deque
 from enum import StrEnum
 from typing import Final
 
-EVIDENCE_WINDOW_S: Final = 60.0
 CONFLICTS_FOR_TWINS: Final = 3
-"""Conflicting frames within the window that make two pads certain (a stray late frame is one)."""
+"""Conflicting frames within `CONFLICT_WINDOW_S` that make two pads certain (a stray late frame
+is one)."""
+CONFLICT_WINDOW_S: Final = 60.0
 RECONNECTS_FOR_TWINS: Final = 5
-"""Quick reconnections within the window (a pad restarted by hand: not 5 a minute)."""
+"""Quick reconnections within `RECONNECT_WINDOW_S` (two clients with one id: one every second or
+two; a pad restarted by hand, or a flaky Wi-Fi: not five in 20 s)."""
+RECONNECT_WINDOW_S: Final = 20.0
 QUICK_RECONNECT_S: Final = 2.0
 """Back online this soon after going offline: the broker swapped two clients with one id (a
 pad that restarts needs longer to boot and connect)."""
@@ -36,8 +39,8 @@ class TwinEvidence(StrEnum):
 
 
 _NEEDED: Final = {
-    TwinEvidence.CONFLICTING_FRAME: CONFLICTS_FOR_TWINS,
-    TwinEvidence.RECONNECT: RECONNECTS_FOR_TWINS,
+    TwinEvidence.CONFLICTING_FRAME: (CONFLICTS_FOR_TWINS, CONFLICT_WINDOW_S),
+    TwinEvidence.RECONNECT: (RECONNECTS_FOR_TWINS, RECONNECT_WINDOW_S),
 }
 
 
@@ -59,11 +62,12 @@ class TwinWatch:
     def note(self, evidence: TwinEvidence, now_s: float) -> bool:
         """Record one piece of evidence at `now_s`; return whether two pads are suspected."""
         self._last_evidence_s = now_s
+        needed, window_s = _NEEDED[evidence]
         seen = self._seen[evidence]
         seen.append(now_s)
-        while seen and now_s - seen[0] > EVIDENCE_WINDOW_S:
+        while seen and now_s - seen[0] > window_s:
             seen.popleft()
-        if len(seen) >= _NEEDED[evidence]:
+        if len(seen) >= needed:
             self._suspected = True
         return self._suspected
 
