@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import pytest_socket  # type: ignore[import-untyped]
 
-from devtools.demo import set_up_pad
+from devtools.demo import set_up_pad, simulator
 from devtools.processes import wait_until
 from devtools.stack import Stack
 
@@ -68,8 +69,8 @@ class Damaged:
 
 @pytest.fixture(scope="module")
 def damaged(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Damaged:
-    from devtools.demo import simulator
-
+    """Five more pads, their files damaged while Home Assistant was down, and it started again."""
+    pytest_socket.enable_socket()  # module fixtures start before a test's socket_enabled
     announce = simulator(
         PADS[0],
         stack.broker.port,
