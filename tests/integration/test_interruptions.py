@@ -16,7 +16,9 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from custom_components.retro_balance.const import DOMAIN
 from custom_components.retro_balance.engine.detection.stance_result import EndReason
+from custom_components.retro_balance.journal import journal_dict, run_from_journal
 from custom_components.retro_balance.notices import notification_id
+from custom_components.retro_balance.repairs import async_create_fix_flow
 from custom_components.retro_balance.runs import PROGRESS_INTERVAL_S, PadRuns
 from pad_simulator.scenarios import generate
 
@@ -212,3 +214,27 @@ async def test_a_cancelled_test_with_nothing_measured_is_not_notified(
     )
     await hass.async_block_till_done()
     assert notice(hass) is None
+
+
+def test_a_note_with_a_time_without_zone_is_damaged() -> None:
+    note = {
+        "session_id": "a" * 32,
+        "kind": "single_test",
+        "what": "tandem",
+        "selected_person_id": None,
+        "started_at": "2026-11-21T08:00:00",
+        "ended_at": "2026-11-21T08:01:00+00:00",
+        "results": [],
+        "weight_kg": 70.0,
+    }
+    with pytest.raises(ValueError, match="started_at: no time zone"):
+        run_from_journal(note)
+    note["started_at"] = "2026-11-21T08:00:00+00:00"
+    run = run_from_journal(note)
+    assert (run.what, run.weight_kg, run.incomplete_reason) == ("tandem", 70.0, "interrupted")
+    assert journal_dict(run) == note
+
+
+async def test_no_fix_flow_for_another_issue(hass: HomeAssistant) -> None:
+    with pytest.raises(ValueError, match="no fix flow"):
+        await async_create_fix_flow(hass, "pad_offline_x", {"entry_id": "x"})
