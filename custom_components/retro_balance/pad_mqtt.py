@@ -234,4 +234,5 @@ class PadMqtt:
                 self.hass.loop.time() - failed_at,
             )
             return
+        LOGGER.info("Sending the %s cue to pad %s again (MQTT is back)", cue, self.pad_id)
         await self.async_cue(cue)

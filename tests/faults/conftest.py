@@ -173,12 +173,23 @@ class Faults:
         counters: dict[str, int] = pad["sequencer"]
         return counters | {"malformed": sum(pad["malformed"].values())}
 
+    def log_since_start(self) -> str:
+        """Home Assistant's log since the test began.
+
+        Home Assistant rolls its log over when it starts: after a restart the log the test
+        began with is `….log.1`.
+        """
+        log = self.stack.hass.log_path
+        rolled = log.with_name(log.name + ".1")
+        if log.stat().st_ino != self.log_inode and rolled.exists():
+            text = rolled.read_bytes()[self.log_offset :].decode(errors="replace")
+            return text + log.read_text(errors="replace")
+        return log.read_bytes()[self.log_offset :].decode(errors="replace")
+
     def integration_errors(self) -> list[str]:
         """ERROR lines of the integration in Home Assistant's log since the test began."""
-        text = self.stack.hass.log_path.read_bytes()[self.log_offset :].decode(errors="replace")
-        return [
-            line for line in text.splitlines() if " ERROR " in line and INTEGRATION_ERROR in line
-        ]
+        lines = self.log_since_start().splitlines()
+        return [line for line in lines if " ERROR " in line and INTEGRATION_ERROR in line]
 
     def wait_offline(self) -> None:
         """Wait for the pad to be offline (each simulator run ends with `offline`)."""
