@@ -4,7 +4,7 @@ MQTT messages come in through `PadMqtt` (parsed and in order), the running test 
 `PadRuns`, stored sessions through `PadSessions` (its dispatcher signal). The coordinator keeps
 the pad's state (online, info, the pad monitor, what is selected), follows whether the pad can be
 heard at all through `PadLiveness` (broker connection, fresh frames, a second pad under its id),
-keeps the running test durable through `RunJournal`, raises repairs through `PadIssues`, and
+keeps the running test durable (`RunJournal`), raises repairs through `PadIssues`, and
 publishes a new `PadSnapshot` with `async_set_updated_data`: at once when the pad's state changes
 or a test moves on, at most once a second (`LIVE_UPDATE_INTERVAL_S`) for the live values that
 change with every frame. Entities read the snapshot; selects, buttons and actions call the
@@ -19,8 +19,7 @@ from typing import Any
 
 from homeassistant.components import mqtt
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import EVENT_HOMEASSISTANT_STOP
-from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.debounce import Debouncer
@@ -61,7 +60,6 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
         self._runs = PadRuns(hass, self.pad_id, self)
         self._issues = PadIssues(hass, entry_id=entry.entry_id, pad_id=self.pad_id)
         self._liveness = PadLiveness(hass, self.pad_id, self._issues, self._publish_now)
-        self._unsub_stop: CALLBACK_TYPE | None = None
         self._monitor = PadMonitor()
         self._online = False
         self._info: PadInfo | None = None
@@ -90,29 +88,18 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
         )
         self._liveness.broker(mqtt.is_connected(hass))
         entry.async_on_unload(await self.mqtt.async_subscribe(self))
-        self._unsub_stop = hass.bus.async_listen_once(
-            EVENT_HOMEASSISTANT_STOP, self._async_hass_stopping
-        )
+        self._runs.follow_hass_stop()
         # Until the retained status arrives the pad counts as offline.
         self._issues.pad_offline()
         self.data = self._snapshot(self.data.people)
 
     async def async_shutdown(self) -> None:
         """End a running test as interrupted and stop the timers (the entry waits for the store)."""
-        if self._unsub_stop is not None:
-            self._unsub_stop()
-            self._unsub_stop = None
         self._runs.shutdown("the pad's entry was unloaded")
         self._live_updates.async_shutdown()
         self._liveness.shutdown()
         self._issues.shutdown()
         await super().async_shutdown()
-
-    async def _async_hass_stopping(self, _event: Event) -> None:
-        """Home Assistant stops: a running test is ended and stored (written at the final write)."""
-        self._unsub_stop = None
-        if self._runs.running:
-            self._runs.shutdown("Home Assistant is stopping")
 
     async def _async_update_data(self) -> PadSnapshot:
         """Republish the live state (a refresh asked for by Home Assistant, `update_entity`)."""
@@ -229,6 +216,9 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
         if online:
             self._issues.pad_online()
             self.mqtt.reset_order()
+            self.config_entry.async_create_task(
+                self.hass, self.mqtt.async_send_pending_cue(), "send a missed cue"
+            )
         else:
             self._issues.pad_offline()
             if self._runs.running:
@@ -237,15 +227,15 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
 
     @callback
     def _broker_connection_changed(self, connected: bool) -> None:
-        """No broker: the pad is unavailable, a test ends (signal lost); back: order starts over."""
+        """No broker: the pad is unavailable, a test ends (signal lost); back: order starts over.
+
+        The pad's status comes again (retained, or from the pad), and with it a missed cue.
+        """
         if not self._liveness.broker(connected):
             return
         if connected:
             LOGGER.info("Pad %s: MQTT is connected again", self.pad_id)
             self.mqtt.reset_order()
-            self.config_entry.async_create_task(
-                self.hass, self.mqtt.async_resend_failed_cue(), "resend a cue"
-            )
         else:
             LOGGER.warning("Pad %s: MQTT is disconnected; the pad cannot be heard", self.pad_id)
             # The retained status is delivered again on reconnection (or the pad sends it).
@@ -303,7 +293,9 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
     @callback
     def send_cue(self, cue: Cue) -> None:
         """Send a cue without holding up the frame callback."""
-        self.config_entry.async_create_task(self.hass, self.mqtt.async_cue(cue), f"cue {cue}")
+        self.config_entry.async_create_task(
+            self.hass, self.mqtt.async_cue(cue, pad_listening=self._heard), f"cue {cue}"
+        )
 
     @callback
     def run_finished(self, run: FinishedRun) -> None:

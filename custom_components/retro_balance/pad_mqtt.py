@@ -4,8 +4,8 @@ The message callback runs in the event loop for every frame (~8 a second): it pa
 lets the sequencer judge a frame, counts and logs (rate-limited) what it drops, and hands what is
 good to a `PadListener` (the coordinator), telling it first when a frame starts a new time base
 (reboot, clock jump) and when a frame conflicts (another pad under the same id). It decides
-nothing else. A cue that cannot be published (broker gone) is kept and sent again once the broker
-is back, if it is still recent (`CUE_RESEND_WITHIN_S`).
+nothing else. A cue the pad cannot hear (it is offline, MQTT is down, the publish fails) is kept
+and sent once the pad is back, if it is still recent (`CUE_RESEND_WITHIN_S`).
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ class PadMqtt:
         self._sequencer = FrameSequencer()
         self._malformed: Counter[str] = Counter()
         self._log = RateLimitedLog()
-        self._failed_cue: tuple[Cue, float] | None = None
+        self._pending_cue: tuple[Cue, float] | None = None
         self._handlers: dict[TopicKind, Callable[[PadListener, bytes | str], None]] = {
             TopicKind.FRAMES: self._on_frame,
             TopicKind.STATUS: self._on_status,
@@ -202,37 +202,45 @@ class PadMqtt:
         """Ask the pad to zero its empty readings (errors reach the caller)."""
         await mqtt.async_publish(self.hass, self._cmd_topic, encode_tare_command(), qos=1)
 
-    async def async_cue(self, cue: Cue) -> None:
-        """Send a cue; a failure is logged and kept for `async_resend_failed_cue`, never raised.
+    async def async_cue(self, cue: Cue, *, pad_listening: bool = True) -> None:
+        """Send a cue; never raises (a missed beep must not stop a test).
 
-        A missed beep must not stop a test.
+        A cue for a pad that cannot hear it now (offline, or MQTT down), or whose publish fails,
+        is kept and sent by `async_send_pending_cue` once the pad is back.
         """
+        if not pad_listening:
+            LOGGER.info(
+                "Pad %s cannot hear the %s cue now; it is sent when it is back", self.pad_id, cue
+            )
+            self._pending_cue = (cue, self.hass.loop.time())
+            return
         try:
             await mqtt.async_publish(self.hass, self._cmd_topic, encode_cue_command(cue), qos=1)
         except HomeAssistantError as err:
             LOGGER.warning(
-                "Could not send the %s cue to pad %s (%s); it is sent again when MQTT is back",
+                "Could not send the %s cue to pad %s (%s); it is sent again when the pad is back",
                 cue,
                 self.pad_id,
                 err,
             )
-            self._failed_cue = (cue, self.hass.loop.time())
+            self._pending_cue = (cue, self.hass.loop.time())
         else:
-            self._failed_cue = None
+            self._pending_cue = None
 
-    async def async_resend_failed_cue(self) -> None:
-        """Send the cue that failed last (MQTT is back), unless it is too old to mean anything."""
-        if self._failed_cue is None:
+    async def async_send_pending_cue(self) -> None:
+        """Send the cue the pad missed (it is back), unless it is too old to mean anything."""
+        if self._pending_cue is None:
             return
-        cue, failed_at = self._failed_cue
-        self._failed_cue = None
-        if self.hass.loop.time() - failed_at > CUE_RESEND_WITHIN_S:
+        cue, missed_at = self._pending_cue
+        self._pending_cue = None
+        age_s = self.hass.loop.time() - missed_at
+        if age_s > CUE_RESEND_WITHIN_S:
             LOGGER.warning(
-                "The %s cue for pad %s failed %.0f s ago; not sent any more",
-                cue,
+                "Pad %s missed the %s cue %.0f s ago; it is not sent any more",
                 self.pad_id,
-                self.hass.loop.time() - failed_at,
+                cue,
+                age_s,
             )
             return
-        LOGGER.info("Sending the %s cue to pad %s again (MQTT is back)", cue, self.pad_id)
+        LOGGER.info("Sending the %s cue to pad %s again (it is back)", cue, self.pad_id)
         await self.async_cue(cue)

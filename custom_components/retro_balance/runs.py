@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Final, Protocol
 
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP
+from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.util import dt as dt_util
 
@@ -144,6 +145,23 @@ class PadRuns:
         self._last_time_s = 0.0
         self._last_frame_at = 0.0
         self._watchdog: CALLBACK_TYPE | None = None
+        self._unsub_stop: CALLBACK_TYPE | None = None
+
+    @callback
+    def follow_hass_stop(self) -> None:
+        """End and hand on a running test when Home Assistant stops (until `shutdown`)."""
+        self._unsub_stop = self._hass.bus.async_listen_once(
+            EVENT_HOMEASSISTANT_STOP, self._hass_stopping
+        )
+
+    @callback
+    def _hass_stopping(self, _event: Event) -> None:
+        """Home Assistant stops: the session is stored (written at the final write)."""
+        self._unsub_stop = None
+        if self._run is not None:
+            self.stop(
+                "Home Assistant is stopping", signal_lost=True, reason=IncompleteReason.INTERRUPTED
+            )
 
     @property
     def running(self) -> bool:
@@ -231,6 +249,8 @@ class PadRuns:
                 why,
             )
             run.runner = CheckRunner(run.runner.plan, run.geometry)
+            run.chunks.clear()  # the empty pad on the old clock: not part of the test
+            run.samples = 0
             return False
         LOGGER.warning(
             "Pad %s: %s during the test; it ends at the last sample before it", self._pad_id, why
@@ -268,6 +288,9 @@ class PadRuns:
     @callback
     def shutdown(self, why: str) -> None:
         """End a running run at its last sample as `interrupted` (it is still handed on)."""
+        if self._unsub_stop is not None:
+            self._unsub_stop()
+            self._unsub_stop = None
         if self._run is not None:
             self.stop(why, signal_lost=True, reason=IncompleteReason.INTERRUPTED)
         self._clear()

@@ -145,7 +145,7 @@ async def test_frames_keep_the_values_fresh(
     assert renewed.when() == pytest.approx(now + LIVE_VALUES_EXPIRE_AFTER_S, abs=0.5)
 
 
-async def test_a_cue_that_failed_is_sent_when_the_broker_is_back(
+async def test_a_cue_that_failed_is_sent_when_the_pad_is_back(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
     mqtt_mock: MqttMockHAClient,
@@ -162,13 +162,29 @@ async def test_a_cue_that_failed_is_sent_when_the_broker_is_back(
         await hass.async_block_till_done()
     assert "Could not send the stop cue" in caplog.text
     assert cues(mqtt_mock) == []
-    await broker(hass, False)
-    await broker(hass, True)
+    fire(hass, "status", b"offline")
+    fire(hass, "status", b"online")
+    await hass.async_block_till_done()
     assert cues(mqtt_mock) == [b'{"cmd":"cue","cue":"stop"}']
-    # Sent once: another reconnection sends nothing.
-    await broker(hass, False)
-    await broker(hass, True)
+    # Sent once: the pad coming back again sends nothing.
+    fire(hass, "status", b"offline")
+    fire(hass, "status", b"online")
+    await hass.async_block_till_done()
     assert len(cues(mqtt_mock)) == 1
+
+
+async def test_a_cue_for_a_pad_that_cannot_hear_waits_for_it(
+    hass: HomeAssistant, init_integration: MockConfigEntry, mqtt_mock: MqttMockHAClient
+) -> None:
+    """The broker goes: the test ends, and its stop cue waits until the pad is back."""
+    await start_test(hass, "tandem")
+    await broker(hass, False)
+    assert cues(mqtt_mock) == []
+    await broker(hass, True)
+    assert cues(mqtt_mock) == []  # the pad is not back yet
+    fire(hass, "status", b"online")  # retained, or its own birth message
+    await hass.async_block_till_done()
+    assert cues(mqtt_mock) == [b'{"cmd":"cue","cue":"stop"}']
 
 
 async def test_a_stale_cue_is_not_sent_late(
@@ -178,22 +194,16 @@ async def test_a_stale_cue_is_not_sent_late(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     await start_test(hass, "tandem")
-    with patch(
-        "homeassistant.components.mqtt.async_publish",
-        side_effect=HomeAssistantError("broker gone"),
-    ):
-        await hass.services.async_call(
-            DOMAIN, "cancel_test", {"config_entry_id": ENTRY_ID}, blocking=True
-        )
-        await hass.async_block_till_done()
-    await broker(hass, False)
+    fire(hass, "status", b"offline")
+    await hass.async_block_till_done()
     with (
         patch.object(hass.loop, "time", return_value=hass.loop.time() + CUE_RESEND_WITHIN_S + 1),
         caplog.at_level(logging.WARNING),
     ):
-        await broker(hass, True)
+        fire(hass, "status", b"online")
+        await hass.async_block_till_done()
     assert cues(mqtt_mock) == []
-    assert "not sent any more" in caplog.text
+    assert "it is not sent any more" in caplog.text
 
 
 async def test_offline_then_online_starts_frame_order_over(
