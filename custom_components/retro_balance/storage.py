@@ -116,8 +116,6 @@ class SessionHistory:
         )
         self._records: dict[str, SessionRecord] = {}
         self._quarantine: list[Any] = []
-        self.newly_quarantined = 0
-        """Parts set aside by the last load that were not in the quarantine before."""
 
     @property
     def path(self) -> Path:
@@ -139,8 +137,6 @@ class SessionHistory:
         layout = read_layout({} if data is None else data, labelled_major=STORAGE_VERSION)
         for problem in layout.problems:
             LOGGER.warning("Stored sessions of %s: %s", self._key, problem)
-        kept = data.get(QUARANTINE_KEY) if isinstance(data, dict) else None
-        known = len(kept) if isinstance(kept, list) else 0
         for index, raw in enumerate(layout.sessions):
             try:
                 record = SessionRecord.from_dict(raw)
@@ -155,7 +151,6 @@ class SessionHistory:
                 continue
             self._records[record.session_id] = record
         self._quarantine.extend(layout.quarantine)
-        self.newly_quarantined = max(len(self._quarantine) - known, 0)
 
     async def _async_read_unreadable(self, err: Exception) -> Any:
         """Copy a file Home Assistant could not read aside, byte for byte; return what it holds."""
@@ -178,8 +173,9 @@ class SessionHistory:
         data = whole.get("data", whole) if isinstance(whole, dict) else whole
         # Written back at once, in the current format, so that the next start reads it normally.
         layout = read_layout(data, labelled_major=None)
-        await self._store.async_save({SESSIONS_KEY: layout.sessions, QUARANTINE_KEY: []})
-        return {SESSIONS_KEY: layout.sessions, QUARANTINE_KEY: layout.quarantine}
+        rewritten = {SESSIONS_KEY: layout.sessions, QUARANTINE_KEY: layout.quarantine}
+        await self._store.async_save(rewritten)
+        return rewritten
 
     @property
     def sessions(self) -> tuple[SessionRecord, ...]:
@@ -282,7 +278,6 @@ class SessionHistory:
             {QUARANTINE_KEY: self._quarantine}
         )
         self._quarantine = []
-        self.newly_quarantined = 0
         await self._async_save()
         return key
 
