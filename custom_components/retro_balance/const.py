@@ -78,9 +78,18 @@ LIVE_UPDATE_INTERVAL_S: Final = 1.0
 LOG_INTERVAL_S: Final = 60.0
 # The pad counts as gone for good (repair issue) after this long offline.
 OFFLINE_ISSUE_AFTER_S: Final = 24 * 3600.0
+# The pad sends at least one frame a second (idle mode): after this long without one, the live
+# weight, occupancy and sample rate are stale and no longer shown.
+LIVE_VALUES_EXPIRE_AFTER_S: Final = 3.0
+# A cue that could not be sent (broker down) is sent again on reconnection if it is this recent.
+CUE_RESEND_WITHIN_S: Final = 30.0
 
 ISSUE_PAD_OFFLINE: Final = "pad_offline"
 ISSUE_UNSUPPORTED_VERSION: Final = "unsupported_version"
 ISSUE_CALIBRATION: Final = "calibration"
 ISSUE_WEIGHT_RANGES: Final = "weight_ranges"
 ISSUE_UNASSIGNED_SESSIONS: Final = "unassigned_sessions"
+ISSUE_TWIN_PADS: Final = "twin_pads"
+ISSUE_STORAGE_TOO_NEW: Final = "storage_too_new"
+ISSUE_QUARANTINED: Final = "sessions_quarantined"
+ISSUE_CORRUPT_STORAGE: Final = "corrupt_storage"

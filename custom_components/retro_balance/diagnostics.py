@@ -84,6 +84,8 @@ def _pad(pad: LivePad, prefix: str) -> dict[str, Any]:
         "pad_id": pad.pad_id,
         "prefix": prefix,
         "online": pad.online,
+        "broker_connected": pad.broker_connected,
+        "twin_pads": pad.twin_pads,
         "state": pad.state.value,
         "info": None
         if info is None

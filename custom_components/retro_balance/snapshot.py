@@ -33,11 +33,14 @@ class LivePad:
 
     pad_id: str
     online: bool
+    """The pad says it is online and the MQTT broker connection lets us hear it."""
+    broker_connected: bool
+    """Whether Home Assistant is connected to the MQTT broker (else nothing can be heard)."""
     state: PadState
     info: PadInfo | None
     """The pad's retained info message (model, firmware, rate, size), None until it arrived."""
     weight_kg: float | None
-    """Median total load over the last second."""
+    """Median total load over the last second; None once frames stopped for a few seconds."""
     occupied: bool
     """Whether someone stands on the pad (the pad monitor's occupancy)."""
     recognised: Identification | None
@@ -58,6 +61,8 @@ class LivePad:
     malformed: Mapping[str, int]
     """Messages the parser refused, by reason."""
     calibration_issue: CalibrationIssue | None
+    twin_pads: bool
+    """Whether two pads seem to publish under this pad's id (tests are refused)."""
 
     @property
     def occupant_weight_kg(self) -> float | None:

@@ -104,11 +104,11 @@ async def test_entities_after_results(
     snapshot: SnapshotAssertion,
 ) -> None:
     """The same tandem played to the end: stored, shown on Anna's device, her event fired."""
-    choose_anna_and_tandem(init_integration)
     with patch(
-        "custom_components.retro_balance.sessions.new_session_id",
+        "custom_components.retro_balance.runs.new_session_id",
         return_value="5e5510ddeadbeef05e5510ddeadbeef0",
     ):
+        choose_anna_and_tandem(init_integration)
         await play(hass, generate("tandem", seed=2, weight_kg=62.0, lose_balance_at_s=12.0))
     await flush_live_updates(hass)
     assert not live(init_integration).testing
