@@ -127,9 +127,9 @@ class Faults:
 
     def sessions(self, person: str | None) -> list[dict[str, Any]]:
         """A person's stored sessions (None: the unassigned ones), oldest first."""
-        data: dict[str, Any] = {"config_entry_id": self.pad.entry_id}
+        data: dict[str, Any] = {"config_entry_id": self.pad.entry_id, "scope": "unassigned"}
         if person is not None:
-            data["person"] = person
+            data |= {"scope": "person", "person": person}
         response = self.stack.api.call_service_for_response(DOMAIN, "export_history", data)
         sessions: list[dict[str, Any]] = response["sessions"]
         return sessions

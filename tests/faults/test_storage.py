@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import pytest_socket  # type: ignore[import-untyped]
 
+from custom_components.retro_balance.export import rounded
 from devtools.demo import set_up_pad, simulator
 from devtools.processes import wait_until
 from devtools.stack import Stack
@@ -56,9 +57,18 @@ class Damaged:
     def path(self, pad_id: str) -> Path:
         return self.stack.hass.config_dir / ".storage" / f"{DOMAIN}.{self.entries[pad_id]}"
 
+    def expected(self, count: int | None = None) -> list[dict[str, Any]]:
+        """The written sessions as `export_history` shows them: rounded, named, with every key."""
+        return [
+            rounded(data) | {"person": None, "planned_tests": data.get("planned_tests", [])}
+            for data in self.sessions[:count]
+        ]
+
     def exported(self, pad_id: str) -> list[dict[str, Any]]:
         response = self.stack.api.call_service_for_response(
-            DOMAIN, "export_history", {"config_entry_id": self.entries[pad_id]}
+            DOMAIN,
+            "export_history",
+            {"config_entry_id": self.entries[pad_id], "scope": "unassigned"},
         )
         found: list[dict[str, Any]] = response["sessions"]
         return found
@@ -119,7 +129,7 @@ def test_a_truncated_file_is_imported_through_the_repair(faults: Faults, damaged
     imported = wait_until(
         lambda: damaged.exported(pad), what="the imported sessions to show", timeout_s=30
     )
-    assert imported == damaged.sessions[:2]
+    assert imported == damaged.expected(2)
     assert not corrupt.exists()
     assert corrupt.with_name(corrupt.name + ".imported").read_bytes() == damaged.written[pad]
     assert issue_id not in api.issues(DOMAIN)
@@ -155,7 +165,7 @@ def test_a_list_instead_of_an_object_is_quarantined_and_can_be_moved_aside(
 
 def test_a_file_without_version_is_copied_aside_and_read(faults: Faults, damaged: Damaged) -> None:
     pad = "st-noversion"
-    assert damaged.exported(pad) == damaged.sessions
+    assert damaged.exported(pad) == damaged.expected()
     (aside,) = damaged.path(pad).parent.glob(f"{damaged.path(pad).name}.unreadable.*")
     assert aside.read_bytes() == damaged.written[pad]
     assert json.loads(damaged.path(pad).read_text())["version"] == 2
@@ -164,7 +174,7 @@ def test_a_file_without_version_is_copied_aside_and_read(faults: Faults, damaged
 
 def test_a_wrong_label_is_read_by_its_layout(faults: Faults, damaged: Damaged) -> None:
     pad = "st-label"
-    assert damaged.exported(pad) == damaged.sessions
+    assert damaged.exported(pad) == damaged.expected()
     backup = damaged.path(pad).with_name(damaged.path(pad).name + ".backup.v1.1")
     kept = json.loads(backup.read_text())
     assert (kept["version"], kept["data"]["sessions"]) == (1, damaged.sessions)
