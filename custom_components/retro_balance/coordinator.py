@@ -164,7 +164,9 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
         """Feed the monitor and the running test; publish at once only if the state changed."""
         was = self._state()
         self._monitor.feed(frame)
-        weight_kg = self._monitor.weight_kg if self._monitor.occupied else None
+        # Only a run keeps the weight of every frame (the median is worked out when asked for).
+        running = self._runs.running
+        weight_kg = self._monitor.weight_kg if running and self._monitor.occupied else None
         test_moved_on = self._runs.feed(frame, t_first_s, weight_kg)
         self._issues.calibration(self._monitor.calibration_issue)
         if test_moved_on or self._state() != was:
@@ -274,7 +276,7 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
             online=self._online,
             state=self._state(),
             info=self._info,
-            weight_kg=self._monitor.weight_kg,
+            weight_kg=self._monitor.shown_weight_kg,
             measured_rate_hz=self._monitor.measured_rate_hz,
             testing=self._runs.running,
             current_test=self._runs.current_test,

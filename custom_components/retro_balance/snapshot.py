@@ -33,7 +33,7 @@ class LivePad:
     info: PadInfo | None
     """The pad's retained info message (model, firmware, rate, size), None until it arrived."""
     weight_kg: float | None
-    """Median total load over the last second."""
+    """Median total load over the last second, to 0.1 kg (moves only by whole steps of it)."""
     measured_rate_hz: float | None
     testing: bool
     """Whether a test or daily check is running."""
