@@ -25,7 +25,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
-from .const import SUBENTRY_PERSON
+from .const import PROGRESS_STEP_S, SUBENTRY_PERSON
 from .coordinator import PadCoordinator
 from .data import RetroBalanceConfigEntry
 from .engine.clinical.fall_risk import RiskReason
@@ -76,13 +76,21 @@ class PersonSensorDescription(SensorEntityDescription):
     has_fn: Callable[[PersonSessions], bool] = lambda _: True
 
 
+def in_progress_steps(elapsed_s: float | None) -> int | None:
+    """Seconds held so far, in whole steps of `PROGRESS_STEP_S` (None when no test runs)."""
+    if elapsed_s is None:
+        return None
+    return int(elapsed_s // PROGRESS_STEP_S) * PROGRESS_STEP_S
+
+
 PAD_SENSORS: tuple[PadSensorDescription, ...] = (
+    # Live values (weight, progress) have no state class: no long-term statistics of them, which
+    # cost 312 rows a day for each sensor with a number (docs/recorder.md).
     PadSensorDescription(
         key="weight",
         translation_key="weight",
         device_class=SensorDeviceClass.WEIGHT,
         native_unit_of_measurement=UnitOfMass.KILOGRAMS,
-        state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=1,
         value_fn=lambda snapshot: snapshot.pad.weight_kg,
     ),
@@ -99,9 +107,8 @@ PAD_SENSORS: tuple[PadSensorDescription, ...] = (
         translation_key="test_elapsed",
         device_class=SensorDeviceClass.DURATION,
         native_unit_of_measurement=UnitOfTime.SECONDS,
-        state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
-        value_fn=lambda snapshot: snapshot.pad.elapsed_s,
+        value_fn=lambda snapshot: in_progress_steps(snapshot.pad.elapsed_s),
     ),
     PadSensorDescription(
         key="current_test",
@@ -119,8 +126,13 @@ PAD_SENSORS: tuple[PadSensorDescription, ...] = (
         native_unit_of_measurement=UnitOfFrequency.HERTZ,
         state_class=SensorStateClass.MEASUREMENT,
         entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
         suggested_display_precision=1,
-        value_fn=lambda snapshot: snapshot.pad.measured_rate_hz,
+        value_fn=lambda snapshot: (
+            None
+            if snapshot.pad.measured_rate_hz is None
+            else round(snapshot.pad.measured_rate_hz, 1)
+        ),
     ),
     PadSensorDescription(
         key="dropped_frames",
@@ -135,6 +147,7 @@ PAD_SENSORS: tuple[PadSensorDescription, ...] = (
         translation_key="malformed_frames",
         state_class=SensorStateClass.TOTAL_INCREASING,
         entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
         value_fn=lambda snapshot: snapshot.pad.malformed_frames,
         requires_online=False,
     ),
