@@ -85,7 +85,7 @@ def in_progress_steps(elapsed_s: float | None) -> int | None:
 
 PAD_SENSORS: tuple[PadSensorDescription, ...] = (
     # Live values (weight, progress) have no state class: no long-term statistics of them, which
-    # cost 312 rows a day for each sensor with a number (docs/recorder.md).
+    # cost 312 rows a day for each sensor with a number (benchmarks/README.md).
     PadSensorDescription(
         key="weight",
         translation_key="weight",
