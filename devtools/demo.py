@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from .client import HomeAssistantClient
+from .demo_history import COURSES, demo_history, import_payload
 from .processes import LOCALHOST, REPO, ManagedProcess, wait_until
 
 SIMULATOR = REPO / "scripts" / "simulate-pad"
@@ -32,7 +34,11 @@ class DemoPerson:
     weight_kg: float
 
     def subentry_data(self) -> dict[str, Any]:
-        """Return the person form's fields, with a weight range around their weight."""
+        """Return the person form's fields, with a weight range around their weight.
+
+        With two or more people the form needs everyone's range, none overlapping: the demo's are
+        Margaret 58–70 kg and Frank 76–88 kg.
+        """
         return {
             "name": self.name,
             "birth_year": self.birth_year,
@@ -85,6 +91,35 @@ def add_people(
         for s in client.subentries(entry_id)
         if s["subentry_type"] == PERSON
     }
+
+
+def seed_history(
+    client: HomeAssistantClient, entry_id: str, people: dict[str, str], today: date
+) -> dict[str, int]:
+    """Import eight simulated weeks before `today` for demo people without earlier sessions.
+
+    Returns how many sessions each person got (`devtools/demo_history.py`); a person who has
+    sessions before today (seeded on an earlier start, or real ones) is left alone.
+    """
+    imported = {}
+    for name, person_id in people.items():
+        if name not in COURSES:
+            continue
+        exported = client.call_service_for_response(
+            DOMAIN, "export_history", {"config_entry_id": entry_id, "person": name}
+        )
+        if any(
+            datetime.fromisoformat(raw["started_at"]).date() < today for raw in exported["sessions"]
+        ):
+            continue  # seeded already, or real history: leave it as it is
+        records = demo_history(name, person_id, DEMO_PAD_ID, today - timedelta(days=1))
+        response = client.call_service_for_response(
+            DOMAIN,
+            "import_history",
+            {"config_entry_id": entry_id, "sessions": import_payload(records)},
+        )
+        imported[name] = int(response["imported"])
+    return imported
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,9 +1,10 @@
 """The development stack behind `scripts/develop`: the same parts as the end-to-end tests.
 
 mosquitto (data in `.run/mosquitto`), Home Assistant with the committed `config/` (runtime state in
-the ignored parts of `config/`, logs in `.run/hass`), the demo pad set up with two people, and the
-pad simulator playing a daily check every few minutes, a second person now and then. Ctrl-C stops
-it all.
+the ignored parts of `config/`, logs in `.run/hass`), the demo pad set up with two people and, on
+the first start, eight simulated weeks of their history (Frank slowly declining), and the pad
+simulator playing a daily check every few minutes, a second person now and then. Ctrl-C stops it
+all.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ import signal
 import sys
 import time
 from collections.abc import Sequence
+from datetime import UTC, date, datetime
 from types import FrameType
 
 from .client import Credentials
-from .demo import DEMO_PAD_ID, DEMO_PEOPLE, add_people, set_up_pad
-from .home_assistant import HomeAssistant, link_integration
+from .demo import DEMO_PAD_ID, DEMO_PEOPLE, add_people, seed_history, set_up_pad
+from .home_assistant import HomeAssistant, link_blueprints, link_integration
 from .mosquitto import Mosquitto
 from .processes import REPO, VENV_BIN, HarnessError, ManagedProcess, stop_all
 from .stack import Stack
@@ -73,6 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _raise_interrupt)
     link_integration(CONFIG_DIR)
+    link_blueprints(CONFIG_DIR)
     stack = Stack(
         run_dir=RUN_DIR,
         config_dir=CONFIG_DIR,
@@ -109,6 +112,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def today_in_demo() -> date:
+    """Today in the demo's time zone (UTC, `config/configuration.yaml`)."""
+    return datetime.now(UTC).date()
+
+
 def run_demo(stack: Stack, every_min: float) -> None:
     """Start the demo pad, set it up with the demo people, and keep going until interrupted."""
     pad = ManagedProcess(
@@ -130,7 +138,9 @@ def run_demo(stack: Stack, every_min: float) -> None:
     pad.start()
     try:
         entry_id = set_up_pad(stack.api, DEMO_PAD_ID)
-        add_people(stack.api, entry_id, DEMO_PEOPLE)
+        people = add_people(stack.api, entry_id, DEMO_PEOPLE)
+        for name, count in seed_history(stack.api, entry_id, people, today_in_demo()).items():
+            print(f"scripts/develop: {count} simulated past checks for {name}", flush=True)
         print(banner(stack), flush=True)
         print(
             f"The pad {DEMO_PAD_ID!r} plays Margaret's daily check every {every_min:g} min "

@@ -23,8 +23,12 @@ from .processes import (
 
 def link_integration(config_dir: Path) -> None:
     """Make config_dir/custom_components/retro_balance point at the repository's integration."""
-    target = REPO / "custom_components" / "retro_balance"
-    link = config_dir / "custom_components" / "retro_balance"
+    package = Path("custom_components") / "retro_balance"
+    _link(REPO / package, config_dir / package)
+
+
+def _link(target: Path, link: Path) -> None:
+    """Make `link` a relative symbolic link to the folder `target` (an existing one is kept)."""
     link.parent.mkdir(parents=True, exist_ok=True)
     if link.is_symlink() and link.resolve() == target.resolve():
         return
@@ -36,13 +40,26 @@ def link_integration(config_dir: Path) -> None:
     link.symlink_to(os.path.relpath(target, link.parent), target_is_directory=True)
 
 
+def link_blueprints(config_dir: Path) -> None:
+    """Make config_dir/blueprints/automation/retro_balance point at the repository's blueprints.
+
+    Where a user imports them to; the demo's automations (`config/demo_automations.yaml`) use them.
+    """
+    _link(
+        REPO / "blueprints" / "automation" / "retro_balance",
+        config_dir / "blueprints" / "automation" / "retro_balance",
+    )
+
+
 def prepare_config_copy(dest: Path) -> Path:
-    """Copy the committed config/ (configuration and dashboards) to dest, integration linked."""
+    """Copy the committed config/ to dest, the integration and the blueprints linked."""
     source = REPO / "config"
     dest.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(source / "configuration.yaml", dest / "configuration.yaml")
+    for name in ("configuration.yaml", "demo_automations.yaml"):
+        shutil.copy2(source / name, dest / name)
     shutil.copytree(source / "dashboards", dest / "dashboards", dirs_exist_ok=True)
     link_integration(dest)
+    link_blueprints(dest)
     return dest
 
 

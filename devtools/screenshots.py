@@ -21,6 +21,11 @@ from .processes import REPO
 CHROMIUM = Path("/usr/bin/chromium")
 PAGES = (
     ("caregiver-dashboard.png", "/retro-balance-care/care", ["Margaret", "Frank", "Fall risk"]),
+    (
+        "caregiver-trends.png",
+        "/retro-balance-care/frank",
+        ["Frank's balance is declining", "Usual range", "Day's result"],
+    ),
 )
 
 
@@ -31,7 +36,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "images")
     args = parser.parse_args(argv)
     client = HomeAssistantClient.login(args.url.rstrip("/"), Credentials())
-    with logged_in_page(CHROMIUM, client.browser_tokens(), height=1100) as page:
+    client.wait_running()  # a page of a starting instance shows a banner and no statistics yet
+    with logged_in_page(CHROMIUM, client.browser_tokens(), height=1500) as page:
         for name, path, texts in PAGES:
             open_and_capture(
                 page, client.base_url + path, expect_texts=texts, screenshot=args.out / name

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import ssl
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -297,6 +298,12 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             # stdout closed early (e.g. piped into head): quietly stop writing
             sys.stdout = Path(os.devnull).open("w")  # noqa: SIM115
         return 0
+    if args.tls and args.ca_file is not None:
+        try:
+            ssl.create_default_context(cafile=args.ca_file)
+        except OSError as err:  # a missing file, or one without a PEM certificate
+            print(f"simulate-pad: --ca-file {args.ca_file}: {err}", file=sys.stderr)
+            return 1
     broker = BrokerSettings(
         host=args.host,
         port=args.port if args.port is not None else (8883 if args.tls else 1883),

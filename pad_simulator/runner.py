@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import heapq
 import queue
+import ssl
 import sys
 import threading
 import time
@@ -137,12 +138,18 @@ class PadClient:
         delay_s = 1.0
         attempt = 0
         while True:
+            where = f"MQTT broker at {broker.host}:{broker.port}"
             try:
                 self.client.connect(broker.host, broker.port, keepalive=broker.keepalive_s)
                 break
+            except ssl.SSLCertVerificationError as err:  # retrying cannot help
+                raise BrokerUnreachableError(
+                    f"the {where} sent a TLS certificate that is not trusted: "
+                    f"{err.verify_message.rstrip('.')}. Give the CA that signed it with "
+                    "--ca-file, and a --host that the certificate names"
+                ) from None
             except OSError as err:
                 attempt += 1
-                where = f"MQTT broker at {broker.host}:{broker.port}"
                 if broker.max_retries is not None and attempt > broker.max_retries:
                     raise BrokerUnreachableError(
                         f"cannot reach the {where}: {err}. Is the broker running, and are "

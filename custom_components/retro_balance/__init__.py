@@ -31,12 +31,14 @@ async def async_setup_entry(hass: HomeAssistant, entry: RetroBalanceConfigEntry)
     from homeassistant.components import mqtt
     from homeassistant.exceptions import ConfigEntryNotReady
 
+    from .check_events import async_fire_check_events
     from .const import CONF_PAD_ID, DOMAIN
     from .coordinator import PadCoordinator
     from .data import EntrySettings, RetroBalanceData
     from .sessions import PadSessions
     from .settings import people
     from .storage import SessionHistory
+    from .trend_statistics import TrendStatistics
 
     if not await mqtt.async_wait_for_mqtt_client(hass):
         raise ConfigEntryNotReady(translation_domain=DOMAIN, translation_key="mqtt_unavailable")
@@ -55,21 +57,19 @@ async def async_setup_entry(hass: HomeAssistant, entry: RetroBalanceConfigEntry)
         coordinator=coordinator, sessions=sessions, settings=EntrySettings.of(entry)
     )
     await coordinator.async_start()
+    async_fire_check_events(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
-    entry.async_on_unload(entry.add_update_listener(_async_reload_on_change))
+    if (stop_statistics := TrendStatistics(hass, entry, coordinator).async_start()) is not None:
+        entry.async_on_unload(stop_statistics)
+    entry.async_on_unload(entry.add_update_listener(_async_apply_settings))
     return True
 
 
-async def _async_reload_on_change(hass: HomeAssistant, entry: RetroBalanceConfigEntry) -> None:
-    """Reload when options or people changed, so that entities and the test plan follow.
+async def _async_apply_settings(hass: HomeAssistant, entry: RetroBalanceConfigEntry) -> None:
+    """Apply new options and people without a reload, which would cancel a running check."""
+    from .live_settings import async_apply_settings
 
-    Other updates (a new title, MQTT discovery seeing the pad's retained info again after a
-    reboot) must not reload: that would cancel a test in progress.
-    """
-    from .data import EntrySettings
-
-    if EntrySettings.of(entry) != entry.runtime_data.settings:
-        await hass.config_entries.async_reload(entry.entry_id)
+    await async_apply_settings(hass, entry)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: RetroBalanceConfigEntry) -> bool:
@@ -78,9 +78,11 @@ async def async_unload_entry(hass: HomeAssistant, entry: RetroBalanceConfigEntry
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: RetroBalanceConfigEntry) -> None:
-    """Delete the stored sessions of a deleted pad (they are health data)."""
+    """Delete the stored sessions and trend statistics of a deleted pad (they are health data)."""
     from .storage import SessionHistory
+    from .trend_statistics import async_clear_pad_statistics
 
     history = SessionHistory(hass, entry.entry_id)
     await history.async_load()
     await history.async_remove()
+    async_clear_pad_statistics(hass, entry)

@@ -1,9 +1,10 @@
-"""Binary sensor: is the pad connected (its retained status topic, last will = offline)."""
+"""Binary sensors: is the pad connected; is a person's balance declining."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from homeassistant.components.binary_sensor import (
     BinarySensorDeviceClass,
@@ -15,10 +16,14 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .data import RetroBalanceConfigEntry
-from .entity import PadEntity
-from .snapshot import PadSnapshot
+from .entity import PadEntity, PersonEntity
+from .live_settings import async_follow_people
+from .snapshot import PadSnapshot, PersonSessions
+from .trend_texts import explain_trend
+from .trend_values import declining, declining_details, declining_reasons
 
 PARALLEL_UPDATES = 0
+ATTR_EXPLANATION = "explanation"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -26,6 +31,15 @@ class PadBinarySensorDescription(BinarySensorEntityDescription):
     """A pad binary sensor: its value in the snapshot."""
 
     is_on_fn: Callable[[PadSnapshot], bool]
+
+
+@dataclass(frozen=True, kw_only=True)
+class PersonBinarySensorDescription(BinarySensorEntityDescription):
+    """A person's yes/no state, its details, and sentences for its reasons (not recorded)."""
+
+    is_on_fn: Callable[[PersonSessions], bool | None]
+    attributes_fn: Callable[[PersonSessions], Mapping[str, Any] | None] = lambda _: None
+    explain_fn: Callable[[HomeAssistant, PersonSessions], Mapping[str, Any]] | None = None
 
 
 BINARY_SENSORS: tuple[PadBinarySensorDescription, ...] = (
@@ -38,15 +52,37 @@ BINARY_SENSORS: tuple[PadBinarySensorDescription, ...] = (
     ),
 )
 
+PERSON_BINARY_SENSORS: tuple[PersonBinarySensorDescription, ...] = (
+    PersonBinarySensorDescription(
+        key="balance_declining",
+        translation_key="balance_declining",
+        device_class=BinarySensorDeviceClass.PROBLEM,
+        is_on_fn=declining,
+        attributes_fn=declining_details,
+        explain_fn=lambda hass, person: {
+            ATTR_EXPLANATION: explain_trend(hass, declining_reasons(person))
+        },
+    ),
+)
+
 
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: RetroBalanceConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the pad's binary sensors."""
+    """Add the pad's binary sensors and each person's."""
     coordinator = entry.runtime_data.coordinator
     async_add_entities(PadBinarySensor(coordinator, description) for description in BINARY_SENSORS)
+    async_follow_people(
+        hass,
+        entry,
+        async_add_entities,
+        lambda coordinator, subentry: [
+            PersonBinarySensor(coordinator, subentry, description)
+            for description in PERSON_BINARY_SENSORS
+        ],
+    )
 
 
 class PadBinarySensor(PadEntity, BinarySensorEntity):
@@ -62,3 +98,24 @@ class PadBinarySensor(PadEntity, BinarySensorEntity):
 
     def _shown(self) -> tuple[object, ...]:
         return (self.available, self.is_on)
+
+
+class PersonBinarySensor(PersonEntity, BinarySensorEntity):
+    """A yes/no state of a person (unknown while it cannot be told)."""
+
+    entity_description: PersonBinarySensorDescription
+    _unrecorded_attributes = frozenset({ATTR_EXPLANATION})
+
+    @property
+    def is_on(self) -> bool | None:
+        """The value from the person's part of the snapshot."""
+        return self.entity_description.is_on_fn(self.person)
+
+    @property
+    def extra_state_attributes(self) -> Mapping[str, Any] | None:
+        """Details, and the reasons as sentences in the user's language."""
+        description = self.entity_description
+        return self._details(description.attributes_fn, description.explain_fn)
+
+    def _shown(self) -> tuple[object, ...]:
+        return (self.available, self.is_on, self.extra_state_attributes)

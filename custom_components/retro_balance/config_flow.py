@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import voluptuous as vol
 from homeassistant.config_entries import (
     ConfigEntry,
+    ConfigEntryState,
     ConfigFlow,
     ConfigFlowResult,
     ConfigSubentryFlow,
     OptionsFlow,
-    SubentryFlowResult,
 )
 from homeassistant.core import callback
 from homeassistant.helpers.selector import (
@@ -23,38 +22,28 @@ from homeassistant.helpers.selector import (
     SelectSelector,
     SelectSelectorConfig,
     SelectSelectorMode,
-    TextSelector,
 )
 from homeassistant.helpers.service_info.mqtt import MqttServiceInfo
 
 from .const import (
-    CONF_BIRTH_YEAR,
     CONF_CAP_S,
     CONF_DAILY_TESTS,
-    CONF_NAME,
     CONF_PAD_ID,
     CONF_PREFIX,
-    CONF_SEX,
     CONF_TRIALS,
-    CONF_WEIGHT_MAX_KG,
-    CONF_WEIGHT_MIN_KG,
     DOMAIN,
-    LOGGER,
     SUBENTRY_PERSON,
-)
-from .engine.clinical.norms import Sex
-from .engine.clinical.people import (
-    MAX_PERSON_WEIGHT_KG,
-    MIN_BIRTH_YEAR,
-    MIN_PERSON_WEIGHT_KG,
-    PersonProfile,
 )
 from .engine.detection.check_plan import MAX_TRIALS
 from .engine.detection.stance_config import MAX_CAP_S, MIN_CAP_S
 from .engine.wire.messages import PadInfo, ProtocolError
 from .engine.wire.protocol import parse_info
 from .engine.wire.topics import DEFAULT_PREFIX, TopicKind, is_valid_pad_id, parse_topic
+from .person_flow import PersonSubentryFlow
 from .settings import DEFAULT_DAILY_TESTS, DEFAULT_PLAN, STANCE_TEST_KEYS, valid_prefix
+
+if TYPE_CHECKING:
+    from .data import RetroBalanceData
 
 DISCOVERY_TOPIC = f"{DEFAULT_PREFIX}/+/{TopicKind.INFO.value}"
 
@@ -80,6 +69,14 @@ def _validate_pad(user_input: Mapping[str, Any]) -> dict[str, str]:
     if not valid_prefix(user_input[CONF_PREFIX]):
         errors[CONF_PREFIX] = "invalid_prefix"
     return errors
+
+
+def _testing(entry: ConfigEntry) -> bool:
+    """Whether a check is running on the loaded pad."""
+    if entry.state is not ConfigEntryState.LOADED:
+        return False
+    data: RetroBalanceData = entry.runtime_data
+    return data.coordinator.data.pad.testing
 
 
 class RetroBalanceConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -170,6 +167,9 @@ class RetroBalanceConfigFlow(ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             errors = _validate_pad(user_input)
+            if not errors and _testing(entry):
+                # New topics reload the pad, which would cancel the check.
+                errors["base"] = "test_running"
             if not errors:
                 prefix, pad_id = user_input[CONF_PREFIX], user_input[CONF_PAD_ID]
                 unique_id = pad_unique_id(prefix, pad_id)
@@ -189,17 +189,34 @@ class RetroBalanceConfigFlow(ConfigFlow, domain=DOMAIN):
         )
 
 
+TEST_POSITIONS: tuple[str, ...] = tuple(f"test_{n}" for n in range(1, len(STANCE_TEST_KEYS) + 1))
+"""The options form's fields for the daily check: one per position, in the order run."""
+
+
+def _tests_in_order(user_input: Mapping[str, Any]) -> tuple[list[str], dict[str, str]]:
+    """Return the tests chosen position by position (empty ones skipped), or what is wrong."""
+    tests: list[str] = []
+    errors: dict[str, str] = {}
+    for position in TEST_POSITIONS:
+        if (test := user_input.get(position)) is None:
+            continue
+        if test in tests:
+            errors[position] = "duplicate_test"
+        tests.append(test)
+    if not tests:
+        errors[TEST_POSITIONS[0]] = "no_tests"
+    return tests, errors
+
+
 class RetroBalanceOptionsFlow(OptionsFlow):
-    """Test cap and the daily-check sequence."""
+    """Test cap, the daily check's tests in their order, trials for single-leg stance."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """One form with every option."""
+        """One form with every option; the daily check is a test per position."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            tests = list(dict.fromkeys(user_input[CONF_DAILY_TESTS]))
-            if not tests:
-                errors[CONF_DAILY_TESTS] = "no_tests"
-            else:
+            tests, errors = _tests_in_order(user_input)
+            if not errors:
                 return self.async_create_entry(
                     data={
                         CONF_CAP_S: int(user_input[CONF_CAP_S]),
@@ -207,7 +224,25 @@ class RetroBalanceOptionsFlow(OptionsFlow):
                         CONF_TRIALS: int(user_input[CONF_TRIALS]),
                     }
                 )
-        current = user_input or self.config_entry.options
+            current: Mapping[str, Any] = user_input
+        else:
+            options = self.config_entry.options
+            order = list(options.get(CONF_DAILY_TESTS, DEFAULT_DAILY_TESTS))
+            current = {**options, **dict(zip(TEST_POSITIONS, order, strict=False))}
+        test = SelectSelector(
+            SelectSelectorConfig(
+                options=list(STANCE_TEST_KEYS),
+                translation_key=CONF_DAILY_TESTS,
+                mode=SelectSelectorMode.DROPDOWN,
+            )
+        )
+        # Suggested, not default: a position can be emptied for a shorter check.
+        positions: dict[vol.Marker, Any] = {
+            vol.Optional(position)
+            if current.get(position) is None
+            else vol.Optional(position, description={"suggested_value": current[position]}): test
+            for position in TEST_POSITIONS
+        }
         schema = vol.Schema(
             {
                 vol.Required(CONF_CAP_S, default=current.get(CONF_CAP_S, DEFAULT_PLAN.cap_s)): (
@@ -221,17 +256,7 @@ class RetroBalanceOptionsFlow(OptionsFlow):
                         )
                     )
                 ),
-                vol.Required(
-                    CONF_DAILY_TESTS,
-                    default=list(current.get(CONF_DAILY_TESTS, DEFAULT_DAILY_TESTS)),
-                ): SelectSelector(
-                    SelectSelectorConfig(
-                        options=list(STANCE_TEST_KEYS),
-                        multiple=True,
-                        translation_key=CONF_DAILY_TESTS,
-                        mode=SelectSelectorMode.LIST,
-                    )
-                ),
+                **positions,
                 vol.Required(CONF_TRIALS, default=current.get(CONF_TRIALS, DEFAULT_PLAN.trials)): (
                     NumberSelector(
                         NumberSelectorConfig(
@@ -242,116 +267,3 @@ class RetroBalanceOptionsFlow(OptionsFlow):
             }
         )
         return self.async_show_form(step_id="init", data_schema=schema, errors=errors)
-
-
-def _person_schema(defaults: Mapping[str, Any]) -> vol.Schema:
-    this_year = date.today().year
-
-    def optional_weight(key: str) -> vol.Optional:
-        if defaults.get(key) is None:
-            return vol.Optional(key)
-        return vol.Optional(key, description={"suggested_value": defaults[key]})
-
-    weight = NumberSelector(
-        NumberSelectorConfig(
-            min=MIN_PERSON_WEIGHT_KG,
-            max=MAX_PERSON_WEIGHT_KG,
-            step=0.5,
-            unit_of_measurement="kg",
-            mode=NumberSelectorMode.BOX,
-        )
-    )
-    return vol.Schema(
-        {
-            vol.Required(CONF_NAME, default=defaults.get(CONF_NAME, vol.UNDEFINED)): TextSelector(),
-            vol.Required(CONF_BIRTH_YEAR, default=defaults.get(CONF_BIRTH_YEAR, vol.UNDEFINED)): (
-                NumberSelector(
-                    NumberSelectorConfig(
-                        min=MIN_BIRTH_YEAR, max=this_year, step=1, mode=NumberSelectorMode.BOX
-                    )
-                )
-            ),
-            vol.Required(CONF_SEX, default=defaults.get(CONF_SEX, Sex.UNSPECIFIED.value)): (
-                SelectSelector(
-                    SelectSelectorConfig(
-                        options=[sex.value for sex in Sex], translation_key=CONF_SEX
-                    )
-                )
-            ),
-            optional_weight(CONF_WEIGHT_MIN_KG): weight,
-            optional_weight(CONF_WEIGHT_MAX_KG): weight,
-        }
-    )
-
-
-class PersonSubentryFlow(ConfigSubentryFlow):
-    """Add or change a person who uses the pad."""
-
-    def _validate(
-        self, user_input: dict[str, Any], own_subentry_id: str | None
-    ) -> tuple[dict[str, Any], dict[str, str]]:
-        name = str(user_input[CONF_NAME]).strip()
-        data: dict[str, Any] = {
-            CONF_NAME: name,
-            CONF_BIRTH_YEAR: int(user_input[CONF_BIRTH_YEAR]),
-            CONF_SEX: user_input[CONF_SEX],
-            CONF_WEIGHT_MIN_KG: user_input.get(CONF_WEIGHT_MIN_KG),
-            CONF_WEIGHT_MAX_KG: user_input.get(CONF_WEIGHT_MAX_KG),
-        }
-        errors: dict[str, str] = {}
-        if not name:
-            errors[CONF_NAME] = "invalid_name"
-        elif any(
-            subentry.title.casefold() == name.casefold()
-            for subentry in self._get_entry().subentries.values()
-            if subentry.subentry_type == SUBENTRY_PERSON and subentry.subentry_id != own_subentry_id
-        ):
-            errors[CONF_NAME] = "name_exists"
-        low, high = data[CONF_WEIGHT_MIN_KG], data[CONF_WEIGHT_MAX_KG]
-        if (low is None) != (high is None):
-            errors["base"] = "weight_range_incomplete"
-        elif low is not None and high is not None and low >= high:
-            errors[CONF_WEIGHT_MAX_KG] = "invalid_weight_range"
-        if not errors:
-            try:
-                PersonProfile(
-                    person_id="new",
-                    name=name,
-                    birth_year=data[CONF_BIRTH_YEAR],
-                    sex=Sex(data[CONF_SEX]),
-                    weight_min_kg=low,
-                    weight_max_kg=high,
-                )
-            except ValueError as err:
-                LOGGER.debug("Person refused by the engine: %s", err)
-                errors["base"] = "invalid_person"
-        return data, errors
-
-    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
-        """Add a person."""
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            data, errors = self._validate(user_input, None)
-            if not errors:
-                return self.async_create_entry(title=data[CONF_NAME], data=data)
-        return self.async_show_form(
-            step_id="user", data_schema=_person_schema(user_input or {}), errors=errors
-        )
-
-    async def async_step_reconfigure(
-        self, user_input: dict[str, Any] | None = None
-    ) -> SubentryFlowResult:
-        """Change a person's details."""
-        subentry = self._get_reconfigure_subentry()
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            data, errors = self._validate(user_input, subentry.subentry_id)
-            if not errors:
-                return self.async_update_and_abort(
-                    self._get_entry(), subentry, title=data[CONF_NAME], data=data
-                )
-        return self.async_show_form(
-            step_id="reconfigure",
-            data_schema=_person_schema(user_input or subentry.data),
-            errors=errors,
-        )

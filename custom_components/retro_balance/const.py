@@ -24,6 +24,8 @@ CONF_BIRTH_YEAR: Final = "birth_year"
 CONF_SEX: Final = "sex"
 CONF_WEIGHT_MIN_KG: Final = "weight_min_kg"
 CONF_WEIGHT_MAX_KG: Final = "weight_max_kg"
+CONF_USE_PAD_WEIGHT: Final = "use_pad_weight"
+"""A form field only: fill the weight range in from the weight on the pad now."""
 
 # What the "next test" select offers besides the single stance tests.
 DAILY_CHECK: Final = "daily_check"
@@ -36,11 +38,19 @@ SERVICE_CANCEL_TEST: Final = "cancel_test"
 SERVICE_ASSIGN_SESSION: Final = "assign_session"
 SERVICE_DELETE_SESSION: Final = "delete_session"
 SERVICE_EXPORT_HISTORY: Final = "export_history"
+SERVICE_IMPORT_HISTORY: Final = "import_history"
 ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
+ATTR_PAD: Final = "pad"
+ATTR_SCOPE: Final = "scope"
 ATTR_TEST: Final = "test"
 ATTR_PERSON: Final = "person"
 ATTR_SESSION_ID: Final = "session_id"
 ATTR_INCLUDE_RAW_COP: Final = "include_raw_cop"
+ATTR_SESSIONS: Final = "sessions"
+
+# Device models, so that the actions' device selectors can tell a pad from a person.
+MODEL_ID_PAD: Final = "balance_pad"
+MODEL_ID_PERSON: Final = "person"
 
 # The event entity's event type.
 EVENT_TEST_COMPLETED: Final = "test_completed"
@@ -59,3 +69,5 @@ OFFLINE_ISSUE_AFTER_S: Final = 24 * 3600.0
 ISSUE_PAD_OFFLINE: Final = "pad_offline"
 ISSUE_UNSUPPORTED_VERSION: Final = "unsupported_version"
 ISSUE_CALIBRATION: Final = "calibration"
+ISSUE_WEIGHT_RANGES: Final = "weight_ranges"
+ISSUE_UNASSIGNED_SESSIONS: Final = "unassigned_sessions"

@@ -12,6 +12,7 @@ call the `async_*` methods below, never anything else.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
@@ -22,9 +23,20 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.debounce import Debouncer
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
+from homeassistant.helpers.event import async_track_time_change
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+from homeassistant.util import dt as dt_util
 
-from .const import CONF_PAD_ID, CONF_PREFIX, DAILY_CHECK, DOMAIN, LIVE_UPDATE_INTERVAL_S, LOGGER
+from .const import (
+    CONF_PAD_ID,
+    CONF_PREFIX,
+    DAILY_CHECK,
+    DOMAIN,
+    LIVE_UPDATE_INTERVAL_S,
+    LOGGER,
+    MODEL_ID_PAD,
+)
+from .engine.clinical.people import Identification, PersonProfile, identify_person
 from .engine.clinical.session import SessionKind
 from .engine.detection.pad_state import PadMonitor, PadState, pad_state
 from .engine.detection.stance_result import StanceTest
@@ -32,6 +44,7 @@ from .engine.signal.cop import WII_BALANCE_BOARD, PadGeometry
 from .engine.wire.messages import ButtonPress, Cue, Frame, PadInfo, ProtocolError
 from .issues import PadIssues
 from .pad_mqtt import PadMqtt
+from .person_trend import PersonTrends
 from .runs import FinishedRun, PadRuns
 from .sessions import PadSessions, SessionChange, session_signal
 from .settings import daily_check_plan, single_test_plan
@@ -57,6 +70,7 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
         self._info: PadInfo | None = None
         self._next_test = DAILY_CHECK
         self._selected_person_id: str | None = None
+        self._trends = PersonTrends(self.pad_id)
         self._live_updates = Debouncer(
             hass,
             LOGGER,
@@ -77,8 +91,14 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
             )
         )
         entry.async_on_unload(await self.mqtt.async_subscribe(self))
+        # Trends are as of today: a new day moves them on (a long gap drops the current level).
+        entry.async_on_unload(
+            async_track_time_change(self.hass, self._new_day, hour=0, minute=0, second=0)
+        )
         # Until the retained status arrives the pad counts as offline.
         self._issues.pad_offline()
+        self._issues.weight_ranges(self.sessions.people)
+        self._issues.unassigned(len(self.sessions.for_person(None)))
 
     async def async_shutdown(self) -> None:
         """Store a running test as cancelled and stop the timers (the entry waits for the store)."""
@@ -100,6 +120,7 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
             name=self.name,
             manufacturer="Retro Balance",
             model=None if info is None else info.model,
+            model_id=MODEL_ID_PAD,
             sw_version=None if info is None else info.firmware,
             serial_number=self.pad_id,
         )
@@ -149,6 +170,18 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
         """Choose who the next test is for (None: identify by weight)."""
         self._selected_person_id = person_id
         self._publish_now()
+
+    @callback
+    def async_set_people(self, people: Mapping[str, PersonProfile]) -> None:
+        """Take the pad's people as configured now; a running check goes on.
+
+        Who a session belongs to is decided when it is stored, with the people of that moment.
+        """
+        self.sessions.people = people
+        if self._selected_person_id not in people:
+            self._selected_person_id = None
+        self._issues.weight_ranges(people)
+        self.async_set_updated_data(self._snapshot(self._people(self.data.people)))
 
     def _error(self, key: str) -> ServiceValidationError:
         return ServiceValidationError(
@@ -251,6 +284,11 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
 
     @callback
     def _session_changed(self, change: SessionChange) -> None:
+        self._issues.unassigned(len(self.sessions.for_person(None)))
+        self.async_set_updated_data(self._snapshot(self._people(self.data.people)))
+
+    @callback
+    def _new_day(self, now: datetime) -> None:
         self.async_set_updated_data(self._snapshot(self._people(self.data.people)))
 
     @callback
@@ -277,6 +315,8 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
             state=self._state(),
             info=self._info,
             weight_kg=self._monitor.shown_weight_kg,
+            occupied=self._monitor.occupied,
+            recognised=self._recognised(),
             measured_rate_hz=self._monitor.measured_rate_hz,
             testing=self._runs.running,
             current_test=self._runs.current_test,
@@ -288,16 +328,32 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
             calibration_issue=self._monitor.calibration_issue,
         )
 
+    def _recognised(self) -> Identification | None:
+        if not (self._online and self._monitor.occupied):
+            return None
+        return identify_person(
+            self._monitor.weight_kg,
+            list(self.sessions.people.values()),
+            selected_person_id=None,
+            on_date=dt_util.now().date(),
+        )
+
     def _people(self, previous: Mapping[str, PersonSessions]) -> Mapping[str, PersonSessions]:
-        """Each person's sessions; a person whose sessions did not change keeps their old part."""
+        """Build each person's part: sessions and trend (kept when unchanged since today's)."""
         people: dict[str, PersonSessions] = {}
+        today = dt_util.now().date()
         for person_id, profile in self.sessions.people.items():
             sessions = self.sessions.for_person(person_id)
             old = previous.get(person_id)
-            if old is not None and _same_records(old.sessions, sessions):
-                people[person_id] = old
-            else:
-                people[person_id] = PersonSessions(profile=profile, sessions=sessions)
+            if old is not None and old.profile == profile and _same_records(old.sessions, sessions):
+                sessions = old.sessions  # the same tuple: its readers can tell by identity
+                if old.trend is not None and old.trend.as_of == today:
+                    people[person_id] = old
+                    continue
+            trend = self._trends.trend(
+                profile.name, sessions, as_of=today, zone=dt_util.get_default_time_zone()
+            )
+            people[person_id] = PersonSessions(profile=profile, sessions=sessions, trend=trend)
         return MappingProxyType(people)
 
 

@@ -1,4 +1,4 @@
-"""What a loaded pad entry holds (`entry.runtime_data`) and the settings whose change reloads it."""
+"""What a loaded pad entry holds (`entry.runtime_data`) and the settings applied to it live."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from .sessions import PadSessions
 
 @dataclass(frozen=True, kw_only=True)
 class EntrySettings:
-    """The part of a pad's entry whose change must reload it: options and people."""
+    """The part of a pad's entry that is applied live when it changes: options and people."""
 
     options: dict[str, Any]
     people: dict[str, tuple[str, dict[str, Any]]]
@@ -30,12 +30,12 @@ class EntrySettings:
 
 @dataclass(kw_only=True)
 class RetroBalanceData:
-    """A loaded pad: its live coordinator, its stored sessions, the settings it was loaded with."""
+    """A loaded pad: its live coordinator, its stored sessions, the settings applied to it."""
 
     coordinator: PadCoordinator
     sessions: PadSessions
     settings: EntrySettings
-    """The settings the entry was loaded with (a change reloads it)."""
+    """The options and people applied last (`live_settings.async_apply_settings`)."""
 
 
 type RetroBalanceConfigEntry = ConfigEntry[RetroBalanceData]

@@ -7,13 +7,16 @@ that Home Assistant records no repeated states.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
 from homeassistant.config_entries import ConfigSubentry
-from homeassistant.core import callback
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from .const import DOMAIN
+from .const import DOMAIN, MODEL_ID_PERSON
 from .coordinator import PadCoordinator
 from .snapshot import PersonSessions
 
@@ -92,6 +95,7 @@ class PersonEntity(RetroBalanceEntity):
                 name=subentry.title,
                 manufacturer="Retro Balance",
                 model="Person",
+                model_id=MODEL_ID_PERSON,
                 via_device=(DOMAIN, coordinator.config_entry.entry_id),
             ),
         )
@@ -102,8 +106,21 @@ class PersonEntity(RetroBalanceEntity):
         """The person's part of the snapshot."""
         return self.coordinator.data.people[self.person_id]
 
+    def _details(
+        self,
+        attributes_fn: Callable[[PersonSessions], Mapping[str, Any] | None],
+        explain_fn: Callable[[HomeAssistant, PersonSessions], Mapping[str, Any]] | None,
+    ) -> Mapping[str, Any] | None:
+        """Return the details of what it shows, with sentences for its reasons if it has any."""
+        attributes = attributes_fn(self.person)
+        if attributes is None or explain_fn is None:
+            return attributes
+        return {**attributes, **explain_fn(self.hass, self.person)}
+
     @callback
     def _handle_coordinator_update(self) -> None:
+        if self.person_id not in self.coordinator.data.people:
+            return  # the person was removed: Home Assistant is removing this entity
         # Most updates are the pad's live values: the person's part is then the same object.
         seen = self._seen
         available, person = self.available, self.person

@@ -1,10 +1,11 @@
-"""A pad's repair issues: offline for a day, an unsupported protocol version, bad calibration.
+"""A pad's repair issues: offline, unsupported protocol, calibration, people, unassigned checks.
 
 (Not named `repairs.py`: Home Assistant loads that name as the platform for fix flows.)
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
@@ -15,10 +16,15 @@ from .const import (
     DOMAIN,
     ISSUE_CALIBRATION,
     ISSUE_PAD_OFFLINE,
+    ISSUE_UNASSIGNED_SESSIONS,
     ISSUE_UNSUPPORTED_VERSION,
+    ISSUE_WEIGHT_RANGES,
     OFFLINE_ISSUE_AFTER_S,
 )
+from .engine.clinical.people import PersonProfile
+from .engine.clinical.weight_ranges import weight_range_problems
 from .engine.detection.pad_state import CalibrationIssue
+from .settings import describe_ranges
 
 
 class PadIssues:
@@ -74,6 +80,46 @@ class PadIssues:
             ir.async_delete_issue(self._hass, DOMAIN, self.issue_id(ISSUE_CALIBRATION))
             return
         self._create(ISSUE_CALIBRATION, ir.IssueSeverity.WARNING, {"problem": issue.message})
+
+    @callback
+    def weight_ranges(self, people: Mapping[str, PersonProfile]) -> None:
+        """Raise the issue while the people's weight ranges cannot tell them apart, else clear it.
+
+        The person form refuses such ranges; this catches people set up before it did.
+        """
+        problems = weight_range_problems(list(people.values()))
+        if not problems:
+            ir.async_delete_issue(self._hass, DOMAIN, self.issue_id(ISSUE_WEIGHT_RANGES))
+            return
+        concerned = {problem.person_id for problem in problems} | {
+            problem.other_id for problem in problems if problem.other_id is not None
+        }
+        self._create(
+            ISSUE_WEIGHT_RANGES,
+            ir.IssueSeverity.WARNING,
+            {
+                "ranges": describe_ranges(people.values()),
+                "people": ", ".join(sorted(people[person_id].name for person_id in concerned)),
+            },
+        )
+
+    @callback
+    def unassigned(self, count: int) -> None:
+        """Raise the issue while sessions have no person (its fix flow assigns them)."""
+        issue_id = self.issue_id(ISSUE_UNASSIGNED_SESSIONS)
+        if not count:
+            ir.async_delete_issue(self._hass, DOMAIN, issue_id)
+            return
+        ir.async_create_issue(
+            self._hass,
+            DOMAIN,
+            issue_id,
+            is_fixable=True,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key=ISSUE_UNASSIGNED_SESSIONS,
+            translation_placeholders={"pad_id": self._pad_id, "count": str(count)},
+            data={"entry_id": self._entry_id},
+        )
 
     @callback
     def shutdown(self) -> None:

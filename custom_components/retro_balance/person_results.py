@@ -1,11 +1,13 @@
 """What a person's sensors show, read from their stored sessions (no Home Assistant here).
 
 A value comes from the newest session that has it, and its details from that same session, so a
-check that did not measure something never blanks what an earlier one measured. A partial check
-(fewer than two kinds of test: no score, `engine.clinical.scoring`) therefore never replaces the
-score of the last full check. Everything clinical — outcomes, scores, the fall-risk level and its
-reasons — is the engine's stored assessment (`engine.clinical.assessment`); this module only
-picks and rounds.
+check that did not measure something never blanks what an earlier one measured. The headline —
+the balance score, the balance for age and the fall risk — comes from the newest *full* check: not
+interrupted (`SessionRecord.interrupted`: cancelled, signal lost, the person gone) and not partial
+(fewer than two kinds of test: no score, `engine.clinical.scoring`). A newer interrupted or partial
+check is shown as what it is beside the headline (`check_notes`). Everything clinical —
+outcomes, scores, the fall-risk level and its reasons — is the engine's stored assessment
+(`engine.clinical.assessment`); this module only picks and rounds.
 """
 
 from __future__ import annotations
@@ -43,6 +45,25 @@ def newest[V](value: RecordValue[V]) -> Callable[[PersonSessions], V | None]:
         return None if record is None else value(record)
 
     return read
+
+
+def headline[V](value: RecordValue[V]) -> Callable[[PersonSessions], V | None]:
+    """Read the value from the newest session that was not interrupted and has it."""
+
+    def read(person: PersonSessions) -> V | None:
+        record = headline_record(value)(person)
+        return None if record is None else value(record)
+
+    return read
+
+
+def headline_record(value: RecordValue[object]) -> Callable[[PersonSessions], SessionRecord | None]:
+    """Find the session `headline(value)` reads its value from."""
+
+    def find(person: PersonSessions) -> SessionRecord | None:
+        return person.newest(lambda record: None if record.interrupted else value(record))
+
+    return find
 
 
 def newest_details(
@@ -117,7 +138,7 @@ def for_age(record: SessionRecord) -> float | None:
 def score_details(person: PersonSessions) -> Details | None:
     """Return the tests behind the shown score, and whether a newer check was partial."""
     details: dict[str, Any] = {}
-    if (scored := person.newest(score)) is not None:
+    if (scored := headline_record(score)(person)) is not None:
         assert scored.assessment is not None
         details[ATTR_COVERS] = [test.value for test in scored.assessment.covers]
     if (latest := person.newest(assessment)) is not None:
@@ -145,22 +166,38 @@ def _judged_level(record: SessionRecord) -> RiskLevel | None:
     return record.assessment.fall_risk.level
 
 
-def _fall_risk_record(person: PersonSessions) -> SessionRecord | None:
-    """Find the newest session with a judged level, else the newest assessed one."""
-    return person.newest(_judged_level) or person.newest(assessment)
+def full_check(record: SessionRecord) -> bool:
+    """Whether a session is a full check: assessed, not partial and not interrupted."""
+    return (
+        not record.interrupted and record.assessment is not None and not record.assessment.partial
+    )
+
+
+def _full_level(record: SessionRecord) -> RiskLevel | None:
+    return _judged_level(record) if full_check(record) else None
+
+
+def fall_risk_record(person: PersonSessions) -> SessionRecord | None:
+    """Find the session whose fall-risk level is the headline (None: no level judged yet).
+
+    The newest full check's; before the first full check, the newest judged level of a check
+    that was not interrupted (a single test, say). An interrupted check never gives the level.
+    """
+    return person.newest(_full_level) or headline_record(_judged_level)(person)
 
 
 def fall_risk_state(person: PersonSessions) -> str | None:
-    """Return the newest judged fall-risk level; `not_judged` when none was judged yet."""
-    record = _fall_risk_record(person)
-    if record is None or record.assessment is None:
-        return None
-    return FALL_RISK_STATES[record.assessment.fall_risk.level]
+    """Return the headline fall-risk level; `not_judged` when none was judged yet."""
+    record = fall_risk_record(person)
+    if record is not None:
+        assert record.assessment is not None
+        return FALL_RISK_STATES[record.assessment.fall_risk.level]
+    return None if person.newest(assessment) is None else FALL_RISK_STATES[RiskLevel.UNKNOWN]
 
 
 def fall_risk_reasons(person: PersonSessions) -> tuple[RiskReason, ...] | None:
-    """Return the reasons behind the shown fall-risk level."""
-    record = _fall_risk_record(person)
+    """Return the reasons behind the shown fall-risk level (or why none could be judged)."""
+    record = fall_risk_record(person) or person.newest(assessment)
     if record is None or record.assessment is None:
         return None
     return record.assessment.fall_risk.reasons

@@ -39,6 +39,7 @@ class FinishedRun:
     selected_person_id: str | None
     started_at: datetime
     ended_at: datetime
+    planned_tests: tuple[StanceTest, ...]
     results: tuple[StanceResult, ...]
     complete: bool
     incomplete_reason: IncompleteReason | None
@@ -82,6 +83,7 @@ class _Run:
             selected_person_id=self.selected_person_id,
             started_at=self.started_at,
             ended_at=dt_util.utcnow(),
+            planned_tests=runner.plan.tests,
             results=tuple(runner.results),
             complete=runner.complete,
             incomplete_reason=runner.incomplete_reason,

@@ -13,6 +13,7 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
     SensorStateClass,
 )
+from homeassistant.config_entries import ConfigSubentry
 from homeassistant.const import (
     PERCENTAGE,
     EntityCategory,
@@ -25,18 +26,26 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
-from .const import PROGRESS_STEP_S, SUBENTRY_PERSON
+from .check_notes import ATTR_NEWEST_CHECK_NOTE, newest_check_attributes
+from .const import PROGRESS_STEP_S
 from .coordinator import PadCoordinator
 from .data import RetroBalanceConfigEntry
 from .engine.clinical.fall_risk import RiskReason
+from .engine.clinical.session import SessionRecord
 from .engine.detection.pad_state import PadState
 from .engine.detection.stance_result import StanceTest
+from .engine.trends.effect import EffectVerdict
+from .engine.trends.measure import TrendMeasure
 from .entity import PadEntity, PersonEntity
+from .live_settings import async_follow_people
 from .person_results import (
     FALL_RISK_STATES,
     fall_risk_reasons,
+    fall_risk_record,
     fall_risk_state,
     for_age,
+    headline,
+    headline_record,
     hold_outcome,
     hold_time_s,
     newest,
@@ -48,12 +57,28 @@ from .person_results import (
     sway,
 )
 from .reason_texts import explain
+from .recognition import recognised_person, recognition_details
 from .snapshot import PadSnapshot, PersonSessions
+from .trend_texts import explain_trend
+from .trend_values import (
+    change_unit,
+    effect_details,
+    effect_reasons,
+    effect_state,
+    raised_by_trend,
+    slope_unit,
+    trend_change,
+    trend_details,
+    trend_risk_reasons,
+    trend_slope,
+    with_trend_reasons,
+)
 
 PARALLEL_UPDATES = 0
 UNIT_CM_PER_S = "cm/s"
 ATTR_REASONS = "reasons"
 ATTR_EXPLANATION = "explanation"
+ATTR_TREND_EXPLANATION = "trend_explanation"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -61,6 +86,7 @@ class PadSensorDescription(SensorEntityDescription):
     """A pad sensor: its value in the snapshot, whether it exists, whether it needs the pad."""
 
     value_fn: Callable[[PadSnapshot], StateType]
+    attributes_fn: Callable[[PadSnapshot], Mapping[str, Any] | None] = lambda _: None
     has_fn: Callable[[PadSnapshot], bool] = lambda _: True
     requires_online: bool = True
 
@@ -74,6 +100,10 @@ class PersonSensorDescription(SensorEntityDescription):
     reasons_fn: Callable[[PersonSessions], Sequence[RiskReason] | None] | None = None
     """The reasons behind the value: attributes `reasons` (codes) and `explanation` (sentences)."""
     has_fn: Callable[[PersonSessions], bool] = lambda _: True
+    explain_fn: Callable[[HomeAssistant, PersonSessions], Mapping[str, Any]] | None = None
+    """Sentences in the user's language for reasons given as codes (not recorded)."""
+    headline_fn: Callable[[PersonSessions], SessionRecord | None] | None = None
+    """For a headline value: the session it comes from (a newer one not counted is described)."""
 
 
 def in_progress_steps(elapsed_s: float | None) -> int | None:
@@ -120,6 +150,12 @@ PAD_SENSORS: tuple[PadSensorDescription, ...] = (
         ),
     ),
     PadSensorDescription(
+        key="recognised_person",
+        translation_key="recognised_person",
+        value_fn=recognised_person,
+        attributes_fn=recognition_details,
+    ),
+    PadSensorDescription(
         key="sample_rate",
         translation_key="sample_rate",
         device_class=SensorDeviceClass.FREQUENCY,
@@ -152,6 +188,11 @@ PAD_SENSORS: tuple[PadSensorDescription, ...] = (
         requires_online=False,
     ),
 )
+
+
+def _trend_explanation(hass: HomeAssistant, person: PersonSessions) -> Mapping[str, Any]:
+    reasons = trend_risk_reasons(fall_risk_state, person)
+    return {ATTR_TREND_EXPLANATION: explain_trend(hass, reasons)} if reasons else {}
 
 
 PERSON_SENSORS: tuple[PersonSensorDescription, ...] = (
@@ -198,16 +239,18 @@ PERSON_SENSORS: tuple[PersonSensorDescription, ...] = (
         translation_key="balance_score",
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
-        value_fn=newest(score),
+        value_fn=headline(score),
         attributes_fn=score_details,
+        headline_fn=headline_record(score),
     ),
     PersonSensorDescription(
         key="balance_for_age",
         translation_key="balance_for_age",
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
-        value_fn=newest(for_age),
+        value_fn=headline(for_age),
         attributes_fn=score_details,
+        headline_fn=headline_record(for_age),
     ),
     PersonSensorDescription(
         # The key of the former "Age percentile": the entities keep their unique ids.
@@ -224,14 +267,52 @@ PERSON_SENSORS: tuple[PersonSensorDescription, ...] = (
         translation_key="fall_risk",
         device_class=SensorDeviceClass.ENUM,
         options=list(FALL_RISK_STATES.values()),
-        value_fn=fall_risk_state,
+        value_fn=raised_by_trend(fall_risk_state),
         reasons_fn=fall_risk_reasons,
+        attributes_fn=with_trend_reasons(fall_risk_state, lambda _: None),
+        explain_fn=_trend_explanation,
+        headline_fn=fall_risk_record,
     ),
     PersonSensorDescription(
         key="last_check",
         translation_key="last_check",
         device_class=SensorDeviceClass.TIMESTAMP,
         value_fn=newest(lambda record: record.ended_at),
+    ),
+    *(
+        PersonSensorDescription(
+            key=f"{measure.value}_change",
+            translation_key=f"{measure.value}_change",
+            native_unit_of_measurement=change_unit(measure),
+            state_class=SensorStateClass.MEASUREMENT,
+            suggested_display_precision=0,
+            value_fn=trend_change(measure),
+            attributes_fn=trend_details(measure),
+        )
+        for measure in TrendMeasure
+    ),
+    *(
+        PersonSensorDescription(
+            key=f"{measure.value}_slope",
+            translation_key=f"{measure.value}_slope",
+            native_unit_of_measurement=slope_unit(measure),
+            state_class=SensorStateClass.MEASUREMENT,
+            suggested_display_precision=1,
+            value_fn=trend_slope(measure),
+            attributes_fn=trend_details(measure),
+        )
+        for measure in TrendMeasure
+    ),
+    PersonSensorDescription(
+        key="programme_effect",
+        translation_key="programme_effect",
+        device_class=SensorDeviceClass.ENUM,
+        options=[verdict.value for verdict in EffectVerdict],
+        value_fn=effect_state,
+        attributes_fn=effect_details,
+        explain_fn=lambda hass, person: {
+            ATTR_EXPLANATION: explain_trend(hass, effect_reasons(person))
+        },
     ),
 )
 
@@ -249,17 +330,16 @@ async def async_setup_entry(
         for description in PAD_SENSORS
         if description.has_fn(snapshot)
     )
-    for subentry in entry.subentries.values():
-        if subentry.subentry_type == SUBENTRY_PERSON:
-            person = snapshot.people[subentry.subentry_id]
-            async_add_entities(
-                (
-                    PersonSensor(coordinator, subentry, description)
-                    for description in PERSON_SENSORS
-                    if description.has_fn(person)
-                ),
-                config_subentry_id=subentry.subentry_id,
-            )
+
+    def person_sensors(coordinator: PadCoordinator, subentry: ConfigSubentry) -> list[PersonSensor]:
+        person = coordinator.data.people[subentry.subentry_id]
+        return [
+            PersonSensor(coordinator, subentry, description)
+            for description in PERSON_SENSORS
+            if description.has_fn(person)
+        ]
+
+    async_follow_people(hass, entry, async_add_entities, person_sensors)
 
 
 class PadSensor(PadEntity, SensorEntity):
@@ -277,16 +357,23 @@ class PadSensor(PadEntity, SensorEntity):
         """The value in the snapshot."""
         return self.entity_description.value_fn(self.coordinator.data)
 
+    @property
+    def extra_state_attributes(self) -> Mapping[str, Any] | None:
+        """Details of the value in the snapshot."""
+        return self.entity_description.attributes_fn(self.coordinator.data)
+
     def _shown(self) -> tuple[object, ...]:
-        return (self.available, self.native_value)
+        return (self.available, self.native_value, self.extra_state_attributes)
 
 
 class PersonSensor(PersonEntity, SensorEntity):
     """One of a person's results, from the newest session that measured it."""
 
     entity_description: PersonSensorDescription
-    # Sentences derived from the reasons (which are recorded), in the language of the moment.
-    _unrecorded_attributes = frozenset({ATTR_EXPLANATION})
+    # Sentences derived from reasons that are recorded as codes, in the language of the moment.
+    _unrecorded_attributes = frozenset(
+        {ATTR_EXPLANATION, ATTR_TREND_EXPLANATION, ATTR_NEWEST_CHECK_NOTE}
+    )
 
     @property
     def native_value(self) -> StateType | datetime:
@@ -297,12 +384,15 @@ class PersonSensor(PersonEntity, SensorEntity):
     def extra_state_attributes(self) -> Mapping[str, Any] | None:
         """Details of the value; its reasons as codes and as sentences in the user's language."""
         description = self.entity_description
-        attributes = dict(description.attributes_fn(self.person) or {})
+        attributes = dict(self._details(description.attributes_fn, description.explain_fn) or {})
         if description.reasons_fn is not None:
             reasons = description.reasons_fn(self.person)
             if reasons is not None:
                 attributes[ATTR_REASONS] = [reason.as_dict() for reason in reasons]
                 attributes[ATTR_EXPLANATION] = explain(self.hass, reasons)
+        if description.headline_fn is not None:
+            shown = description.headline_fn(self.person)
+            attributes |= newest_check_attributes(self.hass, self.person, shown)
         return attributes or None
 
     def _shown(self) -> tuple[object, ...]:

@@ -1,11 +1,15 @@
-"""Actions: start/cancel a test, assign/delete a stored session, export a person's history."""
+"""Actions: start/cancel a test, assign/delete a stored session, export and import the history.
+
+Each names its pad with `pad` (the pad's device, picked from a list) or, as older calls do,
+`config_entry_id`; the person with `person` (a person's device from a list, or a name).
+`service_targets` finds them; `export` shapes the history.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import voluptuous as vol
-from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import (
     HomeAssistant,
     ServiceCall,
@@ -13,14 +17,16 @@ from homeassistant.core import (
     SupportsResponse,
     callback,
 )
-from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 
 from .const import (
     ATTR_CONFIG_ENTRY_ID,
     ATTR_INCLUDE_RAW_COP,
+    ATTR_PAD,
     ATTR_PERSON,
+    ATTR_SCOPE,
     ATTR_SESSION_ID,
+    ATTR_SESSIONS,
     ATTR_TEST,
     DAILY_CHECK,
     DOMAIN,
@@ -28,15 +34,21 @@ from .const import (
     SERVICE_CANCEL_TEST,
     SERVICE_DELETE_SESSION,
     SERVICE_EXPORT_HISTORY,
+    SERVICE_IMPORT_HISTORY,
     SERVICE_START_TEST,
 )
-from .engine.clinical.session import SessionRecord, export_session
+from .engine.clinical.session import SessionRecord
+from .export import SCOPE_ALL, SCOPE_PERSON, SCOPE_UNASSIGNED, SCOPES, export_response
+from .service_targets import pad_of, person_of, service_error
 from .settings import TEST_CHOICES
 
 if TYPE_CHECKING:
     from .data import RetroBalanceData
 
-_PAD: dict[vol.Marker, Any] = {vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string}
+_PAD: dict[vol.Marker, Any] = {
+    vol.Optional(ATTR_PAD): cv.string,
+    vol.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
+}
 START_TEST_SCHEMA = vol.Schema(
     {
         **_PAD,
@@ -52,88 +64,112 @@ DELETE_SESSION_SCHEMA = vol.Schema({**_PAD, vol.Required(ATTR_SESSION_ID): cv.st
 EXPORT_HISTORY_SCHEMA = vol.Schema(
     {
         **_PAD,
+        vol.Optional(ATTR_SCOPE): vol.In(SCOPES),
         vol.Optional(ATTR_PERSON): cv.string,
         vol.Optional(ATTR_INCLUDE_RAW_COP, default=False): cv.boolean,
     }
 )
 
-
-def _error(key: str, **placeholders: str) -> ServiceValidationError:
-    return ServiceValidationError(
-        translation_domain=DOMAIN, translation_key=key, translation_placeholders=placeholders
-    )
-
-
-def _pad(call: ServiceCall) -> RetroBalanceData:
-    entry_id: str = call.data[ATTR_CONFIG_ENTRY_ID]
-    entry = call.hass.config_entries.async_get_entry(entry_id)
-    if entry is None or entry.domain != DOMAIN:
-        raise _error("entry_not_found", entry_id=entry_id)
-    if entry.state is not ConfigEntryState.LOADED:
-        raise _error("entry_not_loaded", entry_id=entry_id)
-    data: RetroBalanceData = entry.runtime_data
-    return data
-
-
-def _person_id(pad: RetroBalanceData, person: str) -> str:
-    """Find a person by subentry id or (case-insensitive) name."""
-    if (person_id := pad.sessions.find_person(person)) is None:
-        raise _error("unknown_person", person=person)
-    return person_id
+IMPORT_HISTORY_SCHEMA = vol.Schema(
+    {
+        **_PAD,
+        vol.Optional(ATTR_PERSON): cv.string,
+        vol.Required(ATTR_SESSIONS): vol.All(cv.ensure_list, [dict]),
+    }
+)
 
 
 async def _async_start_test(call: ServiceCall) -> None:
-    pad = _pad(call)
+    pad = pad_of(call)
     person = call.data.get(ATTR_PERSON)
     pad.coordinator.async_start_test(
-        call.data[ATTR_TEST], None if person is None else _person_id(pad, person)
+        call.data[ATTR_TEST], None if person is None else person_of(call.hass, pad, person)
     )
 
 
 async def _async_cancel_test(call: ServiceCall) -> None:
-    _pad(call).coordinator.async_cancel_test()
+    pad_of(call).coordinator.async_cancel_test()
 
 
 def _session(pad: RetroBalanceData, session_id: str) -> SessionRecord:
     record = pad.sessions.get(session_id)
     if record is None:
-        raise _error("unknown_session", session_id=session_id)
+        raise service_error("unknown_session", session_id=session_id)
     return record
 
 
 async def _async_assign_session(call: ServiceCall) -> None:
-    pad = _pad(call)
+    pad = pad_of(call)
     record = _session(pad, call.data[ATTR_SESSION_ID])
-    await pad.sessions.async_assign(record, _person_id(pad, call.data[ATTR_PERSON]))
+    await pad.sessions.async_assign(record, person_of(call.hass, pad, call.data[ATTR_PERSON]))
 
 
 async def _async_delete_session(call: ServiceCall) -> None:
-    pad = _pad(call)
+    pad = pad_of(call)
     await pad.sessions.async_delete(_session(pad, call.data[ATTR_SESSION_ID]))
 
 
+def _scope(call: ServiceCall) -> str:
+    """Return the scope asked for: never a default (a person given alone is that person)."""
+    scope: str | None = call.data.get(ATTR_SCOPE)
+    has_person = ATTR_PERSON in call.data
+    if scope is None:
+        if not has_person:
+            raise service_error("scope_required")
+        return SCOPE_PERSON
+    if (scope == SCOPE_PERSON) != has_person:
+        raise service_error("scope_person_mismatch", scope=scope)
+    return scope
+
+
 async def _async_export_history(call: ServiceCall) -> ServiceResponse:
-    pad = _pad(call)
-    person = call.data.get(ATTR_PERSON)
-    person_id = None if person is None else _person_id(pad, person)
-    records = pad.sessions.for_person(person_id)
+    pad = pad_of(call)
+    scope = _scope(call)
+    person_id = None
+    if scope == SCOPE_PERSON:
+        person_id = person_of(call.hass, pad, call.data[ATTR_PERSON])
+        records = pad.sessions.for_person(person_id)
+    elif scope == SCOPE_UNASSIGNED:
+        records = pad.sessions.for_person(None)
+    else:
+        assert scope == SCOPE_ALL
+        records = pad.sessions.history.sessions
     raw_cop = (
         await pad.sessions.history.async_load_raw_cop(record.session_id for record in records)
         if call.data[ATTR_INCLUDE_RAW_COP]
         else None
     )
-    sessions = [export_session(record, raw_cop=raw_cop) for record in records]
-    return {
-        "pad_id": pad.sessions.pad_id,
-        "person_id": person_id,
-        "person": None if person_id is None else pad.sessions.people[person_id].name,
-        "sessions": cast(list[Any], sessions),
-    }
+    return export_response(
+        pad_id=pad.sessions.pad_id,
+        scope=scope,
+        person_id=person_id,
+        records=records,
+        people=pad.coordinator.data.people,
+        raw_cop=raw_cop,
+    )
+
+
+async def _async_import_history(call: ServiceCall) -> ServiceResponse:
+    """Store the sessions of an export (`export_history`'s `sessions`); skip those stored."""
+    pad = pad_of(call)
+    person = call.data.get(ATTR_PERSON)
+    person_id = None if person is None else person_of(call.hass, pad, person)
+    records = []
+    for index, raw in enumerate(call.data[ATTR_SESSIONS]):
+        try:
+            records.append(SessionRecord.from_dict(raw))
+        except ValueError as err:
+            raise service_error("bad_import", problem=f"sessions[{index}]: {err}") from err
+    try:
+        imported = await pad.sessions.async_import(records, person_id)
+    except ValueError as err:
+        raise service_error("bad_import", problem=str(err)) from err
+    return {"imported": len(imported), "skipped": len(records) - len(imported)}
 
 
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
-    """Register the actions (they name the pad by its config entry)."""
+    """Register the actions."""
     hass.services.async_register(
         DOMAIN, SERVICE_START_TEST, _async_start_test, schema=START_TEST_SCHEMA
     )
@@ -152,4 +188,11 @@ def async_setup_services(hass: HomeAssistant) -> None:
         _async_export_history,
         schema=EXPORT_HISTORY_SCHEMA,
         supports_response=SupportsResponse.ONLY,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_IMPORT_HISTORY,
+        _async_import_history,
+        schema=IMPORT_HISTORY_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
     )

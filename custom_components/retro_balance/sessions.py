@@ -1,4 +1,4 @@
-"""A pad's sessions: identify the person, score, store, announce; assign and delete later.
+"""A pad's sessions: identify the person, score, store, announce; assign, import, delete later.
 
 Every change is written to storage first and then announced with the dispatcher signal
 `session_signal(entry_id)`, carrying a `SessionChange`: the coordinator rebuilds the person's part
@@ -7,7 +7,7 @@ of its snapshot, and the event entities fire.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -40,6 +40,8 @@ class ChangeKind(StrEnum):
     """A stored session was filed under a person (and scored for them)."""
     DELETED = "deleted"
     """A session was deleted."""
+    IMPORTED = "imported"
+    """Sessions were imported (one announcement for all; the record is the newest of them)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -140,6 +142,7 @@ class PadSessions:
             complete=run.complete,
             incomplete_reason=run.incomplete_reason,
             identified_by=identification.method,
+            planned_tests=run.planned_tests,
         )
         if record.person_id is not None:
             record = assess_session(record, self.people[record.person_id])
@@ -154,6 +157,45 @@ class PadSessions:
         await self.history.async_replace(assigned)
         self._announce(ChangeKind.ASSIGNED, assigned)
         return assigned
+
+    async def async_import(
+        self, records: Sequence[SessionRecord], person_id: str | None = None
+    ) -> list[SessionRecord]:
+        """Store sessions from an export, each scored for its person; return the new ones.
+
+        With `person_id` every session is filed under that person; otherwise each keeps its
+        person, who must be one of the pad's (or none: unassigned). Sessions already stored (by
+        id) are skipped, so an import can be repeated. Everything is checked before anything is
+        stored (`ValueError` saying which session and why), then stored in one write and
+        announced once.
+        """
+        seen: set[str] = set()
+        new: list[SessionRecord] = []
+        for record in records:
+            if record.session_id in seen:
+                raise ValueError(f"session {record.session_id} is in the import twice")
+            seen.add(record.session_id)
+            if self.history.get(record.session_id) is not None:
+                continue
+            try:
+                new.append(self._filed(record, person_id))
+            except ValueError as err:
+                raise ValueError(f"session {record.session_id}: {err}") from err
+        if new:
+            await self.history.async_add_many(new)
+            newest = max(new, key=lambda record: record.started_at)
+            self._announce(ChangeKind.IMPORTED, newest)
+        return new
+
+    def _filed(self, record: SessionRecord, person_id: str | None) -> SessionRecord:
+        """Return the record under `person_id` (or its own person), scored for them."""
+        if person_id is not None and record.person_id != person_id:
+            return assign_session(record, self.people[person_id])
+        if record.person_id is None:
+            return record
+        if (profile := self.people.get(record.person_id)) is None:
+            raise ValueError(f"person {record.person_id} is not a person of this pad")
+        return assess_session(record, profile)
 
     async def async_delete(self, record: SessionRecord) -> None:
         """Delete a session and its trace for good."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry, ConfigSubentry
@@ -79,3 +79,20 @@ def people(entry: ConfigEntry[Any]) -> dict[str, PersonProfile]:
         for subentry_id, subentry in entry.subentries.items()
         if subentry.subentry_type == SUBENTRY_PERSON
     }
+
+
+NO_RANGE = "—"
+"""How a missing weight range reads in `describe_ranges` (the same in every language)."""
+
+
+def describe_range(profile: PersonProfile) -> str:
+    """Return a person's weight range for a message: `Anna 55–70 kg`, or `Carl —` without one."""
+    if profile.weight_min_kg is None or profile.weight_max_kg is None:
+        return f"{profile.name} {NO_RANGE}"
+    return f"{profile.name} {profile.weight_min_kg:g}–{profile.weight_max_kg:g} kg"
+
+
+def describe_ranges(profiles: Iterable[PersonProfile]) -> str:
+    """Return everyone's weight range for a message, by name: `Anna 55–70 kg, Carl —`."""
+    described = [describe_range(profile) for profile in sorted(profiles, key=lambda p: p.name)]
+    return ", ".join(described) or NO_RANGE

@@ -2,19 +2,22 @@
 
 The snapshot has a live part (`LivePad`, rebuilt at most once a second while frames stream, and at
 once when the pad's state changes) and a part per person (`PersonSessions`, rebuilt only when a
-session is stored, assigned or deleted). A new snapshot reuses the parts that did not change, so
-an entity can tell by identity that its part is the same.
+session is stored, assigned, imported or deleted, and when a new day begins, which moves the
+trends on). A new snapshot reuses the parts that did not change, so an entity can tell by
+identity that its part is the same.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 
-from .engine.clinical.people import PersonProfile
+from .engine.clinical.people import Identification, PersonProfile
 from .engine.clinical.session import SessionRecord
 from .engine.detection.pad_state import CalibrationIssue, PadState
 from .engine.detection.stance_result import StanceTest
+from .engine.trends.results import PersonTrend
 from .engine.wire.messages import PadInfo
 from .engine.wire.sequencing import FrameVerdict, SequenceCounters
 
@@ -34,6 +37,10 @@ class LivePad:
     """The pad's retained info message (model, firmware, rate, size), None until it arrived."""
     weight_kg: float | None
     """Median total load over the last second, to 0.1 kg (moves only by whole steps of it)."""
+    occupied: bool
+    """Whether someone stands on the pad (the pad monitor's occupancy)."""
+    recognised: Identification | None
+    """Who the pad recognises by the weight on it now (None: nobody on the online pad)."""
     measured_rate_hz: float | None
     testing: bool
     """Whether a test or daily check is running."""
@@ -50,6 +57,11 @@ class LivePad:
     malformed: Mapping[str, int]
     """Messages the parser refused, by reason."""
     calibration_issue: CalibrationIssue | None
+
+    @property
+    def occupant_weight_kg(self) -> float | None:
+        """The weight of whoever stands on the online pad now (None: nobody, or offline)."""
+        return self.weight_kg if self.online and self.occupied else None
 
     @property
     def rejected(self) -> dict[str, int]:
@@ -76,6 +88,12 @@ class PersonSessions:
 
     profile: PersonProfile
     sessions: tuple[SessionRecord, ...]
+    trend: PersonTrend | None = None
+    """Every measure's trend as of the day it was computed (`person_trend.py`); None when it
+    could not be computed."""
+    programme_start: date | None = None
+    """The day the person started the retro-walking programme (set by the coach); None: not
+    started."""
 
     def newest(self, value_fn: Callable[[SessionRecord], object]) -> SessionRecord | None:
         """Return the newest session for which `value_fn` gives a value (not None)."""

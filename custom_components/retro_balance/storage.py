@@ -143,6 +143,12 @@ class SessionHistory:
         self._records[record.session_id] = record
         await self._async_save()
 
+    async def async_add_many(self, records: Iterable[SessionRecord]) -> None:
+        """Store several new sessions (an import) in one write."""
+        for record in records:
+            self._records[record.session_id] = record
+        await self._async_save()
+
     async def async_replace(self, *records: SessionRecord) -> None:
         """Store changed sessions (assigned to a person, assessed again) in one write."""
         for record in records:

@@ -104,7 +104,9 @@ def test_host_firmware_hold_is_stored_as_the_persons_result(
 
     assert math.isclose(float(result["state"]), person.hold_s, abs_tol=0.2), result["state"]
     response = stack.api.call_service_for_response(
-        DOMAIN, "export_history", {"config_entry_id": entry_id, "person": PERSON.name}
+        DOMAIN,
+        "export_history",
+        {"config_entry_id": entry_id, "scope": "person", "person": PERSON.name},
     )
     (session,) = response["sessions"]
     assert session["complete"] is True

@@ -34,7 +34,9 @@ UNKNOWN = ("unknown", "unavailable")
 def sessions_of(stack: Stack, entities: PadEntities, person: str) -> list[dict[str, Any]]:
     """A person's stored sessions, oldest first, through the export_history action."""
     response = stack.api.call_service_for_response(
-        DOMAIN, "export_history", {"config_entry_id": entities.entry_id, "person": person}
+        DOMAIN,
+        "export_history",
+        {"config_entry_id": entities.entry_id, "scope": "person", "person": person},
     )
     sessions: list[dict[str, Any]] = response["sessions"]
     return sessions

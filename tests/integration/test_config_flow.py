@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 from unittest.mock import patch
 
 import pytest
@@ -12,33 +13,23 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, InvalidData
 from homeassistant.helpers.service_info.mqtt import MqttServiceInfo
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from custom_components.retro_balance import config_flow
 from custom_components.retro_balance.const import (
-    CONF_BIRTH_YEAR,
     CONF_CAP_S,
     CONF_DAILY_TESTS,
-    CONF_NAME,
     CONF_PAD_ID,
     CONF_PREFIX,
-    CONF_SEX,
     CONF_TRIALS,
-    CONF_WEIGHT_MAX_KG,
-    CONF_WEIGHT_MIN_KG,
     DOMAIN,
-    SUBENTRY_PERSON,
-)
-from custom_components.retro_balance.engine.clinical.people import (
-    MAX_PERSON_WEIGHT_KG,
-    MIN_BIRTH_YEAR,
-    MIN_PERSON_WEIGHT_KG,
 )
 from custom_components.retro_balance.engine.detection.check_plan import MAX_TRIALS
 from custom_components.retro_balance.engine.detection.stance_config import MAX_CAP_S, MIN_CAP_S
+from custom_components.retro_balance.engine.detection.stance_result import StanceTest
 from custom_components.retro_balance.engine.wire.protocol import encode_info
+from custom_components.retro_balance.settings import daily_check_plan
 
-from .helpers import ANNA_ID, INFO, PAD_ID, PREFIX
+from .helpers import INFO, PAD_ID, PREFIX
 
 DISCOVERY_TOPIC = "retro_balance/+/info"
 MANIFEST = Path(__file__).parents[2] / "custom_components" / "retro_balance" / "manifest.json"
@@ -52,8 +43,16 @@ def test_manifest_subscribes_to_the_flows_discovery_topic() -> None:
 
 @pytest.fixture(autouse=True)
 def no_setup() -> object:
-    """Flows only: do not set the entry up."""
-    with patch("custom_components.retro_balance.async_setup_entry", return_value=True) as mock:
+    """Flows only: the entry is not really set up (a "loaded" pad that runs no check)."""
+    idle = SimpleNamespace(
+        coordinator=SimpleNamespace(data=SimpleNamespace(pad=SimpleNamespace(testing=False)))
+    )
+
+    async def setup(hass: HomeAssistant, entry: MockConfigEntry) -> bool:
+        entry.runtime_data = idle
+        return True
+
+    with patch("custom_components.retro_balance.async_setup_entry", side_effect=setup) as mock:
         yield mock
 
 
@@ -198,27 +197,75 @@ async def test_reconfigure(hass: HomeAssistant, mock_config_entry: MockConfigEnt
 
 
 async def test_options(hass: HomeAssistant, mock_config_entry: MockConfigEntry) -> None:
+    """The daily check is chosen position by position: the order is what the form shows."""
     mock_config_entry.add_to_hass(hass)
     result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
     assert result["type"] is FlowResultType.FORM
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {CONF_CAP_S: 45, CONF_DAILY_TESTS: [], CONF_TRIALS: 2}
+    # The default order, one test per position; the fifth position is empty.
+    suggested = {
+        str(key): key.description["suggested_value"]
+        for key in result["data_schema"].schema
+        if getattr(key, "description", None)
+    }
+    assert suggested == dict(
+        zip(
+            config_flow.TEST_POSITIONS,
+            ["quiet_eyes_closed", "tandem", "single_leg_left", "single_leg_right"],
+            strict=False,
+        )
     )
-    assert result["errors"] == {CONF_DAILY_TESTS: "no_tests"}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_CAP_S: 45, CONF_TRIALS: 2}
+    )
+    assert result["errors"] == {"test_1": "no_tests"}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            CONF_CAP_S: 45,
+            "test_1": "tandem",
+            "test_2": "single_leg_left",
+            "test_4": "tandem",
+            CONF_TRIALS: 2,
+        },
+    )
+    assert result["errors"] == {"test_4": "duplicate_test"}
     result = await hass.config_entries.options.async_configure(
         result["flow_id"],
         {
             CONF_CAP_S: 45.0,
-            CONF_DAILY_TESTS: ["tandem", "single_leg_left", "tandem"],
+            "test_1": "single_leg_right",
+            "test_3": "tandem",
+            "test_5": "quiet_eyes_open",
             CONF_TRIALS: 2.0,
         },
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert mock_config_entry.options == {
         CONF_CAP_S: 45,
-        CONF_DAILY_TESTS: ["tandem", "single_leg_left"],
+        CONF_DAILY_TESTS: ["single_leg_right", "tandem", "quiet_eyes_open"],
         CONF_TRIALS: 2,
     }
+    # The form shows that order again, and the check runs it.
+    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
+    suggested = {
+        str(key): key.description["suggested_value"]
+        for key in result["data_schema"].schema
+        if getattr(key, "description", None)
+    }
+    assert suggested == {
+        "test_1": "single_leg_right",
+        "test_2": "tandem",
+        "test_3": "quiet_eyes_open",
+    }
+    assert daily_check_plan(mock_config_entry.options).tests == (
+        StanceTest.SINGLE_LEG_RIGHT,
+        StanceTest.TANDEM,
+        StanceTest.QUIET_EYES_OPEN,
+    )
+
+
+def test_manifest_lists_the_pad_as_a_device() -> None:
+    assert json.loads(MANIFEST.read_text())["integration_type"] == "device"
 
 
 @pytest.mark.parametrize(
@@ -240,7 +287,7 @@ async def test_options_limits_are_the_engines(
     """The form offers exactly what the engine's check plan accepts."""
     mock_config_entry.add_to_hass(hass)
     result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
-    valid = {CONF_CAP_S: 30, CONF_DAILY_TESTS: ["tandem"], CONF_TRIALS: 3}
+    valid = {CONF_CAP_S: 30, "test_1": "tandem", CONF_TRIALS: 3}
     with pytest.raises(InvalidData):
         await hass.config_entries.options.async_configure(
             result["flow_id"], {**valid, field: refused}
@@ -250,150 +297,3 @@ async def test_options_limits_are_the_engines(
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert mock_config_entry.options[field] == accepted
-
-
-@pytest.mark.parametrize(
-    ("field", "refused", "accepted"),
-    [
-        (CONF_BIRTH_YEAR, MIN_BIRTH_YEAR - 1, MIN_BIRTH_YEAR),
-        (CONF_WEIGHT_MIN_KG, MIN_PERSON_WEIGHT_KG - 0.5, MIN_PERSON_WEIGHT_KG),
-        (CONF_WEIGHT_MAX_KG, MAX_PERSON_WEIGHT_KG + 0.5, MAX_PERSON_WEIGHT_KG),
-    ],
-)
-async def test_person_limits_are_the_engines(
-    hass: HomeAssistant,
-    mock_config_entry: MockConfigEntry,
-    field: str,
-    refused: float,
-    accepted: float,
-) -> None:
-    """The person form offers exactly what the engine's PersonProfile accepts."""
-    mock_config_entry.add_to_hass(hass)
-    result = await hass.config_entries.subentries.async_init(
-        (mock_config_entry.entry_id, SUBENTRY_PERSON), context={"source": "user"}
-    )
-    valid = {
-        CONF_NAME: "Carla",
-        CONF_BIRTH_YEAR: 1960,
-        CONF_SEX: "female",
-        CONF_WEIGHT_MIN_KG: 60.0,
-        CONF_WEIGHT_MAX_KG: 80.0,
-    }
-    with pytest.raises(InvalidData):
-        await hass.config_entries.subentries.async_configure(
-            result["flow_id"], {**valid, field: refused}
-        )
-    result = await hass.config_entries.subentries.async_configure(
-        result["flow_id"], {**valid, field: accepted}
-    )
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    carla = next(s for s in mock_config_entry.subentries.values() if s.title == "Carla")
-    assert carla.data[field] == accepted
-
-
-@pytest.mark.parametrize(
-    ("user_input", "errors"),
-    [
-        ({CONF_NAME: "  "}, {CONF_NAME: "invalid_name"}),
-        ({CONF_NAME: "anna"}, {CONF_NAME: "name_exists"}),
-        ({CONF_WEIGHT_MIN_KG: 60.0}, {"base": "weight_range_incomplete"}),
-        (
-            {CONF_WEIGHT_MIN_KG: 80.0, CONF_WEIGHT_MAX_KG: 70.0},
-            {CONF_WEIGHT_MAX_KG: "invalid_weight_range"},
-        ),
-    ],
-)
-async def test_person_errors(
-    hass: HomeAssistant,
-    mock_config_entry: MockConfigEntry,
-    user_input: dict[str, object],
-    errors: dict[str, str],
-) -> None:
-    mock_config_entry.add_to_hass(hass)
-    result = await hass.config_entries.subentries.async_init(
-        (mock_config_entry.entry_id, SUBENTRY_PERSON), context={"source": "user"}
-    )
-    assert result["type"] is FlowResultType.FORM
-    valid = {CONF_NAME: "Carla", CONF_BIRTH_YEAR: 1960, CONF_SEX: "female"}
-    result = await hass.config_entries.subentries.async_configure(
-        result["flow_id"], {**valid, **user_input}
-    )
-    assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == errors
-
-
-async def test_person_refused_by_engine(
-    hass: HomeAssistant, mock_config_entry: MockConfigEntry
-) -> None:
-    """Whatever the engine refuses (its rules may be stricter than the form) is an error."""
-    mock_config_entry.add_to_hass(hass)
-    result = await hass.config_entries.subentries.async_init(
-        (mock_config_entry.entry_id, SUBENTRY_PERSON), context={"source": "user"}
-    )
-    with patch(
-        "custom_components.retro_balance.config_flow.PersonProfile",
-        side_effect=ValueError("weight range too wide"),
-    ):
-        result = await hass.config_entries.subentries.async_configure(
-            result["flow_id"], {CONF_NAME: "Carla", CONF_BIRTH_YEAR: 1960, CONF_SEX: "female"}
-        )
-    assert result["errors"] == {"base": "invalid_person"}
-
-
-async def test_add_person(hass: HomeAssistant, mock_config_entry: MockConfigEntry) -> None:
-    mock_config_entry.add_to_hass(hass)
-    result = await hass.config_entries.subentries.async_init(
-        (mock_config_entry.entry_id, SUBENTRY_PERSON), context={"source": "user"}
-    )
-    result = await hass.config_entries.subentries.async_configure(
-        result["flow_id"],
-        {
-            CONF_NAME: " Carla ",
-            CONF_BIRTH_YEAR: 1960.0,
-            CONF_SEX: "female",
-            CONF_WEIGHT_MIN_KG: 96.0,
-            CONF_WEIGHT_MAX_KG: 110.0,
-        },
-    )
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    carla = next(s for s in mock_config_entry.subentries.values() if s.title == "Carla")
-    assert dict(carla.data) == {
-        CONF_NAME: "Carla",
-        CONF_BIRTH_YEAR: 1960,
-        CONF_SEX: "female",
-        CONF_WEIGHT_MIN_KG: 96.0,
-        CONF_WEIGHT_MAX_KG: 110.0,
-    }
-
-
-async def test_reconfigure_person(hass: HomeAssistant, mock_config_entry: MockConfigEntry) -> None:
-    mock_config_entry.add_to_hass(hass)
-    result = await mock_config_entry.start_subentry_reconfigure_flow(hass, SUBENTRY_PERSON, ANNA_ID)
-    assert result["step_id"] == "reconfigure"
-    # Her own name is not a clash; Ben's is.
-    result = await hass.config_entries.subentries.async_configure(
-        result["flow_id"], {CONF_NAME: "Ben", CONF_BIRTH_YEAR: 1952, CONF_SEX: "female"}
-    )
-    assert result["errors"] == {CONF_NAME: "name_exists"}
-    result = await hass.config_entries.subentries.async_configure(
-        result["flow_id"], {CONF_NAME: "Anna", CONF_BIRTH_YEAR: 1953, CONF_SEX: "female"}
-    )
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "reconfigure_successful"
-    anna = mock_config_entry.subentries[ANNA_ID]
-    assert anna.data[CONF_BIRTH_YEAR] == 1953
-    assert anna.data[CONF_WEIGHT_MIN_KG] is None
-
-
-async def test_person_form_suggests_current_weights(
-    hass: HomeAssistant, mock_config_entry: MockConfigEntry, mqtt_mock: MqttMockHAClient
-) -> None:
-    mock_config_entry.add_to_hass(hass)
-    result = await mock_config_entry.start_subentry_reconfigure_flow(hass, SUBENTRY_PERSON, ANNA_ID)
-    schema = result["data_schema"].schema
-    suggested = {
-        str(key): key.description["suggested_value"]
-        for key in schema
-        if getattr(key, "description", None)
-    }
-    assert suggested == {CONF_WEIGHT_MIN_KG: 55.0, CONF_WEIGHT_MAX_KG: 70.0}

@@ -24,6 +24,7 @@ from .helpers import ANNA_ID, BEN_ID, ENTRY_ID, fire, flush_live_updates, live, 
 WEIGHT = "sensor.balance_pad_hall_weight_on_pad"
 STATE = "sensor.balance_pad_hall_pad_state"
 DROPPED = "sensor.balance_pad_hall_dropped_frames"
+ON_PAD = "sensor.balance_pad_hall_person_on_the_pad"
 
 
 def standing(seq: int, total_kg: float = 70.0, noise_kg: float = 0.0) -> bytes:
@@ -53,7 +54,7 @@ def count_writes(hass: HomeAssistant) -> Counter[str]:
 async def test_entities_write_only_what_changed(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
-    """Ten seconds of someone standing still: the pad state and weight write once each.
+    """Ten seconds of someone standing still: the pad state, weight and person write once each.
 
     The coordinator publishes every second; person sensors, selects, buttons, counters and the
     connection stay as they were, so they write nothing (no repeated states to record). The
@@ -72,7 +73,8 @@ async def test_entities_write_only_what_changed(
             rounded_medians.add(round(beside.weight_kg or 0.0, 1))
     assert rounded_medians == {69.9, 70.0}  # plain rounding would have flipped between them
     assert live(init_integration).weight_kg in rounded_medians
-    assert writes == {STATE: 1, WEIGHT: 1}
+    assert writes == {STATE: 1, WEIGHT: 1, ON_PAD: 1}
+    assert hass.states.get(ON_PAD).state == "Anna"  # just under 70 kg: the top of her range
 
 
 async def test_person_part_is_kept_until_their_sessions_change(

@@ -26,9 +26,10 @@ from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 from custom_components.retro_balance.config_flow import RetroBalanceConfigFlow
 from custom_components.retro_balance.const import (
     CONF_BIRTH_YEAR,
-    CONF_CAP_S,
     CONF_NAME,
     CONF_SEX,
+    CONF_WEIGHT_MAX_KG,
+    CONF_WEIGHT_MIN_KG,
     DOMAIN,
     SUBENTRY_PERSON,
 )
@@ -92,13 +93,20 @@ async def test_person_added_later_gets_a_device(
         (ENTRY_ID, SUBENTRY_PERSON), context={"source": "user"}
     )
     await hass.config_entries.subentries.async_configure(
-        result["flow_id"], {CONF_NAME: "Carla", CONF_BIRTH_YEAR: 1990, CONF_SEX: "female"}
+        result["flow_id"],
+        {
+            CONF_NAME: "Carla",
+            CONF_BIRTH_YEAR: 1990,
+            CONF_SEX: "female",
+            CONF_WEIGHT_MIN_KG: 100.0,
+            CONF_WEIGHT_MAX_KG: 110.0,
+        },
     )
     await hass.async_block_till_done()
     assert hass.states.get("sensor.carla_balance_score") is not None
     carla = next(s for s in init_integration.subentries.values() if s.title == "Carla")
     assert device_registry.async_get_device(identifiers={(DOMAIN, carla.subentry_id)})
-    select = hass.states.get("select.balance_pad_hall_person_on_the_pad")
+    select = hass.states.get("select.balance_pad_hall_next_check_for")
     assert select.attributes["options"] == ["automatic", "Anna", "Ben", "Carla"]
 
     hass.config_entries.async_remove_subentry(init_integration, carla.subentry_id)
@@ -285,24 +293,20 @@ async def test_rediscovery_does_not_reload(
     assert live(init_integration).testing
 
 
-async def test_only_options_and_people_reload(
+async def test_other_entry_updates_change_nothing(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
-    """Another change of the entry (a new title) keeps a running test; new options reload."""
+    """Another change of the entry (a new title) keeps the coordinator and a running test."""
     await hass.services.async_call(
         DOMAIN, "start_test", {"config_entry_id": ENTRY_ID, "test": "tandem"}, blocking=True
     )
     coordinator = init_integration.runtime_data.coordinator
+    settings = init_integration.runtime_data.settings
     hass.config_entries.async_update_entry(init_integration, title="Hall pad")
     await hass.async_block_till_done()
     assert init_integration.runtime_data.coordinator is coordinator
+    assert init_integration.runtime_data.settings is settings
     assert live(init_integration).testing
-
-    hass.config_entries.async_update_entry(init_integration, options={CONF_CAP_S: 20})
-    await hass.async_block_till_done()
-    assert init_integration.state is ConfigEntryState.LOADED
-    assert init_integration.runtime_data.coordinator is not coordinator
-    assert not live(init_integration).testing
 
 
 async def test_update_entity_republishes(

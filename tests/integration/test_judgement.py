@@ -160,3 +160,65 @@ async def test_a_partial_check_never_replaces_the_headline_score(
         assert state.attributes["newest_check_partial"] is True
         assert len(state.attributes["covers"]) == 4
     assert float(hass.states.get("sensor.anna_tandem_stance").state) > 19.0
+
+
+@pytest.mark.usefixtures("anna_full_check")
+async def test_an_interrupted_check_never_replaces_the_headline(
+    hass: HomeAssistant, init_integration: MockConfigEntry, hass_storage: dict[str, Any]
+) -> None:
+    """Anna's daily check is cancelled after two tests: scored, but the headline stays.
+
+    Issue 10: a check cut short (here by hand; before, by a reload) became the headline.
+    """
+    await start(hass, "daily_check", "Anna")
+    messages = list(generate("daily-check", seed=3, weight_kg=62.0))
+    await play(hass, [message for message in messages if message[0] < 75.0])
+    await hass.services.async_call(
+        DOMAIN, "cancel_test", {"config_entry_id": ENTRY_ID}, blocking=True
+    )
+    await hass.async_block_till_done()
+    cut = newest_session(hass_storage)
+    assert (cut.complete, cut.incomplete_reason, cut.interrupted) == (False, "cancelled", True)
+    assert cut.tests_done == (StanceTest.QUIET_EYES_CLOSED, StanceTest.TANDEM)
+    assert cut.assessment is not None
+    assert cut.assessment.score is not None  # two kinds of test: it has a score of its own
+
+    for key, shown in (
+        ("balance_score", "57.3"),
+        ("balance_for_age", "70.0"),
+        ("fall_risk", "low"),
+    ):
+        state = hass.states.get(f"sensor.anna_{key}")
+        assert state.state == shown, key
+        assert state.attributes["newest_check_counted"] is False
+        assert state.attributes["newest_check"] == {
+            "ended_at": cut.ended_at.isoformat(),
+            "tests_done": 2,
+            "tests_planned": 4,
+            "interrupted": "cancelled",
+            "partial": False,
+        }
+        assert state.attributes["newest_check_note"].endswith(
+            "is not counted here: based on 2 of 4 tests, interrupted (cancelled)."
+        )
+    # The holds it measured are shown: they are real measurements.
+    assert float(hass.states.get("sensor.anna_tandem_stance").state) > 0
+
+
+async def test_a_first_check_interrupted_judges_nothing(
+    hass: HomeAssistant, init_integration: MockConfigEntry, hass_storage: dict[str, Any]
+) -> None:
+    """Without a full check before it, an interrupted one gives no score and no level."""
+    await start(hass, "daily_check", "Anna")
+    messages = list(generate("daily-check", seed=3, weight_kg=62.0))
+    await play(hass, [message for message in messages if message[0] < 75.0])
+    await hass.services.async_call(
+        DOMAIN, "cancel_test", {"config_entry_id": ENTRY_ID}, blocking=True
+    )
+    await hass.async_block_till_done()
+    assert newest_session(hass_storage).assessment is not None
+    assert hass.states.get("sensor.anna_balance_score").state == "unknown"
+    risk = hass.states.get("sensor.anna_fall_risk")
+    assert risk.state == "not_judged"
+    assert risk.attributes["newest_check_counted"] is False
+    assert risk.attributes["reasons"]  # what was and was not measured, still explained

@@ -135,7 +135,11 @@ async def test_every_entity_is_on_its_device(
         + len(select.SELECTS)
         + 1  # the unassigned-session event
     )
-    person_entities = len(sensor.PERSON_SENSORS) + 1  # and the test-completed event
+    person_entities = (
+        len(sensor.PERSON_SENSORS)
+        + len(binary_sensor.PERSON_BINARY_SENSORS)
+        + 2  # the test-completed and balance-trend events
+    )
     assert on_device == {ENTRY_ID: pad_entities, ANNA_ID: person_entities, BEN_ID: person_entities}
 
 

@@ -71,10 +71,10 @@ def standing(seq: int, rng: np.random.Generator) -> bytes:
     return encode_frame(Frame(seq=seq, t_ms=1000 + seq * 125, rate_hz=80.0, cells_kg=cells))
 
 
-async def test_a_minute_of_standing_records_two_states(
+async def test_a_minute_of_standing_records_each_change_once(
     hass: HomeAssistant, init_integration: MockConfigEntry, entity_registry: er.EntityRegistry
 ) -> None:
-    """Someone steps on and stands still for a minute: the pad state and the weight, once each.
+    """Someone steps on and stands still for a minute: pad state, weight and who it is, once each.
 
     The live weight is a median that moves with the cells' noise every second; what is shown
     and recorded moves only in whole 0.1 kg steps (issue 15: ~84,000 rows a day before).
@@ -105,6 +105,7 @@ async def test_a_minute_of_standing_records_two_states(
     recorded = {entity_id: [s.state for s in rows] for entity_id, rows in states.items() if rows}
     assert recorded == {
         "sensor.balance_pad_hall_pad_state": ["occupied"],
+        "sensor.balance_pad_hall_person_on_the_pad": ["Anna"],
         "sensor.balance_pad_hall_weight_on_pad": [recorded[WEIGHT][0]],
     }
     assert recorded[WEIGHT][0] in ("69.9", "70.0")

@@ -144,7 +144,7 @@ async def test_assign_export_delete(
     hass: HomeAssistant, init_integration: MockConfigEntry, hass_storage: dict[str, Any]
 ) -> None:
     session_id = await unassigned_session(hass, hass_storage)
-    unassigned = await call(hass, "export_history")
+    unassigned = await call(hass, "export_history", scope="unassigned")
     assert [s["session_id"] for s in unassigned["sessions"]] == [session_id]
     assert unassigned["person_id"] is None
 

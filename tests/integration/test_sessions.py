@@ -141,7 +141,7 @@ async def test_selected_person_wins_and_resets(
     await hass.services.async_call(
         "select",
         "select_option",
-        {"entity_id": "select.balance_pad_hall_person_on_the_pad", "option": "Anna"},
+        {"entity_id": "select.balance_pad_hall_next_check_for", "option": "Anna"},
         blocking=True,
     )
     await hass.services.async_call(
@@ -160,13 +160,13 @@ async def test_selected_person_wins_and_resets(
     (record,) = sessions(hass_storage)
     assert record.person_id == ANNA_ID
     assert record.identified_by == "selected"
-    assert hass.states.get("select.balance_pad_hall_person_on_the_pad").state == "automatic"
+    assert hass.states.get("select.balance_pad_hall_next_check_for").state == "automatic"
 
 
 async def test_reload_during_test_keeps_results(
     hass: HomeAssistant, init_integration: MockConfigEntry, hass_storage: dict[str, Any]
 ) -> None:
-    """Changing options or people reloads the entry: the running test is stored as cancelled."""
+    """A reload (by hand) stops a running check: what was measured is stored as cancelled."""
     await hass.services.async_call(
         DOMAIN,
         "start_test",

@@ -9,9 +9,25 @@ from typing import Any
 import yaml
 
 from custom_components.retro_balance import binary_sensor, button, event, select, sensor
-from custom_components.retro_balance.const import CONF_DAILY_TESTS, CONF_SEX
+from custom_components.retro_balance.check_notes import (
+    NOTE_SELECTOR,
+    REASON_SELECTOR,
+    TEST_SELECTOR,
+)
+from custom_components.retro_balance.const import (
+    CONF_DAILY_TESTS,
+    CONF_SEX,
+    ISSUE_UNASSIGNED_SESSIONS,
+    ISSUE_WEIGHT_RANGES,
+)
+from custom_components.retro_balance.engine.clinical.fall_risk import RiskLevel
 from custom_components.retro_balance.engine.clinical.norms import Sex
 from custom_components.retro_balance.engine.clinical.outcomes import Outcome
+from custom_components.retro_balance.engine.detection.daily_check import IncompleteReason
+from custom_components.retro_balance.engine.detection.stance_result import StanceTest
+from custom_components.retro_balance.engine.trends.measure import TrendMeasure
+from custom_components.retro_balance.engine.trends.reasons import TrendCode
+from custom_components.retro_balance.logbook_texts import SELECTOR
 from custom_components.retro_balance.person_results import ATTR_OUTCOME
 from custom_components.retro_balance.settings import STANCE_TEST_KEYS, TEST_CHOICES
 
@@ -36,9 +52,9 @@ def test_every_entity_has_name_and_icon() -> None:
     strings = load("strings.json")["entity"]
     icons = load("icons.json")["entity"]
     tables = {
-        "binary_sensor": binary_sensor.BINARY_SENSORS,
+        "binary_sensor": (*binary_sensor.BINARY_SENSORS, *binary_sensor.PERSON_BINARY_SENSORS),
         "button": button.BUTTONS,
-        "event": (event.PERSON_EVENT, event.PAD_EVENT),
+        "event": (event.PERSON_EVENT, event.PAD_EVENT, event.TREND_EVENT),
         "select": select.SELECTS,
         "sensor": (*sensor.PAD_SENSORS, *sensor.PERSON_SENSORS),
     }
@@ -75,6 +91,8 @@ def test_every_selector_option_is_translated() -> None:
         ("test", TEST_CHOICES),
         (CONF_DAILY_TESTS, STANCE_TEST_KEYS),
         (CONF_SEX, tuple(sex.value for sex in Sex)),
+        ("trend_reason", tuple(code.value for code in TrendCode)),
+        ("trend_measure", tuple(measure.value for measure in TrendMeasure)),
     ):
         assert set(selectors[key]["options"]) == set(options), key
 
@@ -87,3 +105,47 @@ def test_every_hold_outcome_is_translated() -> None:
             attribute = sensors[description.key]["state_attributes"][ATTR_OUTCOME]
             assert attribute["name"]
             assert set(attribute["state"]) == {outcome.value for outcome in Outcome}
+
+
+def test_every_event_type_is_translated() -> None:
+    strings = load("strings.json")["entity"]["event"]
+    for description in (event.PERSON_EVENT, event.PAD_EVENT, event.TREND_EVENT):
+        key = description.translation_key
+        assert key is not None
+        states = strings[key]["state_attributes"]["event_type"]["state"]
+        assert set(states) == set(description.event_types or ()), key
+
+
+def test_reason_texts_use_only_their_placeholders() -> None:
+    """A text may name the measure and the figure, nothing else (trend_texts renders them)."""
+    selectors = load("strings.json")["selector"]
+    for code, text in selectors["trend_reason"]["options"].items():
+        assert text.format(measure="M", figure="F"), code
+
+
+def test_every_text_the_integration_renders_itself_exists() -> None:
+    """Logbook lines, notes on checks not counted and repairs: every case has its English text."""
+    selectors = load("strings.json")["selector"]
+    logbook = selectors[SELECTOR]["options"]
+    for test in StanceTest:
+        assert f"test_{test.value}" in logbook, test
+        assert test.value in selectors[TEST_SELECTOR]["options"], test
+    for reason in IncompleteReason:
+        assert f"reason_{reason.value}" in logbook, reason
+        assert reason.value in selectors[REASON_SELECTOR]["options"], reason
+    for level in RiskLevel:
+        assert f"risk_{level.value}" in logbook, level
+    assert set(selectors[NOTE_SELECTOR]["options"]) == {
+        "interrupted",
+        "interrupted_unplanned",
+        "partial",
+        "partial_unplanned",
+        "single_test",
+    }
+    issues = load("strings.json")["issues"]
+    for kind in (ISSUE_WEIGHT_RANGES, ISSUE_UNASSIGNED_SESSIONS):
+        assert issues[kind]["title"], kind
+    assert set(issues[ISSUE_UNASSIGNED_SESSIONS]["fix_flow"]["step"]) == {"assign"}
+    person_errors = load("strings.json")["config_subentries"]["person"]["error"]
+    for key in ("weight_range_needed", "weight_range_overlaps", "others_without_range"):
+        assert "{ranges}" in person_errors[key], key

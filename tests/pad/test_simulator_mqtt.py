@@ -34,8 +34,9 @@ pytestmark = pytest.mark.mosquitto
 
 
 def start_broker(
-    tmp_path: Path, *, anonymous: bool = True, port: int | None = None
+    tmp_path: Path, *, anonymous: bool = True, port: int | None = None, settings: str = ""
 ) -> tuple[subprocess.Popen[bytes], int]:
+    """Start mosquitto on a loopback port; `settings` are extra lines for its listener."""
     try:
         binary = mosquitto_binary()
     except HarnessError as err:
@@ -46,7 +47,8 @@ def start_broker(
         f"listener {port} 127.0.0.1\n"
         f"allow_anonymous {'true' if anonymous else 'false'}\n"
         "persistence false\n"
-        "log_dest stdout\n",
+        "log_dest stdout\n"
+        f"{settings}",
         encoding="utf-8",
     )
     log = (tmp_path / f"mosquitto-{port}.log").open("wb")
@@ -86,10 +88,17 @@ class Listener:
     port: int
     messages: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    ca_file: Path | None = None
+    """Connect with TLS, trusting this CA."""
+    login: tuple[str, str] | None = None
 
     def __post_init__(self) -> None:
         subscribed = threading.Event()
         self.client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"listener-{id(self)}")
+        if self.ca_file is not None:
+            self.client.tls_set(ca_certs=str(self.ca_file))
+        if self.login is not None:
+            self.client.username_pw_set(*self.login)
         self.client.on_connect = lambda client, *_: client.subscribe("retro_balance/#", qos=1)
         self.client.on_subscribe = lambda *_: subscribed.set()
         self.client.on_message = self._on_message

@@ -22,7 +22,7 @@ from custom_components.retro_balance.engine.clinical.outcomes import (
     Trial,
 )
 from custom_components.retro_balance.engine.clinical.scoring import assess_outcomes
-from custom_components.retro_balance.engine.detection.stance import StanceTest
+from custom_components.retro_balance.engine.detection.stance_result import StanceTest
 
 CAP_S = 30.0
 SETTINGS = settings(max_examples=300, deadline=None, database=None)

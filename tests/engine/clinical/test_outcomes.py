@@ -14,7 +14,6 @@ from custom_components.retro_balance.engine.clinical.outcomes import (
     MIN_QUIET_HOLD_S,
     Outcome,
     outcomes_from_results,
-    position_not_taken,
 )
 from custom_components.retro_balance.engine.clinical.scoring import assess_balance
 from custom_components.retro_balance.engine.detection.daily_check import CheckPlan, CheckRunner
@@ -43,7 +42,7 @@ def test_standing_without_lifting_a_foot_is_a_position_not_taken() -> None:
     result = run(T.SINGLE_LEG_LEFT, Script(seed=1).empty(1.0).step_on().stand(32.0))
     assert result.end_reason is EndReason.TIMED_OUT
     assert result.body_mass_kg == pytest.approx(70.0, rel=0.03)
-    assert position_not_taken(result)
+    assert result.position_not_taken
     outcome = outcomes_from_results([result])[T.SINGLE_LEG_LEFT]
     assert (outcome.outcome, outcome.hold_s, outcome.left_out) == (
         Outcome.POSITION_NOT_TAKEN,
@@ -72,8 +71,8 @@ def test_nobody_and_too_light_stay_not_measured() -> None:
     assert outcomes[T.TANDEM].outcome is Outcome.NOT_MEASURED
     assert outcomes[T.TANDEM].left_out == ("timed_out",)
     assert outcomes_from_results([bag])[T.TANDEM].left_out == ("too_light",)
-    assert not position_not_taken(nobody)
-    assert not position_not_taken(bag)
+    assert not nobody.position_not_taken
+    assert not bag.position_not_taken
 
 
 def test_cancelled_or_lost_trials_are_not_attempts() -> None:
@@ -132,7 +131,7 @@ def test_a_daily_check_of_someone_who_only_stands_still_ends_high() -> None:
     assert by_test[T.QUIET_EYES_CLOSED].end_reason is EndReason.CAP
     for test in (T.TANDEM, T.SINGLE_LEG_LEFT, T.SINGLE_LEG_RIGHT):
         assert by_test[test].end_reason is EndReason.TIMED_OUT
-        assert position_not_taken(by_test[test])
+        assert by_test[test].position_not_taken
     assessment = assess_balance(runner.results, 84, Sex.FEMALE)
     assert [t.outcome for t in assessment.tests if t.test is not T.QUIET_EYES_OPEN] == [
         Outcome.HELD,

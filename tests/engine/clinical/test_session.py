@@ -413,4 +413,63 @@ def test_stored_sessions_read_back_unchanged() -> None:
     for data in raw:
         loaded = SessionRecord.from_dict(data)
         assert loaded.assessment is None
-        assert loaded.as_dict() == data | {"assessment": None}
+        # Records stored before the plan was kept read back without one.
+        assert loaded.planned_tests == ()
+        assert loaded.as_dict() == data | {"assessment": None, "planned_tests": []}
+
+
+PLAN = (
+    StanceTest.QUIET_EYES_CLOSED,
+    StanceTest.TANDEM,
+    StanceTest.SINGLE_LEG_LEFT,
+    StanceTest.SINGLE_LEG_RIGHT,
+)
+
+
+def test_the_plan_is_stored_and_read_back() -> None:
+    original = record(planned_tests=tuple(test.value for test in PLAN))
+    assert original.planned_tests == PLAN
+    stored = json.loads(json.dumps(original.as_dict()))
+    assert stored["planned_tests"] == [test.value for test in PLAN]
+    assert SessionRecord.from_dict(stored) == original
+
+
+@pytest.mark.parametrize("planned", [["tandem", "hopping"], "tandem", [7]])
+def test_a_bad_plan_is_refused_naming_the_field(planned: object) -> None:
+    with pytest.raises(ValueError, match="planned_tests"):
+        SessionRecord.from_dict(record().as_dict() | {"planned_tests": planned})
+
+
+@pytest.mark.parametrize(
+    ("reason", "interrupted"),
+    [
+        (None, False),
+        (IncompleteReason.TESTS_MISSING, False),
+        (IncompleteReason.CANCELLED, True),
+        (IncompleteReason.SIGNAL_LOST, True),
+        (IncompleteReason.PERSON_ABSENT, True),
+    ],
+)
+def test_interrupted_is_stopping_before_every_test_was_tried(
+    reason: IncompleteReason | None, interrupted: bool
+) -> None:
+    session = record(complete=reason is None, incomplete_reason=reason)
+    assert session.interrupted is interrupted
+
+
+def test_tests_done_are_those_with_a_completed_trial() -> None:
+    cancelled = result(
+        StanceTest.TANDEM, 4.0, EndReason.CANCELLED, quality=frozenset({QualityFlag.ABORTED})
+    )
+    session = record(results=(RESULTS[0], cancelled), planned_tests=PLAN)
+    assert session.tests_done == (StanceTest.QUIET_EYES_CLOSED,)
+    assert record().tests_done == PLAN
+
+
+def test_the_weight_of_a_session_is_the_median_of_its_trials() -> None:
+    light = replace(RESULTS[2], body_mass_kg=60.0)
+    heavy = replace(RESULTS[3], body_mass_kg=66.0)
+    unmeasured = replace(RESULTS[5], body_mass_kg=0.0)
+    assert record(results=(light, heavy, RESULTS[0], unmeasured)).body_mass_kg == 64.2
+    assert record(results=(unmeasured,)).body_mass_kg is None
+    assert record(results=()).body_mass_kg is None

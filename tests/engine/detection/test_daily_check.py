@@ -61,6 +61,7 @@ def make_result(
     cap_s: float = 30.0,
     started_at_s: float = 0.0,
     quality: frozenset[QualityFlag] = frozenset(),
+    body_mass_kg: float = 70.0,
 ) -> StanceResult:
     return StanceResult(
         test=test,
@@ -68,7 +69,7 @@ def make_result(
         cap_s=cap_s,
         end_reason=end_reason,
         started_at_s=started_at_s,
-        body_mass_kg=70.0,
+        body_mass_kg=body_mass_kg,
         sway=None,
         quality=quality,
     )
@@ -142,6 +143,7 @@ class ScriptedDetector:
             cap_s=self.config.cap_s,
             started_at_s=self.start_s if self.start_s is not None else time_s,
             quality=self.script.quality,
+            body_mass_kg=0.0 if self.script.nobody else 70.0,
         )
         self.phase = StancePhase.FINISHED
         return self.result
@@ -399,7 +401,8 @@ def test_stepping_off_at_the_last_test_finishes_the_check() -> None:
     assert events[-2].cue == "fail"
 
 
-def test_timed_out_test_is_not_retried_and_marks_the_check_incomplete() -> None:
+def test_a_position_not_taken_is_not_retried_and_counts_as_a_result() -> None:
+    """Standing on the pad and never lifting the foot completes that test: 0 s (outcomes.py)."""
     plan = CheckPlan(tests=(LEFT, RIGHT))
     never_lifted = Script(
         EndReason.TIMED_OUT, start_at=None, end_at=3, quality=frozenset({QualityFlag.ABORTED})
@@ -410,7 +413,8 @@ def test_timed_out_test_is_not_retried_and_marks_the_check_incomplete() -> None:
         (LEFT, EndReason.TIMED_OUT),
         (RIGHT, EndReason.CAP),
     ]
-    assert harness.runner.incomplete_reason is IncompleteReason.TESTS_MISSING
+    assert harness.runner.results[0].position_not_taken
+    assert harness.runner.incomplete_reason is None
     left_finished = next(e for e in events if e.kind is CheckEventKind.TRIAL_FINISHED)
     assert left_finished.passed is None
     assert left_finished.cue is None

@@ -184,6 +184,8 @@ def test_constructor_rejects_bad_arguments() -> None:
         (np.zeros(4), 0.0, RATE, r"shape \(n, 4\)"),
         ([["a", 1, 2, 3]], 0.0, RATE, "numeric corner loads"),
         (np.full((2, 4), np.inf), 0.0, RATE, "infinite"),
+        (np.full((2, 4), 1e308), 0.0, RATE, "beyond the protocol's ±500 kg"),  # found by fuzzing
+        (np.full((2, 4), -500.5), 0.0, RATE, "beyond the protocol's ±500 kg"),
         (np.zeros((10, 4)), float("nan"), RATE, "t_first_s must be finite"),
         (np.zeros((10, 4)), "0", RATE, "t_first_s must be a number"),
         (np.zeros((10, 4)), 0.0, 0.0, "rate_hz must be positive"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -208,6 +209,29 @@ def test_parse_button_and_commands() -> None:
     assert protocol.parse_button(b'{"v":1,"press":"long"}') == ButtonPress(press="long")
     assert protocol.parse_command(b'{"cmd":"tare"}') == Command(cmd="tare")
     assert protocol.parse_command('{"cmd":"cue","cue":"pass"}').cue == "pass"
+
+
+# Found by benchmarks/fuzz.py: each of these escaped as a TypeError, ValueError or
+# UnicodeEncodeError into the MQTT callback instead of being counted as a ProtocolError.
+@pytest.mark.parametrize(
+    ("parse", "payload", "reason"),
+    [
+        (protocol.parse_button, b'{"v":1,"press":["short"]}', "bad_field"),
+        (protocol.parse_button, b'{"v":1,"press":{"a":1}}', "bad_field"),
+        (protocol.parse_command, b'{"cmd":"cue","cue":["start"]}', "bad_field"),
+        (protocol.parse_frame, b'{"v":1,"seq":' + b"9" * 4301 + b"}", "out_of_range"),
+        (protocol.parse_command, b'{"cmd":"tare","x":-' + b"1" * 5000 + b"}", "out_of_range"),
+        (protocol.parse_info, '{"v":1,"model":"' + "\ud800" * 2731 + '"}', "oversized"),
+    ],
+    ids=["press-list", "press-object", "cue-list", "long-int", "long-int-extra", "surrogates"],
+)
+def test_odd_values_are_protocol_errors(
+    parse: Callable[[bytes | str], object], payload: bytes | str, reason: str
+) -> None:
+    with pytest.raises(ProtocolError) as caught:
+        parse(payload)
+    assert caught.value.reason == reason
+    assert caught.value.message
 
 
 def test_command_dataclass_validates() -> None:

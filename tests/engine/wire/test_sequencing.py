@@ -97,6 +97,23 @@ def test_forward_seq_with_time_going_back_is_not_accepted() -> None:
     assert sequencer.check_raw(502, 90_000).verdict is FrameVerdict.LATE
 
 
+def test_a_stuck_clock_is_out_of_order() -> None:
+    # Found by the soak in benchmarks/fuzz.py: single-sample frames with seq going on and t_ms
+    # standing still were accepted, and the pad monitor's one-second window grew without end.
+    # One frame at the same instant is taken: the firmware starts its first full frame at the
+    # instant of the idle frame before it (scripts/check-firmware's stream).
+    sequencer = FrameSequencer()
+    assert feed(sequencer, (1, 5000), (2, 5000), (3, 5000), (4, 5000), (5, 5001), (6, 5001)) == [
+        FrameVerdict.ACCEPTED,
+        FrameVerdict.ACCEPTED,
+        FrameVerdict.OUT_OF_ORDER,
+        FrameVerdict.OUT_OF_ORDER,
+        FrameVerdict.ACCEPTED,
+        FrameVerdict.ACCEPTED,
+    ]
+    assert sequencer.counters.out_of_order == 2
+
+
 def test_seq_wraps_at_two_to_the_32() -> None:
     sequencer = FrameSequencer()
     checks = [

@@ -106,26 +106,13 @@ def outcomes_from_results(results: Iterable[StanceResult]) -> dict[StanceTest, S
     return {test: _outcome(test, trials) for test, trials in by_test.items()}
 
 
-def position_not_taken(result: StanceResult) -> bool:
-    """Tell whether a trial timed out with a person on the pad: the position was not taken.
-
-    The detector records the load on the pad when a test times out after someone stepped on
-    (``body_mass_kg``; 0 when nobody came, and ``too_light`` below a person's weight).
-    """
-    return (
-        result.end_reason is EndReason.TIMED_OUT
-        and result.body_mass_kg > 0
-        and QualityFlag.TOO_LIGHT not in result.quality
-    )
-
-
 def _outcome(test: StanceTest, results: list[StanceResult]) -> StanceOutcome:
     counted = [_trial(r) for r in results if r.completed]
-    not_taken = [r for r in results if position_not_taken(r)]
+    not_taken = [r for r in results if r.position_not_taken]
     left_out = tuple(
         QualityFlag.TOO_LIGHT.value if QualityFlag.TOO_LIGHT in r.quality else r.end_reason.value
         for r in results
-        if not r.completed and not position_not_taken(r)
+        if not r.completed and not r.position_not_taken
     )
     cap_s = max((r.cap_s for r in results), default=None)
     if counted:

@@ -17,9 +17,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import StrEnum
+from statistics import median
 from typing import Any, Protocol
 
-from ..detection.daily_check import IncompleteReason
+from ..detection.daily_check import INTERRUPTED, IncompleteReason
 from ..detection.stance_result import StanceResult, StanceTest
 from ..validation import member
 from .assessment import BalanceAssessment, stored_assessment
@@ -65,6 +66,8 @@ class SessionRecord:
     complete: bool
     incomplete_reason: IncompleteReason | None
     identified_by: IdentifiedBy
+    planned_tests: tuple[StanceTest, ...] = ()
+    """The tests the session set out to run, in order (empty in records stored before issue 10)."""
 
     def __post_init__(self) -> None:
         """Reject a record that would be stored wrong or read back differently."""
@@ -89,6 +92,13 @@ class SessionRecord:
             isinstance(result, StanceResult) for result in self.results
         ):
             raise ValueError("results must be a tuple of StanceResult")
+        if not isinstance(self.planned_tests, tuple):
+            raise ValueError(f"planned_tests must be a tuple, got {self.planned_tests!r}")
+        object.__setattr__(
+            self,
+            "planned_tests",
+            tuple(member(StanceTest, test, "planned_tests") for test in self.planned_tests),
+        )
         if self.assessment is not None and not isinstance(self.assessment, BalanceAssessment):
             raise ValueError(
                 f"assessment must be a BalanceAssessment or None, got {self.assessment!r}"
@@ -117,6 +127,22 @@ class SessionRecord:
         return self.person_id is not None
 
     @property
+    def interrupted(self) -> bool:
+        """True when the session stopped before every planned test was tried (`INTERRUPTED`)."""
+        return self.incomplete_reason in INTERRUPTED
+
+    @property
+    def tests_done(self) -> tuple[StanceTest, ...]:
+        """The tests with at least one completed trial, in the order they were first done."""
+        return tuple(dict.fromkeys(result.test for result in self.results if result.completed))
+
+    @property
+    def body_mass_kg(self) -> float | None:
+        """The weight the pad measured: the median over the trials that measured one (or None)."""
+        weights = [result.body_mass_kg for result in self.results if result.body_mass_kg > 0]
+        return float(median(weights)) if weights else None
+
+    @property
     def duration_s(self) -> float:
         """Wall-clock length of the session in seconds."""
         return (self.ended_at - self.started_at).total_seconds()
@@ -138,6 +164,7 @@ class SessionRecord:
             else self.incomplete_reason.value,
             "results": [result.as_dict() for result in self.results],
             "assessment": None if self.assessment is None else self.assessment.as_dict(),
+            "planned_tests": [test.value for test in self.planned_tests],
         }
 
     @classmethod
@@ -178,6 +205,9 @@ class SessionRecord:
             incomplete_reason=_get(data, "incomplete_reason", str, optional=True),
             results=tuple(results),
             assessment=assessment,
+            planned_tests=tuple(_get(data, "planned_tests", list))
+            if "planned_tests" in data
+            else (),
         )
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import Protocol
+from typing import Final, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -65,7 +65,14 @@ class IncompleteReason(StrEnum):
     PERSON_ABSENT = "person_absent"
     """Nobody stood on the pad when the next trial needed them."""
     TESTS_MISSING = "tests_missing"
-    """Every test ran, but at least one has no completed result (timed out, too light, ...)."""
+    """Every test ran, but at least one has no result: none completed and none found the person
+    unable to take the position (timed out on an empty pad, too light, ...)."""
+
+
+INTERRUPTED: Final = frozenset(
+    {IncompleteReason.CANCELLED, IncompleteReason.SIGNAL_LOST, IncompleteReason.PERSON_ABSENT}
+)
+"""Reasons that stopped a check before every planned test was tried (not `TESTS_MISSING`)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -339,7 +346,8 @@ class CheckRunner:
         events.append(self._event(CheckEventKind.TRIAL_STARTED, next_start_s))
 
     def _missing_tests_reason(self) -> IncompleteReason | None:
-        done = {result.test for result in self._results if result.completed}
+        # A position the person could not take is a result (clinical/outcomes.py), not a gap.
+        done = {r.test for r in self._results if r.completed or r.position_not_taken}
         return None if done >= set(self._plan.tests) else IncompleteReason.TESTS_MISSING
 
     def _finish(

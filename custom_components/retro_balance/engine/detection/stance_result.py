@@ -110,6 +110,19 @@ class StanceResult:
             self.quality & {QualityFlag.ABORTED, QualityFlag.TOO_LIGHT}
         )
 
+    @property
+    def position_not_taken(self) -> bool:
+        """True when the test timed out with a person on the pad: they could not take the position.
+
+        The detector records the load on the pad when a test times out after someone stepped on
+        (``body_mass_kg``; 0 when nobody came, and ``too_light`` below a person's weight).
+        """
+        return (
+            self.end_reason is EndReason.TIMED_OUT
+            and self.body_mass_kg > 0
+            and QualityFlag.TOO_LIGHT not in self.quality
+        )
+
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-friendly mapping that :meth:`from_dict` turns back into this result."""
         return {

@@ -20,6 +20,7 @@ from ..arrays import FloatArray
 from ..signal.cop import as_corner_rows
 from ..signal.filtering import lowpass_zero_phase
 from ..signal.measures import MIN_SAMPLES, SwayMeasures, sway_measures
+from ..wire.messages import MAX_ABS_LOAD_KG
 from .stance_config import DetectorConfig
 from .stance_result import QualityFlag
 
@@ -181,6 +182,8 @@ def corner_rows(cells_kg: npt.ArrayLike) -> FloatArray:
     loads = as_corner_rows(cells_kg, "cells_kg", single_row=False)
     if np.isinf(loads).any():
         raise ValueError("cells_kg contains infinite values; use NaN for a missed reading")
+    if (np.abs(loads) > MAX_ABS_LOAD_KG).any():  # 1e308 kg would overflow the body mass
+        raise ValueError(f"cells_kg holds a load beyond the protocol's ±{MAX_ABS_LOAD_KG:g} kg")
     return loads
 
 

@@ -10,5 +10,8 @@ figures it rests on and its limits are in ``docs/trends.md``. Modules:
 - ``reasons``, ``sources``: reason codes and the references behind them;
 - ``results``, ``assess``: result types and the public API;
 - ``risk``: a fall-risk level raised by a confirmed decline;
+- ``inputs``: a person's stored sessions → the observations of each measure;
+- ``daily``: one row per session day (value, baseline band, current level) for statistics;
+- ``effect``: the retro-walking programme's weeks against the weeks before;
 - ``command``: the ``trend`` command line.
 """

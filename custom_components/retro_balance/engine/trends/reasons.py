@@ -62,6 +62,19 @@ class TrendCode(StrEnum):
     """A confirmed decline while the level is already high (figure: the change)."""
     DECLINE_LEVEL_UNKNOWN = "decline_level_unknown"
     """A confirmed decline while the level is unknown: it stays unknown (figure: the change)."""
+    TOO_FEW_SESSIONS_BEFORE = "too_few_sessions_before"
+    """Programme effect: too few sessions in the weeks before the start (figure: how many)."""
+    TOO_FEW_SESSIONS_SINCE = "too_few_sessions_since"
+    """Programme effect: too few sessions since the start (figure: how many)."""
+    IMPROVED_BEYOND_ERROR = "improved_beyond_error"
+    """Programme effect: better since the start, beyond measurement error (figure: change)."""
+    WORSENED_BEYOND_ERROR = "worsened_beyond_error"
+    """Programme effect: worse since the start, beyond measurement error (figure: change)."""
+    EFFECT_WITHIN_ERROR = "effect_within_error"
+    """Programme effect: a change measurement error explains (figure: change)."""
+    HELD_TO_CAP = "held_to_cap"
+    """Programme effect: a side's level is held to the cap, so the change is a bound (figure:
+    the cap)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

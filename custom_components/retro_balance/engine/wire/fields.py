@@ -36,7 +36,7 @@ def check_size(payload: bytes | str) -> None:
     """Refuse an empty payload and one over `MAX_MESSAGE_BYTES`."""
     size = len(payload)
     if isinstance(payload, str) and size * 4 > MAX_MESSAGE_BYTES:
-        size = len(payload.encode("utf-8"))
+        size = len(payload.encode("utf-8", "surrogatepass"))  # a lone surrogate counts 3 bytes
     if size > MAX_MESSAGE_BYTES:
         raise ProtocolError(
             "oversized", f"payload of {size} bytes exceeds the {MAX_MESSAGE_BYTES}-byte limit"
@@ -63,6 +63,10 @@ def load_object(payload: bytes | str) -> dict[str, Any]:
         data = _decoder.decode(text)
     except json.JSONDecodeError as err:
         raise ProtocolError("not_json", f"payload is not JSON: {err}") from None
+    except ProtocolError:  # NaN or Infinity, from _reject_constant
+        raise
+    except ValueError as err:  # an integer of more than 4300 digits (sys.int_info)
+        raise ProtocolError("out_of_range", f"payload holds a number too long: {err}") from None
     if type(data) is not dict:
         raise ProtocolError(
             "not_object", f"payload must be a JSON object, got {type(data).__name__}"

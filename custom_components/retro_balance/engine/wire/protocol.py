@@ -123,11 +123,11 @@ def parse_button(payload: bytes | str) -> ButtonPress:
     data = load_object(payload)
     check_version(data)
     press = require(data, "press")
-    if press not in PRESSES:
+    if type(press) is not str or press not in PRESSES:
         raise ProtocolError(
             "bad_field", f"'press' must be 'short' or 'long', got {press!r}", field="press"
         )
-    return ButtonPress(press=press)
+    return ButtonPress(press=cast(Press, press))
 
 
 def parse_command(payload: bytes | str) -> Command:
@@ -139,11 +139,11 @@ def parse_command(payload: bytes | str) -> Command:
         return Command(cmd="tare")
     if name == "cue":
         cue = require(data, "cue")
-        if cue not in CUES:
+        if type(cue) is not str or cue not in CUES:
             raise ProtocolError(
                 "bad_field", f"'cue' must be one of {sorted(CUES)}, got {cue!r}", field="cue"
             )
-        return Command(cmd="cue", cue=cue)
+        return Command(cmd="cue", cue=cast(Cue, cue))
     raise ProtocolError("unknown_command", f"unknown command {name!r}", field="cmd")
 
 

@@ -99,6 +99,8 @@ class FrameSequencer:
         self._last_t_ms = 0
         self._wraps_ms = 0
         self._recent: OrderedDict[int, int] = OrderedDict()
+        self._same_instant = False
+        """Whether the last accepted frame started at the same `t_ms` as the one before it."""
 
     @property
     def counters(self) -> SequenceCounters:
@@ -124,9 +126,14 @@ class FrameSequencer:
             return self._reject(FrameVerdict.DUPLICATE, t_ms)
         seq_step = _signed(seq - last_seq, SEQ_MODULUS)
         t_step = _signed(t_ms - self._last_t_ms, T_MS_MODULUS)
-        if seq_step > 0 and t_step >= 0:
+        # A later frame starts later. The firmware may start its first full frame at the instant
+        # of the idle frame before it, so one frame at the same t_ms is taken; more are a stuck
+        # clock, which would pile samples into one instant (unbounded windows downstream).
+        same_instant = t_step == 0 and not self._same_instant
+        if seq_step > 0 and (t_step > 0 or same_instant):
             if t_ms < self._last_t_ms:  # the device clock wrapped at 2**32 ms
                 self._wraps_ms += T_MS_MODULUS
+            self._same_instant = same_instant
             return self._accept(seq, t_ms, lost=seq_step - 1, reboot=False)
         restarted_clock = t_step < -self.late_window_ms or (seq_step < 0 and t_step > 0)
         if seq < REBOOT_SEQ_MAX and restarted_clock:
