@@ -97,8 +97,12 @@ def set_up_pads(
     for pad_id in check_pads:
         entry_id = entries[pad_id]
         flow = client.post("/api/config/config_entries/options/flow", {"handler": entry_id})
-        # Every option as the form offers it, but the cap.
-        options = {item["name"]: item.get("default") for item in flow["data_schema"]}
+        # Every option as the form offers it (its default or suggested value), but the cap.
+        options = {}
+        for item in flow["data_schema"]:
+            value = item.get("default", (item.get("description") or {}).get("suggested_value"))
+            if value is not None:
+                options[item["name"]] = value
         options["cap_s"] = cap_s
         result = client.post(f"/api/config/config_entries/options/flow/{flow['flow_id']}", options)
         if result.get("type") != "create_entry":
