@@ -254,6 +254,10 @@ def run_once(
             check_entries=check_entries,
             check_length_s=check_length_s(args.check_cap),
             statistic_sensors=statistic_sensors,
+            checks_in_window=sum(
+                window_start_s <= published_s < window_end_s
+                for published_s in report["published_at"].values()
+            ),
         )
     return figures
 

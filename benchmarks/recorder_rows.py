@@ -7,7 +7,8 @@ Assistant ships) after Home Assistant stopped, so everything it wrote is committ
 - `state_attributes`: attribute rows first used by a state in the window, by that entity;
 - `events`: rows fired in the window, by event type (the benchmark's own calls of the probe
   excluded);
-- `statistics`, `statistics_short_term`: rows created in the window, by statistic id.
+- `statistics`, `statistics_short_term`: rows created in the window, by statistic id (the
+  recorder's own compiles of sensors, and external statistics such as the trends').
 
 `per_pad_day` turns the window into rows per pad per day, as the README explains: the standing
 pads' rate × 86,400 s, plus two daily checks at the check pads' rate × the length of one check,
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import create_engine, text
 
+DOMAIN = "retro_balance"
 SECONDS_PER_DAY = 86_400
 STATISTICS_ROWS_PER_DAY = 288 + 24
 """A sensor with a state class and a numeric state: 5-minute rows plus hourly rows, every day."""
@@ -123,11 +125,15 @@ def per_pad_day(
     check_entries: set[str],
     check_length_s: float,
     statistic_sensors: dict[str, tuple[str, bool]],
+    checks_in_window: int,
 ) -> PadDay:
     """Extrapolate a window to a day: see the module docstring.
 
     `owners`: entity id → (config entry id, is a person's); `statistic_sensors`: the sensors
-    with a state class and a numeric state at the end of the run, the same way.
+    with a state class and a numeric state at the end of the run, the same way. External
+    statistics (ids `domain:…`, the trends' rows written when a check is stored) and the
+    integration's own events count per check: those written in the window over
+    `checks_in_window`; other events (Home Assistant's own) per pad-second.
     """
 
     def rate(counter: Counter[str], entries: set[str]) -> float:
@@ -140,13 +146,21 @@ def per_pad_day(
         "states": rate(rows.states, standing_entries) * SECONDS_PER_DAY,
         "state_attributes": rate(rows.attributes, standing_entries) * SECONDS_PER_DAY,
     }
+    external = sum(
+        n
+        for table in (rows.statistics, rows.short_term)
+        for statistic_id, n in table.items()
+        if ":" in statistic_id
+    )
     per_check = {
         "states": rate(rows.states, check_entries) * check_length_s,
         "state_attributes": rate(rows.attributes, check_entries) * check_length_s,
+        "external statistics": external / checks_in_window if checks_in_window else 0.0,
     }
     pads = len(standing_entries | check_entries)
-    events_per_pad_day = rows.events.total() / max(pads, 1) / window_s * SECONDS_PER_DAY
-    streaming["events"] = events_per_pad_day
+    ours = sum(n for event_type, n in rows.events.items() if event_type.startswith(DOMAIN))
+    streaming["events"] = (rows.events.total() - ours) / max(pads, 1) / window_s * SECONDS_PER_DAY
+    per_check["events"] = ours / checks_in_window if checks_in_window else 0.0
     notes = []
     if not standing_entries:
         notes.append("no standing pad in this run: streaming rows not measured")
