@@ -191,6 +191,14 @@ def run_once(
         end, load_end = ProcessSample.of(pid), load_average()
         probe = probe_report(client)
         window_end_s = time.time()
+        if mode == "integration":  # while the pads are online (their sensors have numbers)
+            statistic_sensors = {
+                s["entity_id"]: owners[s["entity_id"]]
+                for s in client.states()
+                if s["entity_id"] in owners
+                and "state_class" in s["attributes"]
+                and is_number(s["state"])
+            }
         wait_until(lambda: not generator.running, what="the generator to finish", timeout_s=120)
         if profiler is not None:
             profiler.wait(60)
@@ -211,13 +219,6 @@ def run_once(
                 c["duplicate"] + c["out_of_order"] + c["late"] + c["lost"] for c in counters
             )
             dropped = max(dropped, published - received)
-            statistic_sensors = {
-                s["entity_id"]: owners[s["entity_id"]]
-                for s in client.states()
-                if s["entity_id"] in owners
-                and "state_class" in s["attributes"]
-                and is_number(s["state"])
-            }
         if watch is not None:
             watch.stop()
     figures = RunFigures(
