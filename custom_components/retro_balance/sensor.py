@@ -27,7 +27,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
 from .check_notes import ATTR_NEWEST_CHECK_NOTE, newest_check_attributes
-from .const import PROGRESS_STEP_S
+from .coach_sensors import COACH_SENSORS, CoachSensor
 from .coordinator import PadCoordinator
 from .data import RetroBalanceConfigEntry
 from .engine.clinical.fall_risk import RiskReason
@@ -106,13 +106,6 @@ class PersonSensorDescription(SensorEntityDescription):
     """For a headline value: the session it comes from (a newer one not counted is described)."""
 
 
-def in_progress_steps(elapsed_s: float | None) -> int | None:
-    """Seconds held so far, in whole steps of `PROGRESS_STEP_S` (None when no test runs)."""
-    if elapsed_s is None:
-        return None
-    return int(elapsed_s // PROGRESS_STEP_S) * PROGRESS_STEP_S
-
-
 PAD_SENSORS: tuple[PadSensorDescription, ...] = (
     # Live values (weight, progress) have no state class: no long-term statistics of them, which
     # cost 312 rows a day for each sensor with a number (benchmarks/README.md).
@@ -138,7 +131,7 @@ PAD_SENSORS: tuple[PadSensorDescription, ...] = (
         device_class=SensorDeviceClass.DURATION,
         native_unit_of_measurement=UnitOfTime.SECONDS,
         suggested_display_precision=0,
-        value_fn=lambda snapshot: in_progress_steps(snapshot.pad.elapsed_s),
+        value_fn=lambda snapshot: snapshot.pad.progress_s,
     ),
     PadSensorDescription(
         key="current_test",
@@ -331,12 +324,17 @@ async def async_setup_entry(
         if description.has_fn(snapshot)
     )
 
-    def person_sensors(coordinator: PadCoordinator, subentry: ConfigSubentry) -> list[PersonSensor]:
+    def person_sensors(
+        coordinator: PadCoordinator, subentry: ConfigSubentry
+    ) -> list[PersonSensor | CoachSensor]:
         person = coordinator.data.people[subentry.subentry_id]
         return [
-            PersonSensor(coordinator, subentry, description)
-            for description in PERSON_SENSORS
-            if description.has_fn(person)
+            *(
+                PersonSensor(coordinator, subentry, description)
+                for description in PERSON_SENSORS
+                if description.has_fn(person)
+            ),
+            *(CoachSensor(coordinator, subentry, description) for description in COACH_SENSORS),
         ]
 
     async_follow_people(hass, entry, async_add_entities, person_sensors)

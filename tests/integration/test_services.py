@@ -187,7 +187,7 @@ async def test_cue_failure_is_logged_not_raised(
     ):
         await call(hass, "cancel_test")
         await hass.async_block_till_done()
-    assert "Could not send the stop cue to pad hall: broker gone" in caplog.text
+    assert "Could not send the stop cue to pad hall (broker gone)" in caplog.text
 
 
 async def test_pad_without_info_uses_default_geometry(
