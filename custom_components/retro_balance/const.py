@@ -74,6 +74,9 @@ EVENT_SESSION_UNASSIGNED: Final = "session_unassigned"
 
 # Live values reach entities at most this often (the pad sends ~8 frames per second).
 LIVE_UPDATE_INTERVAL_S: Final = 1.0
+# The test progress sensor moves in steps of this many seconds: Home Assistant records a state
+# for every step, and a step a second would be most of the rows a pad writes in a day.
+PROGRESS_STEP_S: Final = 5
 # A malformed or rejected frame is logged at most once per this interval, per pad and reason.
 LOG_INTERVAL_S: Final = 60.0
 # The pad counts as gone for good (repair issue) after this long offline.

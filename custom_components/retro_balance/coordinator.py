@@ -265,7 +265,9 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
         was = self._state()
         self._liveness.frame_arrived()
         self._monitor.feed(frame)
-        weight_kg = self._monitor.weight_kg if self._monitor.occupied else None
+        # Only a run keeps the weight of every frame (the median is worked out when asked for).
+        running = self._runs.running
+        weight_kg = self._monitor.weight_kg if running and self._monitor.occupied else None
         test_moved_on = self._runs.feed(frame, t_first_s, weight_kg)
         self._issues.calibration(self._monitor.calibration_issue)
         if test_moved_on or self._state() != was:
@@ -482,7 +484,7 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
             broker_connected=self._liveness.broker_connected,
             state=self._state(),
             info=self._info,
-            weight_kg=self._monitor.weight_kg if fresh else None,
+            weight_kg=self._monitor.shown_weight_kg if fresh else None,
             occupied=self._monitor.occupied if fresh else False,
             recognised=self._recognised() if fresh else None,
             measured_rate_hz=self._monitor.measured_rate_hz if fresh else None,

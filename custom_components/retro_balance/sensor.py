@@ -107,12 +107,13 @@ class PersonSensorDescription(SensorEntityDescription):
 
 
 PAD_SENSORS: tuple[PadSensorDescription, ...] = (
+    # Live values (weight, progress) have no state class: no long-term statistics of them, which
+    # cost 312 rows a day for each sensor with a number (benchmarks/README.md).
     PadSensorDescription(
         key="weight",
         translation_key="weight",
         device_class=SensorDeviceClass.WEIGHT,
         native_unit_of_measurement=UnitOfMass.KILOGRAMS,
-        state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=1,
         value_fn=lambda snapshot: snapshot.pad.weight_kg,
     ),
@@ -129,9 +130,8 @@ PAD_SENSORS: tuple[PadSensorDescription, ...] = (
         translation_key="test_elapsed",
         device_class=SensorDeviceClass.DURATION,
         native_unit_of_measurement=UnitOfTime.SECONDS,
-        state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
-        value_fn=lambda snapshot: snapshot.pad.elapsed_s,
+        value_fn=lambda snapshot: snapshot.pad.progress_s,
     ),
     PadSensorDescription(
         key="current_test",
@@ -155,8 +155,13 @@ PAD_SENSORS: tuple[PadSensorDescription, ...] = (
         native_unit_of_measurement=UnitOfFrequency.HERTZ,
         state_class=SensorStateClass.MEASUREMENT,
         entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
         suggested_display_precision=1,
-        value_fn=lambda snapshot: snapshot.pad.measured_rate_hz,
+        value_fn=lambda snapshot: (
+            None
+            if snapshot.pad.measured_rate_hz is None
+            else round(snapshot.pad.measured_rate_hz, 1)
+        ),
     ),
     PadSensorDescription(
         key="dropped_frames",
@@ -171,6 +176,7 @@ PAD_SENSORS: tuple[PadSensorDescription, ...] = (
         translation_key="malformed_frames",
         state_class=SensorStateClass.TOTAL_INCREASING,
         entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
         value_fn=lambda snapshot: snapshot.pad.malformed_frames,
         requires_online=False,
     ),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .coach_view import PersonCoach
+from .const import PROGRESS_STEP_S
 from .engine.clinical.people import Identification, PersonProfile
 from .engine.clinical.session import SessionRecord
 from .engine.detection.pad_state import CalibrationIssue, PadState
@@ -40,7 +41,8 @@ class LivePad:
     info: PadInfo | None
     """The pad's retained info message (model, firmware, rate, size), None until it arrived."""
     weight_kg: float | None
-    """Median total load over the last second; None once frames stopped for a few seconds."""
+    """Median total load over the last second, to 0.1 kg (moves only by whole steps of it); None
+    once frames stopped for a few seconds."""
     occupied: bool
     """Whether someone stands on the pad (the pad monitor's occupancy)."""
     recognised: Identification | None
@@ -68,6 +70,13 @@ class LivePad:
     def occupant_weight_kg(self) -> float | None:
         """The weight of whoever stands on the online pad now (None: nobody, or offline)."""
         return self.weight_kg if self.online and self.occupied else None
+
+    @property
+    def progress_s(self) -> int | None:
+        """Seconds held so far in whole steps of `PROGRESS_STEP_S` (None when no test runs)."""
+        if self.elapsed_s is None:
+            return None
+        return int(self.elapsed_s // PROGRESS_STEP_S) * PROGRESS_STEP_S
 
     @property
     def rejected(self) -> dict[str, int]:

@@ -23,6 +23,9 @@ from custom_components.retro_balance.engine.wire.protocol import encode_frame, e
 
 from .helpers import ENTRY_ID, INFO, PREFIX, fire, flush_live_updates, live
 
+# The counters are diagnostic entities, the malformed one disabled by default: enable them.
+pytestmark = pytest.mark.usefixtures("entity_registry_enabled_by_default")
+
 DROPPED = "sensor.balance_pad_hall_dropped_frames"
 MALFORMED = "sensor.balance_pad_hall_malformed_messages"
 WEIGHT = "sensor.balance_pad_hall_weight_on_pad"

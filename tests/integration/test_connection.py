@@ -98,6 +98,7 @@ async def test_broker_gone_makes_the_pad_unavailable_and_ends_the_test(
     assert live(init_integration).frames.lost == 0
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")  # the sample rate is disabled
 async def test_live_values_expire_without_frames(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
