@@ -11,6 +11,10 @@ Run from the repository root: ``.venv/bin/python benchmarks/engine.py``.
 3. The live stance detector: time per 10-sample frame, and the one frame that ends a test.
 4. The pad protocol: parsing and encoding one 10-sample v1 frame (the integration parses every
    frame inside Home Assistant's event loop).
+5. What every frame of every pad costs the integration's engine side in the event loop, test or
+   no test: parse, put in order (``FrameSequencer``) and the pad monitor (occupancy, live
+   weight, rate, cell checks), with the live weight asked for once a second as the coordinator
+   does; ``benchmarks/load.py`` measures the whole of it inside Home Assistant.
 """
 
 from __future__ import annotations
@@ -178,12 +182,49 @@ def bench_protocol() -> None:
     )
 
 
+def bench_frame_path() -> None:
+    """Section 5: parse + sequencer + pad monitor per 10-sample frame of someone standing."""
+    from custom_components.retro_balance.engine.detection.pad_state import PadMonitor
+    from custom_components.retro_balance.engine.wire.messages import Frame
+    from custom_components.retro_balance.engine.wire.protocol import encode_frame, parse_frame
+    from custom_components.retro_balance.engine.wire.sequencing import FrameSequencer
+
+    rng = np.random.default_rng(15)
+    payloads = [
+        encode_frame(
+            Frame(
+                seq=seq,
+                t_ms=1000 + 125 * seq,
+                rate_hz=80.0,
+                cells_kg=rng.normal(17.5, 0.02, (10, 4)),
+            )
+        )
+        for seq in range(800)
+    ]
+
+    def one_pass() -> None:
+        sequencer, monitor = FrameSequencer(), PadMonitor()
+        for seq, payload in enumerate(payloads):
+            frame = parse_frame(payload)
+            if sequencer.check(frame).accepted:
+                monitor.feed(frame)
+                if monitor.occupied and seq % 8 == 0:
+                    _ = monitor.shown_weight_kg
+
+    per_frame_s = median_seconds(one_pass, 1) / len(payloads)
+    print(
+        f"every frame, no test running: parse + sequencer + pad monitor {per_frame_s * 1e6:6.1f} us"
+        f" per 10-sample frame ({len(payloads)} frames, 100 s of one pad)"
+    )
+
+
 def main() -> None:
     """Run every benchmark section."""
     bench_sway_measures()
     bench_preprocessing()
     bench_stance_detector()
     bench_protocol()
+    bench_frame_path()
 
 
 if __name__ == "__main__":

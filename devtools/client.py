@@ -228,6 +228,36 @@ class HomeAssistantClient:
         """Call a service."""
         return self.post(f"/api/services/{domain}/{service}", data)
 
+    def diagnostics(self, entry_id: str) -> dict[str, Any]:
+        """Return a config entry's diagnostics (the `data` part of the download)."""
+        data: dict[str, Any] = self.get(f"/api/diagnostics/config_entry/{entry_id}")["data"]
+        return data
+
+    # -- repairs and notifications
+
+    def issues(self, domain: str) -> dict[str, dict[str, Any]]:
+        """Return the repair issues of a domain that are not ignored, by issue id."""
+        found = self.ws({"type": "repairs/list_issues"})[0]["issues"]
+        return {
+            issue["issue_id"]: issue
+            for issue in found
+            if issue["domain"] == domain and not issue.get("ignored")
+        }
+
+    def fix_issue(self, domain: str, issue_id: str) -> dict[str, Any]:
+        """Run a repair's fix flow, confirming each form; return the last step."""
+        step: dict[str, Any] = self.post(
+            "/api/repairs/issues/fix", {"handler": domain, "issue_id": issue_id}
+        )
+        while step.get("type") == "form":
+            step = self.post(f"/api/repairs/issues/fix/{step['flow_id']}", {})
+        return step
+
+    def notifications(self) -> list[dict[str, Any]]:
+        """Return the persistent notifications shown now."""
+        found: list[dict[str, Any]] = self.ws({"type": "persistent_notification/get"})[0]
+        return found
+
     # -- config flows
 
     def ensure_mqtt_entry(self, port: int, host: str = LOCALHOST) -> dict[str, Any]:

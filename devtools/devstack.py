@@ -2,9 +2,10 @@
 
 mosquitto (data in `.run/mosquitto`), Home Assistant with the committed `config/` (runtime state in
 the ignored parts of `config/`, logs in `.run/hass`), the demo pad set up with two people and, on
-the first start, eight simulated weeks of their history (Frank slowly declining), and the pad
-simulator playing a daily check every few minutes, a second person now and then. Ctrl-C stops it
-all.
+the first start, eight simulated weeks of their history (Frank slowly declining) and four weeks of
+Margaret's walking programme (`demo_coach.py`), the pad simulator playing a daily check every few
+minutes, a second person now and then, and Margaret's walking reminder a few minutes after the
+start. Ctrl-C stops it all.
 """
 
 from __future__ import annotations
@@ -19,7 +20,16 @@ from datetime import UTC, date, datetime
 from types import FrameType
 
 from .client import Credentials
-from .demo import DEMO_PAD_ID, DEMO_PEOPLE, add_people, seed_history, set_up_pad
+from .demo import (
+    DEMO_PAD_ID,
+    DEMO_PEOPLE,
+    MARGARET,
+    add_people,
+    find_entities,
+    seed_history,
+    set_up_pad,
+)
+from .demo_coach import remind_soon, seed_walking_history
 from .home_assistant import HomeAssistant, link_blueprints, link_integration
 from .mosquitto import Mosquitto
 from .processes import REPO, VENV_BIN, HarnessError, ManagedProcess, stop_all
@@ -141,10 +151,13 @@ def run_demo(stack: Stack, every_min: float) -> None:
         people = add_people(stack.api, entry_id, DEMO_PEOPLE)
         for name, count in seed_history(stack.api, entry_id, people, today_in_demo()).items():
             print(f"scripts/develop: {count} simulated past checks for {name}", flush=True)
+        seed_walking_history(stack, entry_id, people[MARGARET.name])
+        reminder = remind_soon(stack.api, find_entities(stack.api, entry_id, people), MARGARET.name)
         print(banner(stack), flush=True)
         print(
             f"The pad {DEMO_PAD_ID!r} plays Margaret's daily check every {every_min:g} min "
-            "(Frank's every third time); the first starts within a minute.",
+            "(Frank's every third time); the first starts within a minute. Margaret is in phase 2 "
+            f"of her walking programme; her walking reminder comes at {reminder}.",
             flush=True,
         )
         while pad.running and stack.hass.process.running:

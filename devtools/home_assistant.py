@@ -141,6 +141,13 @@ class HomeAssistant:
             lambda: not port_open(self.port), what="Home Assistant's port to close", timeout_s=10
         )
 
+    def kill(self) -> None:
+        """SIGKILL it (nothing is written on the way out); wait for the port to close."""
+        self.process.kill()
+        wait_until(
+            lambda: not port_open(self.port), what="Home Assistant's port to close", timeout_s=10
+        )
+
     def restart(self) -> None:
         """Stop and start again with the same config and port."""
         self.stop()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,9 +42,24 @@ class Stack:
         self.client.wait_running(details=self.hass.log_tail)
         self.client.ensure_mqtt_entry(self.broker.port)
 
-    def restart_hass(self) -> None:
-        """Restart Home Assistant and log in again."""
-        self.hass.restart()
+    def restart_hass(
+        self, while_stopped: Callable[[], object] | None = None, *, kill: bool = False
+    ) -> None:
+        """Restart Home Assistant (SIGTERM, or SIGKILL with `kill`), log in again.
+
+        `while_stopped` runs between the stop and the start.
+        """
+        if kill:
+            self.hass.kill()
+        else:
+            self.hass.stop()
+        if while_stopped is not None:
+            while_stopped()
+        self.start_hass()
+
+    def start_hass(self) -> None:
+        """Start a stopped Home Assistant and log in again."""
+        self.hass.start()
         self.client = HomeAssistantClient.login(self.hass.base_url, self.credentials)
         self.client.wait_running(details=self.hass.log_tail)
 

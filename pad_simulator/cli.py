@@ -18,6 +18,7 @@ from custom_components.retro_balance.engine.signal.cop import WII_BALANCE_BOARD
 from custom_components.retro_balance.engine.wire import messages, topics
 
 from .device import DEFAULT_RATE_HZ, DEFAULT_SAMPLES_PER_FRAME, DEFAULT_T0_MS
+from .faults import LATE_BY_S, FaultPlan
 from .runner import BrokerSettings, BrokerUnreachableError, PadClient, play, print_messages
 from .scenarios import DEFAULT_WEIGHT_KG, HOUSEHOLD_WEIGHTS_KG, SCENARIOS, build_simulation
 from .simulation import Simulation
@@ -176,6 +177,40 @@ def build_parser() -> argparse.ArgumentParser:
         help="device clock at the first sample (e.g. 4294960000 to see the 2^32 ms wrap)",
     )
 
+    faults = parser.add_argument_group("faults (docs/simulator.md)")
+    faults.add_argument(
+        "--reboot-at",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="the pad reboots then: silent 1.5 s, online and info again, seq and clock restart",
+    )
+    faults.add_argument(
+        "--clock-jump-at", type=float, default=None, metavar="SECONDS", help="the clock jumps then"
+    )
+    faults.add_argument(
+        "--clock-jump",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="how far the clock jumps (negative: back); seq goes on",
+    )
+    faults.add_argument(
+        "--reorder-rate", type=float, default=0.0, help="fraction of frames swapped with the next"
+    )
+    faults.add_argument(
+        "--late-rate",
+        type=float,
+        default=0.0,
+        help=f"fraction of frames held back {LATE_BY_S:g} s (beyond the receiver's late window)",
+    )
+    faults.add_argument(
+        "--client-id",
+        default=None,
+        help="MQTT client id (default: unique per run); two runs with the same one throw each "
+        "other off the broker, like two pads with a copied configuration",
+    )
+
     person = parser.add_argument_group("scenario")
     person.add_argument(
         "--scenario", choices=SCENARIOS, default="daily-check", help="what happens on the pad"
@@ -231,6 +266,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="time factor: 1 real time, 10 ten times faster, 0 as fast as possible",
     )
     person.add_argument("--loop", action="store_true", help="repeat the scenario until Ctrl-C")
+    person.add_argument(
+        "--lead-in",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="empty pad before the scenario (time to start a test first)",
+    )
     return parser
 
 
@@ -250,6 +292,15 @@ def _simulations(args: argparse.Namespace) -> list[tuple[str, Simulation]]:
         raise ValueError(f"--pads must be 1-100, got {args.pads}")
     if args.speed < 0:
         raise ValueError(f"--speed must be >= 0, got {args.speed}")
+    if args.client_id is not None and len(_pad_ids(args)) > 1:
+        raise ValueError("--client-id serves a single pad")
+    faults = FaultPlan(
+        reboot_at_s=args.reboot_at,
+        clock_jump_at_s=args.clock_jump_at,
+        clock_jump_s=args.clock_jump,
+        reorder_rate=args.reorder_rate,
+        late_rate=args.late_rate,
+    )
     pads = []
     for index, pad_id in enumerate(_pad_ids(args)):
         simulation = build_simulation(
@@ -272,6 +323,8 @@ def _simulations(args: argparse.Namespace) -> list[tuple[str, Simulation]]:
             sls_trials=args.sls_trials,
             no_lift=args.no_lift,
             loop=args.loop,
+            faults=faults,
+            lead_in_s=args.lead_in,
         )
         pads.append((pad_id, simulation))
     return pads
@@ -313,6 +366,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         ca_file=args.ca_file,
         tls_insecure=args.tls_insecure,
         max_retries=args.max_retries,
+        client_id=args.client_id,
     )
     previous_handler = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     try:
@@ -342,6 +396,8 @@ def _publish(
         )
         count = play(pads, speed=args.speed)
         print(f"scenario finished: {count} messages published", file=out, flush=True)
+        for pad in pads:
+            print(f"[{pad.pad_id}] {pad.simulation.fault_counts.summary()}", file=out, flush=True)
     except BrokerUnreachableError as err:
         print(f"simulate-pad: {err}", file=sys.stderr)
         for pad in pads:

@@ -50,6 +50,8 @@ class BrokerSettings:
     keepalive_s: int = 30
     max_retries: int | None = None
     """None: retry forever (with exponential backoff up to 30 s)."""
+    client_id: str | None = None
+    """None: a client id of its own for each pad (a given one serves a single pad)."""
 
 
 class PadClient:
@@ -72,9 +74,10 @@ class PadClient:
         self.commands: queue.SimpleQueue[bytes] = queue.SimpleQueue()
         self._connected = threading.Event()
         self._refused: str | None = None
+        self._announced = False
         self.client = mqtt.Client(
             CallbackAPIVersion.VERSION2,
-            client_id=f"retro_balance-sim-{pad_id}-{id(self):x}",
+            client_id=broker.client_id or f"retro_balance-sim-{pad_id}-{id(self):x}",
             protocol=mqtt.MQTTv311,
         )
         self.client.will_set(
@@ -197,8 +200,16 @@ class PadClient:
         device.tare_events.clear()
 
     def publish(self, message: Message) -> None:
-        """Publish one simulated message (status and info are sent by the connect callback)."""
+        """Publish one simulated message.
+
+        The first status and info are sent by the connect callback (on every connection); a
+        later announcement in the stream (a simulated reboot) is published, retained.
+        """
         if message.kind in (topics.TopicKind.STATUS, topics.TopicKind.INFO):
+            if self._announced:
+                self.client.publish(self.topic(message.kind), message.payload, qos=1, retain=True)
+            elif message.kind == topics.TopicKind.INFO:
+                self._announced = True
             return
         self.client.publish(self.topic(message.kind), message.payload, qos=0, retain=False)
 

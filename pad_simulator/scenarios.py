@@ -17,6 +17,7 @@ from custom_components.retro_balance.engine.detection.check_plan import MAX_TRIA
 from custom_components.retro_balance.engine.detection.stance_config import DEFAULT_CAP_S
 
 from .body import LEFT_LEG, QUIET_EC, QUIET_EO, RIGHT_LEG, TANDEM, Phase, Pose, ReplayTrace
+from .faults import FaultPlan
 from .replay import load_replay
 from .simulation import DeviceSettings, Simulation, device_config
 from .timeline import (
@@ -223,6 +224,8 @@ class SimulationArgs(DeviceSettings, total=False):
     sls_trials: int | None
     no_lift: bool
     loop: bool
+    faults: FaultPlan | None
+    lead_in_s: float
 
 
 def build_simulation(
@@ -239,12 +242,17 @@ def build_simulation(
     sls_trials: int | None = None,
     no_lift: bool = False,
     loop: bool = False,
+    faults: FaultPlan | None = None,
+    lead_in_s: float = 0.0,
     **device: Unpack[DeviceSettings],
 ) -> Simulation:
     """Set up a scenario on a simulated pad (described at `generate`); errors are immediate.
 
-    `device` sets up the simulated firmware (`DeviceConfig`'s fields; its defaults otherwise).
+    `device` sets up the simulated firmware (`DeviceConfig`'s fields; its defaults otherwise);
+    `lead_in_s` of empty pad come before the scenario (time to start a test, inject a fault).
     """
+    if not 0.0 <= lead_in_s < 3600.0:
+        raise ValueError(f"lead-in must be 0-3600 s, got {lead_in_s}")
     if replay is not None and scenario_name != "replay":
         raise ValueError("a replay file needs the 'replay' scenario")
     options = ScenarioOptions(
@@ -258,7 +266,10 @@ def build_simulation(
         replay=load_replay(replay) if replay is not None else None,
     )
     config = device_config(noise=noise, **device)
-    return Simulation(build_timeline(scenario_name, options), config, seed=seed, loop=loop)
+    phases = build_timeline(scenario_name, options)
+    if lead_in_s > 0:
+        phases = [empty_pad(lead_in_s), *phases]
+    return Simulation(phases, config, seed=seed, loop=loop, faults=faults)
 
 
 def generate(
@@ -270,7 +281,8 @@ def generate(
     `t_ms` clock is `t0_ms` plus that). The first two messages are the retained `status`
     (`online`) and `info`; then frames (and `button` presses) in send order. The same seed gives
     the same messages. `noise=False` turns off cell noise, drift, missed readings and send delay;
-    `decimals=None` sends loads at full float precision. Invalid arguments raise `ValueError`
+    `decimals=None` sends loads at full float precision; `faults` injects reboots, clock jumps,
+    reordered and late frames (`pad_simulator.faults`). Invalid arguments raise `ValueError`
     at the call, not at the first iteration.
     """
     simulation = build_simulation(scenario_name, **options)

@@ -15,6 +15,7 @@ import numpy as np
 
 from .body import Phase, corner_loads, state_at
 from .device import DeviceConfig, Message, PadDevice
+from .faults import FaultCounts, FaultPlan, inject
 from .sway import SwayGenerator
 
 
@@ -28,8 +29,9 @@ class Simulation:
         *,
         seed: int = 0,
         loop: bool = False,
+        faults: FaultPlan | None = None,
     ) -> None:
-        """Prepare the body (sway) and the device, each with its own random stream."""
+        """Prepare the body (sway), the device and the faults, each with its own random stream."""
         if not phases:
             raise ValueError("a simulation needs at least one phase")
         self.phases = list(phases)
@@ -37,9 +39,15 @@ class Simulation:
         self.loop = loop
         self.device = PadDevice(device_config, np.random.default_rng([seed, 1]))
         self._sway = SwayGenerator(device_config.rate_hz, np.random.default_rng([seed, 2]))
+        self.faults = faults or FaultPlan()
+        self.fault_counts = FaultCounts()
+        self._fault_rng = np.random.default_rng([seed, 3])
 
     def messages(self) -> Iterator[Message]:
-        """Everything the pad publishes, in send order, on the simulation clock."""
+        """Everything the pad publishes, in send order, on the simulation clock (with faults)."""
+        return inject(self._messages(), self.faults, self._fault_rng, self.fault_counts)
+
+    def _messages(self) -> Iterator[Message]:
         config = self.config
         yield from self.device.announce(0.0)
         sample = 0

@@ -33,6 +33,8 @@ CONF_USE_PAD_WEIGHT: Final = "use_pad_weight"
 
 # What the "next test" select offers besides the single stance tests.
 DAILY_CHECK: Final = "daily_check"
+# What "next test" and `start_test` also offer: single-leg practice (the coach's; never a session).
+SINGLE_LEG_PRACTICE: Final = "single_leg_practice"
 # What the "who is on the pad" select offers besides the people's names.
 PERSON_AUTOMATIC: Final = "automatic"
 
@@ -56,19 +58,45 @@ ATTR_SESSIONS: Final = "sessions"
 MODEL_ID_PAD: Final = "balance_pad"
 MODEL_ID_PERSON: Final = "person"
 
+# The retro-walking coach's actions.
+SERVICE_LOG_RETRO_WALK: Final = "log_retro_walk"
+SERVICE_SNOOZE_RETRO_WALK: Final = "snooze_retro_walk"
+SERVICE_SET_RETRO_WALK_DAYS: Final = "set_retro_walk_days"
+SERVICE_RESTART_PROGRAMME: Final = "restart_programme"
+ATTR_KIND: Final = "kind"
+ATTR_MINUTES: Final = "minutes"
+ATTR_SUPPORT: Final = "support"
+ATTR_NOTE: Final = "note"
+ATTR_STARTED_AT: Final = "started_at"
+ATTR_DAYS: Final = "days"
+ATTR_START_DATE: Final = "start_date"
+DEFAULT_SNOOZE_MIN: Final = 30
+
 # The event entity's event type.
 EVENT_TEST_COMPLETED: Final = "test_completed"
 EVENT_SESSION_UNASSIGNED: Final = "session_unassigned"
 
 # Live values reach entities at most this often (the pad sends ~8 frames per second).
 LIVE_UPDATE_INTERVAL_S: Final = 1.0
+# The test progress sensor moves in steps of this many seconds: Home Assistant records a state
+# for every step, and a step a second would be most of the rows a pad writes in a day.
+PROGRESS_STEP_S: Final = 5
 # A malformed or rejected frame is logged at most once per this interval, per pad and reason.
 LOG_INTERVAL_S: Final = 60.0
 # The pad counts as gone for good (repair issue) after this long offline.
 OFFLINE_ISSUE_AFTER_S: Final = 24 * 3600.0
+# The pad sends at least one frame a second (idle mode): after this long without one, the live
+# weight, occupancy and sample rate are stale and no longer shown.
+LIVE_VALUES_EXPIRE_AFTER_S: Final = 3.0
+# A cue that could not be sent (broker down) is sent again on reconnection if it is this recent.
+CUE_RESEND_WITHIN_S: Final = 30.0
 
 ISSUE_PAD_OFFLINE: Final = "pad_offline"
 ISSUE_UNSUPPORTED_VERSION: Final = "unsupported_version"
 ISSUE_CALIBRATION: Final = "calibration"
 ISSUE_WEIGHT_RANGES: Final = "weight_ranges"
 ISSUE_UNASSIGNED_SESSIONS: Final = "unassigned_sessions"
+ISSUE_TWIN_PADS: Final = "twin_pads"
+ISSUE_STORAGE_TOO_NEW: Final = "storage_too_new"
+ISSUE_QUARANTINED: Final = "sessions_quarantined"
+ISSUE_CORRUPT_STORAGE: Final = "corrupt_storage"

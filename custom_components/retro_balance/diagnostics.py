@@ -7,6 +7,7 @@ from typing import Any
 from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.core import HomeAssistant
 
+from .coach_runtime import PadCoach
 from .const import (
     CONF_BIRTH_YEAR,
     CONF_NAME,
@@ -52,6 +53,27 @@ async def async_get_config_entry_diagnostics(
             "unreadable": history.quarantined,
             "kinds": sorted({record.kind for record in sessions}),
         },
+        "coach": _coach(data.coordinator.coach),
+    }
+
+
+def _coach(coach: PadCoach) -> dict[str, Any]:
+    """Return the coach's settings and counts per person (no dates, notes or times)."""
+    states = [coach.state(person_id) for person_id in sorted(coach.people)]
+    return {
+        "time_zone": str(coach.tz),
+        "unreadable_states": coach.unreadable_states,
+        "people": [
+            {
+                "phase": int(state.phase),
+                "chosen_by_hand": state.override is not None,
+                "activities": len(state.activities),
+                "unreadable_activities": len(state.quarantine),
+                "missed_reminders": len(state.missed_reminders),
+                "reminders_on": state.reminders.enabled,
+            }
+            for state in states
+        ],
     }
 
 
@@ -62,6 +84,8 @@ def _pad(pad: LivePad, prefix: str) -> dict[str, Any]:
         "pad_id": pad.pad_id,
         "prefix": prefix,
         "online": pad.online,
+        "broker_connected": pad.broker_connected,
+        "twin_pads": pad.twin_pads,
         "state": pad.state.value,
         "info": None
         if info is None

@@ -58,7 +58,10 @@ class RetroBalanceEntity(CoordinatorEntity[PadCoordinator]):
 
 
 class PadEntity(RetroBalanceEntity):
-    """An entity of the pad's device; unavailable while the pad is offline unless it says so."""
+    """An entity of the pad's device; unavailable while the pad is offline unless it says so.
+
+    Without the MQTT broker nothing about the pad can be known: every pad entity is unavailable.
+    """
 
     # Entities that only make sense while the pad is online say so.
     _requires_online = True
@@ -75,7 +78,10 @@ class PadEntity(RetroBalanceEntity):
     @property
     def available(self) -> bool:
         """Unavailable while the pad is offline, unless the entity reports that itself."""
-        return super().available and (self.coordinator.data.pad.online or not self._requires_online)
+        pad = self.coordinator.data.pad
+        return (
+            super().available and pad.broker_connected and (pad.online or not self._requires_online)
+        )
 
 
 class PersonEntity(RetroBalanceEntity):

@@ -1,4 +1,4 @@
-"""Event entities: a person's `test_completed` and trend switches, the pad's `session_unassigned`.
+"""Event entities: a person's results, trend switches and walking reminders; unassigned sessions.
 
 `test_completed` and `session_unassigned` follow the sessions' dispatcher signal
 (`sessions.session_signal`), which is sent once a change is in storage, so they fire for new and
@@ -8,6 +8,7 @@ its last event) is the check's, not the moment it was filed. `decline_detected` 
 follow the person's trend in the coordinator's snapshot: they fire when a measure's declining
 flag switches between two trends the entity has seen, dated at the session that switched it —
 never for the trend found at start-up, so a restart or reload repeats nothing.
+`retro_walk_reminder` follows the coach's dispatcher signal (`coach_reminders.reminder_signal`).
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .coach_reminders import ReminderFired, reminder_signal
 from .const import EVENT_SESSION_UNASSIGNED, EVENT_TEST_COMPLETED
 from .data import RetroBalanceConfigEntry
+from .engine.coach.messages import REMINDER_MESSAGE_KEY
 from .engine.trends.results import PersonTrend, TrendEventKind
 from .entity import PadEntity, PersonEntity, RetroBalanceEntity
 from .live_settings import async_follow_people
@@ -40,6 +43,11 @@ TREND_EVENT = EventEntityDescription(
     event_types=[kind.value for kind in TrendEventKind],
 )
 ATTR_EXPLANATION = "explanation"
+REMINDER_EVENT = EventEntityDescription(
+    key="retro_walk_reminder",
+    translation_key="retro_walk_reminder",
+    event_types=[REMINDER_MESSAGE_KEY],
+)
 PAD_EVENT = EventEntityDescription(
     key="unassigned_session",
     translation_key="unassigned_session",
@@ -62,6 +70,7 @@ async def async_setup_entry(
         lambda coordinator, subentry: [
             PersonTestEvent(coordinator, subentry, PERSON_EVENT),
             PersonTrendEvent(coordinator, subentry, TREND_EVENT),
+            ReminderEvent(coordinator, subentry, REMINDER_EVENT),
         ],
     )
 
@@ -154,3 +163,28 @@ class PersonTrendEvent(PersonEntity, EventEntity):
                 self._trigger_event(switch.kind.value, data)
                 self.async_write_ha_state()
         super()._handle_coordinator_update()
+
+
+class ReminderEvent(PersonEntity, EventEntity):
+    """Fires `retro_walk_reminder` with the reminder's keys, texts and who it is for."""
+
+    # The texts are long and the lists repeat every time: kept out of the recorder.
+    _unrecorded_attributes = frozenset({"text", "safety", "exercises"})
+
+    async def async_added_to_hass(self) -> None:
+        """Also follow the coach's reminders."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            async_dispatcher_connect(
+                self.hass,
+                reminder_signal(self.coordinator.config_entry.entry_id),
+                self._reminder_fired,
+            )
+        )
+
+    @callback
+    def _reminder_fired(self, fired: ReminderFired) -> None:
+        if fired.person_id != self.person_id:
+            return
+        self._trigger_event(REMINDER_MESSAGE_KEY, fired.payload)
+        self.async_write_ha_state()

@@ -1,7 +1,7 @@
 """The guidance sensors of a pad (added by the sensor platform): what the person sees on a screen.
 
 *Instruction* (an enum: its states are translated by the frontend, e.g. "Stand on your left leg,
-arms crossed"), *Check progress* ("Test 2 of 4: 12 of 30 s, trial 2 of 3") and *Check result*
+arms crossed"), *Check progress* ("Test 2 of 4: 10 of 30 s, trial 2 of 3") and *Check result*
 ("Tandem stance: 30 s — well done", then the check's summary), the last two worded here in Home
 Assistant's language (`guidance_texts`).
 """

@@ -1,6 +1,6 @@
 """The guidance in words: the check's progress, the latest result, what is spoken.
 
-"Test 2 of 4: 12 of 30 s, trial 2 of 3", "Tandem stance: 30 s — well done", "Margaret: daily
+"Test 2 of 4: 10 of 30 s, trial 2 of 3", "Tandem stance: 30 s — well done", "Margaret: daily
 check done, balance score 84. Thank you!". The texts are `selector.guidance.options.<key>` of
 `strings.json` in Home Assistant's language (cached translations, English filling gaps); the
 instruction itself is the *Instruction* sensor's translated state
@@ -17,6 +17,7 @@ from .check_summary import CheckSummary, GuidanceResult
 from .const import DOMAIN
 from .engine.detection.guidance import CheckProgress, Instruction, TrialOutcome
 from .reason_texts import option_key
+from .snapshot import shown_progress_s
 
 SELECTOR: Final = "guidance"
 REASON_SELECTOR: Final = "incomplete_reason"
@@ -47,13 +48,13 @@ def _capitalised(text: str) -> str:
 
 
 def progress_text(translations: Mapping[str, str], progress: CheckProgress | None) -> str:
-    """Say where the check is: "Test 2 of 4: 12 of 30 s, trial 2 of 3"."""
+    """Say where the check is: "Test 2 of 4: 10 of 30 s, trial 2 of 3"."""
     if progress is None:
         return _text(translations, "progress_none")
     if progress.waiting_for_person:
         parts = [_text(translations, "progress_step_on")]
     elif progress.holding:
-        elapsed = int(progress.elapsed_s)  # whole seconds held, as a clock shows them
+        elapsed = shown_progress_s(progress.elapsed_s)  # as the *Test progress* sensor
         target = _seconds(progress.target_s)
         parts = [_text(translations, "progress_hold", elapsed=elapsed, target=target)]
     else:

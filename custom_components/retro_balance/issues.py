@@ -1,12 +1,19 @@
-"""A pad's repair issues: offline, unsupported protocol, calibration, people, unassigned checks.
+"""A pad's repair issues: offline, protocol, calibration, people, twin pads, stored sessions.
 
-(Not named `repairs.py`: Home Assistant loads that name as the platform for fix flows.)
+Offline for a day, an unsupported protocol version, bad calibration, weight ranges that cannot
+tell people apart, sessions without a person, two pads under one id, and what was found in its
+stored sessions.
+
+(Not named `repairs.py`: Home Assistant loads that name as the platform for the fix flows of
+the fixable ones — `unassigned_sessions`, `twin_pads`, `sessions_quarantined`,
+`corrupt_storage`.)
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from pathlib import Path
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
@@ -15,7 +22,11 @@ from homeassistant.helpers.event import async_call_later
 from .const import (
     DOMAIN,
     ISSUE_CALIBRATION,
+    ISSUE_CORRUPT_STORAGE,
     ISSUE_PAD_OFFLINE,
+    ISSUE_QUARANTINED,
+    ISSUE_STORAGE_TOO_NEW,
+    ISSUE_TWIN_PADS,
     ISSUE_UNASSIGNED_SESSIONS,
     ISSUE_UNSUPPORTED_VERSION,
     ISSUE_WEIGHT_RANGES,
@@ -121,21 +132,69 @@ class PadIssues:
             data={"entry_id": self._entry_id},
         )
 
+    def twin_pads(self, suspected: bool) -> None:
+        """Show (or clear) that two pads seem to publish under this pad's id."""
+        if not suspected:
+            self._delete(ISSUE_TWIN_PADS)
+            return
+        self._create(ISSUE_TWIN_PADS, ir.IssueSeverity.ERROR, {}, fixable=True)
+
+    @callback
+    def storage_too_new(self, version: int) -> None:
+        """Say that the stored sessions are from a newer Retro Balance (the pad is not set up)."""
+        self._create(ISSUE_STORAGE_TOO_NEW, ir.IssueSeverity.ERROR, {"version": str(version)})
+
+    @callback
+    def storage_read(self, *, quarantined: int, corrupt_file: Path | None) -> None:
+        """After the sessions were read: what was set aside, a corrupt file to import from."""
+        self._delete(ISSUE_STORAGE_TOO_NEW)
+        if quarantined:
+            self._create(
+                ISSUE_QUARANTINED,
+                ir.IssueSeverity.WARNING,
+                {"count": str(quarantined)},
+                fixable=True,
+            )
+        else:
+            self._delete(ISSUE_QUARANTINED)
+        if corrupt_file is None:
+            self._delete(ISSUE_CORRUPT_STORAGE)
+            return
+        self._create(
+            ISSUE_CORRUPT_STORAGE,
+            ir.IssueSeverity.WARNING,
+            {"path": str(corrupt_file)},
+            fixable=True,
+            data={"path": str(corrupt_file)},
+        )
+
     @callback
     def shutdown(self) -> None:
         """Stop the offline timer (issues stay until their cause is gone)."""
         self._cancel_offline_timer()
 
-    def _create(self, kind: str, severity: ir.IssueSeverity, placeholders: dict[str, str]) -> None:
+    def _create(
+        self,
+        kind: str,
+        severity: ir.IssueSeverity,
+        placeholders: dict[str, str],
+        *,
+        fixable: bool = False,
+        data: dict[str, str] | None = None,
+    ) -> None:
         ir.async_create_issue(
             self._hass,
             DOMAIN,
             self.issue_id(kind),
-            is_fixable=False,
+            is_fixable=fixable,
             severity=severity,
             translation_key=kind,
             translation_placeholders={"pad_id": self._pad_id, **placeholders},
+            data={"entry_id": self._entry_id, **(data or {})} if fixable else None,
         )
+
+    def _delete(self, kind: str) -> None:
+        ir.async_delete_issue(self._hass, DOMAIN, self.issue_id(kind))
 
     def _cancel_offline_timer(self) -> None:
         if self._offline_timer is not None:

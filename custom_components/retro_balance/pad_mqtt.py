@@ -2,7 +2,10 @@
 
 The message callback runs in the event loop for every frame (~8 a second): it parses the payload,
 lets the sequencer judge a frame, counts and logs (rate-limited) what it drops, and hands what is
-good to a `PadListener` (the coordinator). It decides nothing else.
+good to a `PadListener` (the coordinator), telling it first when a frame starts a new time base
+(reboot, clock jump) and when a frame conflicts (another pad under the same id). It decides
+nothing else. A cue the pad cannot hear (it is offline, MQTT is down, the publish fails) is kept
+and sent once the pad is back, if it is still recent (`CUE_RESEND_WITHIN_S`).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from homeassistant.components import mqtt
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 
-from .const import LOG_INTERVAL_S, LOGGER
+from .const import CUE_RESEND_WITHIN_S, LOG_INTERVAL_S, LOGGER
 from .engine.wire.messages import ButtonPress, Cue, Frame, PadInfo, ProtocolError
 from .engine.wire.protocol import (
     encode_cue_command,
@@ -27,7 +30,7 @@ from .engine.wire.protocol import (
     parse_info,
     parse_status,
 )
-from .engine.wire.sequencing import FrameSequencer, SequenceCounters
+from .engine.wire.sequencing import FrameSequencer, FrameVerdict, SequenceCounters, TimeBase
 from .engine.wire.topics import TopicKind, parse_topic, topic
 
 
@@ -36,6 +39,12 @@ class PadListener(Protocol):
 
     def frame_received(self, frame: Frame, t_first_s: float) -> None:
         """Take an accepted frame, with its first sample's device time unwrapped."""
+
+    def time_base_changed(self, why: TimeBase) -> None:
+        """Prepare for the next frame: it is on a new clock (a reboot or a clock jump)."""
+
+    def frame_conflicting(self) -> None:
+        """Note a frame that another pad under the same id must have sent."""
 
     def status_received(self, online: bool) -> None:
         """Take the retained status (the pad's last will says offline)."""
@@ -79,6 +88,7 @@ class PadMqtt:
         self._sequencer = FrameSequencer()
         self._malformed: Counter[str] = Counter()
         self._log = RateLimitedLog()
+        self._pending_cue: tuple[Cue, float] | None = None
         self._handlers: dict[TopicKind, Callable[[PadListener, bytes | str], None]] = {
             TopicKind.FRAMES: self._on_frame,
             TopicKind.STATUS: self._on_status,
@@ -127,7 +137,7 @@ class PadMqtt:
         except ProtocolError as err:
             self._drop_malformed(listener, TopicKind.FRAMES, err)
             return
-        check = self._sequencer.check(frame)
+        check = self._sequencer.check(frame, received_s=monotonic())
         if not check.accepted:
             self._log.warning(
                 f"frames:{check.verdict.value}",
@@ -136,8 +146,15 @@ class PadMqtt:
                 frame.seq,
                 self.pad_id,
             )
+            if check.verdict is FrameVerdict.CONFLICTING:
+                listener.frame_conflicting()
             listener.message_dropped(None)
             return
+        if check.new_time_base is not None:
+            LOGGER.info(
+                "Pad %s: new time base (%s) at seq %s", self.pad_id, check.new_time_base, frame.seq
+            )
+            listener.time_base_changed(check.new_time_base)
         listener.frame_received(frame, check.t_first_s)
 
     def _on_status(self, listener: PadListener, payload: bytes | str) -> None:
@@ -185,9 +202,45 @@ class PadMqtt:
         """Ask the pad to zero its empty readings (errors reach the caller)."""
         await mqtt.async_publish(self.hass, self._cmd_topic, encode_tare_command(), qos=1)
 
-    async def async_cue(self, cue: Cue) -> None:
-        """Send a cue; a failure is logged, never raised (a missed beep must not stop a test)."""
+    async def async_cue(self, cue: Cue, *, pad_listening: bool = True) -> None:
+        """Send a cue; never raises (a missed beep must not stop a test).
+
+        A cue for a pad that cannot hear it now (offline, or MQTT down), or whose publish fails,
+        is kept and sent by `async_send_pending_cue` once the pad is back.
+        """
+        if not pad_listening:
+            LOGGER.info(
+                "Pad %s cannot hear the %s cue now; it is sent when it is back", self.pad_id, cue
+            )
+            self._pending_cue = (cue, self.hass.loop.time())
+            return
         try:
             await mqtt.async_publish(self.hass, self._cmd_topic, encode_cue_command(cue), qos=1)
         except HomeAssistantError as err:
-            LOGGER.warning("Could not send the %s cue to pad %s: %s", cue, self.pad_id, err)
+            LOGGER.warning(
+                "Could not send the %s cue to pad %s (%s); it is sent again when the pad is back",
+                cue,
+                self.pad_id,
+                err,
+            )
+            self._pending_cue = (cue, self.hass.loop.time())
+        else:
+            self._pending_cue = None
+
+    async def async_send_pending_cue(self) -> None:
+        """Send the cue the pad missed (it is back), unless it is too old to mean anything."""
+        if self._pending_cue is None:
+            return
+        cue, missed_at = self._pending_cue
+        self._pending_cue = None
+        age_s = self.hass.loop.time() - missed_at
+        if age_s > CUE_RESEND_WITHIN_S:
+            LOGGER.warning(
+                "Pad %s missed the %s cue %.0f s ago; it is not sent any more",
+                self.pad_id,
+                cue,
+                age_s,
+            )
+            return
+        LOGGER.info("Sending the %s cue to pad %s again (it is back)", cue, self.pad_id)
+        await self.async_cue(cue)

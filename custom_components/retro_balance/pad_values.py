@@ -1,7 +1,8 @@
 """What some of the pad's sensors show, read from the live snapshot (no Home Assistant here).
 
 The weight says the truth on an empty pad — 0 kg, never "−0.0 kg" — and keeps the empty pad's
-reading as an attribute, for taring. The test progress carries its target and trial.
+reading (the pad monitor's shown weight, to 0.1 kg) as an attribute, for taring. The test
+progress carries its target and trial.
 """
 
 from __future__ import annotations
@@ -29,11 +30,11 @@ def pad_weight_kg(snapshot: PadSnapshot) -> float | None:
 
 
 def empty_reading(snapshot: PadSnapshot) -> Mapping[str, Any] | None:
-    """Return what the empty pad reads, to 0.1 kg (its drift from zero: tare when it grows)."""
+    """Return what the empty pad reads, as shown (its drift from zero: tare when it grows)."""
     pad = snapshot.pad
     if pad.weight_kg is None or pad.occupied:
         return None
-    return {ATTR_EMPTY_READING_KG: round(pad.weight_kg, 1) + 0.0}  # + 0.0: no negative zero
+    return {ATTR_EMPTY_READING_KG: pad.weight_kg}
 
 
 def progress_details(snapshot: PadSnapshot) -> Mapping[str, Any] | None:

@@ -12,13 +12,21 @@ from typing import Any
 from homeassistant.components.repairs import RepairsFlow
 from homeassistant.core import HomeAssistant
 
-from . import assign_flow
-from .const import ISSUE_UNASSIGNED_SESSIONS
+from . import assign_flow, storage_flows
+from .const import (
+    ISSUE_CORRUPT_STORAGE,
+    ISSUE_QUARANTINED,
+    ISSUE_TWIN_PADS,
+    ISSUE_UNASSIGNED_SESSIONS,
+)
 
 type FixFlowFactory = Callable[[HomeAssistant, Mapping[str, Any] | None], RepairsFlow]
 
 FIX_FLOWS: dict[str, FixFlowFactory] = {
     ISSUE_UNASSIGNED_SESSIONS: assign_flow.create_flow,
+    ISSUE_TWIN_PADS: storage_flows.twin_pads_flow,
+    ISSUE_QUARANTINED: storage_flows.quarantine_flow,
+    ISSUE_CORRUPT_STORAGE: storage_flows.corrupt_import_flow,
 }
 
 

@@ -27,6 +27,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
 from .check_notes import ATTR_NEWEST_CHECK_NOTE, newest_check_attributes
+from .coach_sensors import COACH_SENSORS, CoachSensor
 from .coordinator import PadCoordinator
 from .data import RetroBalanceConfigEntry
 from .engine.clinical.fall_risk import RiskReason
@@ -112,12 +113,13 @@ class PersonSensorDescription(SensorEntityDescription):
 
 
 PAD_SENSORS: tuple[PadSensorDescription, ...] = (
+    # Live values (weight, progress) have no state class: no long-term statistics of them, which
+    # cost 312 rows a day for each sensor with a number (benchmarks/README.md).
     PadSensorDescription(
         key="weight",
         translation_key="weight",
         device_class=SensorDeviceClass.WEIGHT,
         native_unit_of_measurement=UnitOfMass.KILOGRAMS,
-        state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=1,
         value_fn=pad_weight_kg,
         attributes_fn=empty_reading,
@@ -135,9 +137,8 @@ PAD_SENSORS: tuple[PadSensorDescription, ...] = (
         translation_key="test_elapsed",
         device_class=SensorDeviceClass.DURATION,
         native_unit_of_measurement=UnitOfTime.SECONDS,
-        state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
-        value_fn=lambda snapshot: snapshot.pad.elapsed_s or 0.0,
+        value_fn=lambda snapshot: snapshot.pad.progress_s or 0,
         attributes_fn=progress_details,
     ),
     PadSensorDescription(
@@ -162,8 +163,13 @@ PAD_SENSORS: tuple[PadSensorDescription, ...] = (
         native_unit_of_measurement=UnitOfFrequency.HERTZ,
         state_class=SensorStateClass.MEASUREMENT,
         entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
         suggested_display_precision=1,
-        value_fn=lambda snapshot: snapshot.pad.measured_rate_hz,
+        value_fn=lambda snapshot: (
+            None
+            if snapshot.pad.measured_rate_hz is None
+            else round(snapshot.pad.measured_rate_hz, 1)
+        ),
     ),
     PadSensorDescription(
         key="dropped_frames",
@@ -178,6 +184,7 @@ PAD_SENSORS: tuple[PadSensorDescription, ...] = (
         translation_key="malformed_frames",
         state_class=SensorStateClass.TOTAL_INCREASING,
         entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
         value_fn=lambda snapshot: snapshot.pad.malformed_frames,
         requires_online=False,
     ),
@@ -328,12 +335,17 @@ async def async_setup_entry(
     )
     async_add_entities(GuidanceSensor(coordinator, description) for description in GUIDANCE_SENSORS)
 
-    def person_sensors(coordinator: PadCoordinator, subentry: ConfigSubentry) -> list[PersonSensor]:
+    def person_sensors(
+        coordinator: PadCoordinator, subentry: ConfigSubentry
+    ) -> list[PersonSensor | CoachSensor]:
         person = coordinator.data.people[subentry.subentry_id]
         return [
-            PersonSensor(coordinator, subentry, description)
-            for description in PERSON_SENSORS
-            if description.has_fn(person)
+            *(
+                PersonSensor(coordinator, subentry, description)
+                for description in PERSON_SENSORS
+                if description.has_fn(person)
+            ),
+            *(CoachSensor(coordinator, subentry, description) for description in COACH_SENSORS),
         ]
 
     async_follow_people(hass, entry, async_add_entities, person_sensors)

@@ -2,7 +2,10 @@
 
 Every change is written to storage first and then announced with the dispatcher signal
 `session_signal(entry_id)`, carrying a `SessionChange`: the coordinator rebuilds the person's part
-of its snapshot, and the event entities fire.
+of its snapshot, and the event entities fire. The test in progress is kept in the pad's
+`RunJournal` until its session is stored; a note left by a Home Assistant that never finished the
+test is stored at the next start (`async_recover`). A run that ends with nothing measured stores
+no session; unless the user cancelled it, they are told (`notices`).
 """
 
 from __future__ import annotations
@@ -20,13 +23,11 @@ from homeassistant.util.signal_type import SignalType
 from .const import DOMAIN, LOGGER
 from .engine.clinical.people import PersonProfile, identify_person
 from .engine.clinical.reassess import needing_assessment
-from .engine.clinical.session import (
-    SessionRecord,
-    assess_session,
-    assign_session,
-    new_session_id,
-)
+from .engine.clinical.session import SessionRecord, assess_session, assign_session
+from .engine.detection.daily_check import IncompleteReason
 from .engine.signal.cop import centre_of_pressure
+from .journal import RunJournal
+from .notices import async_nothing_measured, dismiss_nothing_measured
 from .runs import FinishedRun
 from .storage import RawCop, SessionHistory
 
@@ -69,9 +70,11 @@ class PadSessions:
         history: SessionHistory,
         people: Mapping[str, PersonProfile],
     ) -> None:
-        """Bind to the pad's loaded history and its people."""
+        """Bind to the pad's loaded history, its people and its journal."""
         self._hass = hass
+        self._entry_id = entry_id
         self._signal = session_signal(entry_id)
+        self.journal = RunJournal(hass, entry_id)
         self.pad_id = pad_id
         self.history = history
         self.people = people
@@ -91,6 +94,20 @@ class PadSessions:
     def for_person(self, person_id: str | None) -> tuple[SessionRecord, ...]:
         """One person's sessions (None: the unassigned ones), oldest first."""
         return self.history.for_person(person_id)
+
+    async def async_recover(self) -> None:
+        """Store the test a stopped or killed Home Assistant never finished (`interrupted`)."""
+        run = await self.journal.async_read()
+        if run is not None and self.history.get(run.session_id) is None:
+            LOGGER.warning(
+                "Pad %s: Home Assistant stopped during a test started at %s; it is stored as "
+                "interrupted with what was measured (%s trials)",
+                self.pad_id,
+                run.started_at,
+                len(run.results),
+            )
+            await self.async_store_run(run)
+        await self.journal.async_remove()
 
     async def async_assess_stored(self) -> None:
         """Assess again the sessions stored without an assessment, and store them in one write.
@@ -120,9 +137,17 @@ class PadSessions:
             )
 
     async def async_store_run(self, run: FinishedRun) -> SessionRecord | None:
-        """Store a finished run as a session (None when it measured nothing)."""
+        """Store a finished run as a session (None when it measured nothing: the user is told)."""
         if not run.results:
-            LOGGER.debug("Pad %s: nothing measured, no session stored", self.pad_id)
+            await self.journal.async_discard(run.session_id)
+            if run.incomplete_reason is not IncompleteReason.CANCELLED:
+                await async_nothing_measured(
+                    self._hass,
+                    entry_id=self._entry_id,
+                    pad_id=self.pad_id,
+                    what=run.what,
+                    reason=run.incomplete_reason,
+                )
             return None
         identification = identify_person(
             run.weight_kg,
@@ -131,7 +156,7 @@ class PadSessions:
             on_date=dt_util.as_local(run.started_at).date(),
         )
         record = SessionRecord(
-            session_id=new_session_id(),
+            session_id=run.session_id,
             pad_id=self.pad_id,
             person_id=identification.person_id,
             started_at=run.started_at,
@@ -146,8 +171,12 @@ class PadSessions:
         )
         if record.person_id is not None:
             record = assess_session(record, self.people[record.person_id])
-        raw_cop = await self._hass.async_add_executor_job(raw_cop_trace, run)
+        raw_cop = (
+            await self._hass.async_add_executor_job(raw_cop_trace, run) if run.cells_kg else None
+        )
         await self.history.async_add(record, raw_cop)
+        await self.journal.async_discard(run.session_id)
+        dismiss_nothing_measured(self._hass, self._entry_id)
         self._announce(ChangeKind.STORED, record)
         return record
 
@@ -209,7 +238,6 @@ class PadSessions:
 
 def raw_cop_trace(run: FinishedRun) -> RawCop:
     """Return the run's centre-of-pressure trace as stored for export (in an executor)."""
-    # A run with results has had frames, so there is at least one chunk.
     trace = centre_of_pressure(np.concatenate(run.cells_kg), run.geometry)
     return {
         "rate_hz": run.rate_hz,

@@ -17,6 +17,7 @@ from .const import (
     CONF_WEIGHT_MAX_KG,
     CONF_WEIGHT_MIN_KG,
     DAILY_CHECK,
+    SINGLE_LEG_PRACTICE,
     SUBENTRY_PERSON,
 )
 from .engine.clinical.norms import Sex
@@ -29,8 +30,9 @@ DEFAULT_PLAN = CheckPlan()
 """The engine's default daily check: its tests, trials and cap are the options' defaults."""
 STANCE_TEST_KEYS: tuple[str, ...] = tuple(test.value for test in StanceTest)
 DEFAULT_DAILY_TESTS: tuple[str, ...] = tuple(test.value for test in DEFAULT_PLAN.tests)
-TEST_CHOICES: tuple[str, ...] = (DAILY_CHECK, *STANCE_TEST_KEYS)
-"""What can be started: the daily check or one stance test (select, action, services.yaml)."""
+TEST_CHOICES: tuple[str, ...] = (DAILY_CHECK, *STANCE_TEST_KEYS, SINGLE_LEG_PRACTICE)
+"""What can be started: the daily check, one stance test or single-leg practice (select, action,
+services.yaml)."""
 
 
 def valid_prefix(prefix: str) -> bool:

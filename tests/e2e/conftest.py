@@ -1,4 +1,6 @@
-"""End-to-end fixtures: one mosquitto + Home Assistant stack per test session, on loopback ports.
+"""End-to-end fixtures: one mosquitto + Home Assistant stack for these tests, on loopback ports.
+
+(Package-scoped: the stack stops before the fault suite, which starts its own, begins.)
 
 The stack runs from a copy of the committed `config/` in a temporary folder, with the integration
 linked in. When a test fails, the tails of Home Assistant's and mosquitto's logs go into its
@@ -49,7 +51,7 @@ def missing_part(what: str) -> None:
     missing(what, remedy="CI must install it: scripts/ensure-services, scripts/ensure-browser")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """A running broker and Home Assistant (onboarded, MQTT set up), shared by the session."""
     try:
@@ -69,7 +71,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         pytest_socket.enable_socket()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def demo_pad(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> PadEntities:
     """The demo pad discovered from the simulator's retained info and set up, with two people."""
     pytest_socket.enable_socket()  # session fixtures start before a test's socket_enabled
@@ -90,7 +92,7 @@ def demo_pad(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> PadEntit
     return find_entities(stack.api, entry_id, people)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def frank_single_leg_left(
     stack: Stack, demo_pad: PadEntities, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import Any
 
 from homeassistant.config_entries import ConfigSubentryDataWithId
 from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -24,8 +25,11 @@ from custom_components.retro_balance.const import (
     DOMAIN,
     SUBENTRY_PERSON,
 )
+from custom_components.retro_balance.engine.clinical.session import SessionRecord
 from custom_components.retro_balance.engine.wire.messages import PadInfo
 from custom_components.retro_balance.snapshot import LivePad
+from pad_simulator.scenarios import ScenarioOptions, build_timeline
+from pad_simulator.timeline import timeline_spans
 
 PAD_ID = "hall"
 PREFIX = "retro_balance"
@@ -95,3 +99,43 @@ def live(entry: MockConfigEntry) -> LivePad:
     """The pad part of the coordinator's last published snapshot."""
     pad: LivePad = entry.runtime_data.coordinator.data.pad
     return pad
+
+
+def records(hass_storage: dict[str, Any], entry_id: str = ENTRY_ID) -> list[SessionRecord]:
+    """Stored sessions, read back through the engine's strict reader."""
+    return [SessionRecord.from_dict(raw) for raw in stored(hass_storage, entry_id)["sessions"]]
+
+
+async def start_test(hass: HomeAssistant, test: str, person: str | None = None) -> None:
+    """Start a test through the action, as a user would."""
+    data = {"config_entry_id": ENTRY_ID, "test": test}
+    if person is not None:
+        data["person"] = person
+    await hass.services.async_call(DOMAIN, "start_test", data, blocking=True)
+
+
+def hold_start_s(scenario: str, **options: Any) -> float:
+    """When the timed stance of a simulated scenario begins (simulator clock, s)."""
+    spans = timeline_spans(build_timeline(scenario, ScenarioOptions(**options)))
+    return next(span.start_s for span in spans if span.label.startswith(("single_leg", "tandem")))
+
+
+async def play_until(
+    hass: HomeAssistant, messages: Iterable[tuple[float, str, bytes]], until_s: float
+) -> list[tuple[float, str, bytes]]:
+    """Deliver the messages sent before `until_s`; return the rest."""
+    listed = list(messages)
+    await play(hass, [message for message in listed if message[0] < until_s])
+    return [message for message in listed if message[0] >= until_s]
+
+
+async def fix_issue(hass: HomeAssistant, issue_id: str) -> tuple[Any, Any]:
+    """Run a repair's fix flow as the user does: open it, then confirm; return both steps."""
+    assert await async_setup_component(hass, "repairs", {})
+    manager = hass.data["repairs"]["flow_manager"]
+    opened = await manager.async_init(DOMAIN, data={"issue_id": issue_id})
+    if opened["type"] != "form":
+        return opened, None
+    done = await manager.async_configure(opened["flow_id"], {})
+    await hass.async_block_till_done()
+    return opened, done

@@ -23,6 +23,9 @@ from custom_components.retro_balance.engine.wire.protocol import encode_frame, e
 
 from .helpers import ENTRY_ID, INFO, PREFIX, fire, flush_live_updates, live
 
+# The counters are diagnostic entities, the malformed one disabled by default: enable them.
+pytestmark = pytest.mark.usefixtures("entity_registry_enabled_by_default")
+
 DROPPED = "sensor.balance_pad_hall_dropped_frames"
 MALFORMED = "sensor.balance_pad_hall_malformed_messages"
 WEIGHT = "sensor.balance_pad_hall_weight_on_pad"
@@ -118,9 +121,10 @@ async def test_sequence_problems_are_dropped(
     fire(hass, "frames", frame(1010, 10_000))
     fire(hass, "frames", frame(1011, 10_125))
     fire(hass, "frames", frame(1011, 10_125))  # duplicate
-    fire(hass, "frames", frame(1013, 10_375))  # seq 1012 lost on the way
-    fire(hass, "frames", frame(1012, 10_250))  # out of order (arrived after 1013)
-    fire(hass, "frames", frame(1014, 8_000))  # late: older than the window
+    fire(hass, "frames", frame(1013, 10_375))  # seq 1012 missing ...
+    fire(hass, "frames", frame(1012, 10_250))  # ... out of order (arrived after 1013), not lost
+    fire(hass, "frames", frame(1009, 8_000))  # late: older than the window
+    fire(hass, "frames", frame(1015, 10_625))  # seq 1014 lost on the way
     await hass.async_block_till_done()
     await flush_live_updates(hass)
     assert live(init_integration).rejected == {"duplicate": 1, "out_of_order": 1, "late": 1}

@@ -14,21 +14,23 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.retro_balance import sensor
 from custom_components.retro_balance.const import DOMAIN
+from custom_components.retro_balance.engine.detection.pad_state import PadMonitor
 from custom_components.retro_balance.engine.wire.messages import Frame
-from custom_components.retro_balance.engine.wire.protocol import encode_frame
+from custom_components.retro_balance.engine.wire.protocol import encode_frame, parse_frame
 from pad_simulator.scenarios import generate
 
 from .helpers import ANNA_ID, BEN_ID, ENTRY_ID, fire, flush_live_updates, live, play
 
 WEIGHT = "sensor.balance_pad_hall_weight_on_pad"
 STATE = "sensor.balance_pad_hall_pad_state"
-RATE = "sensor.balance_pad_hall_sample_rate"
+DROPPED = "sensor.balance_pad_hall_dropped_frames"
 ON_PAD = "sensor.balance_pad_hall_person_on_the_pad"
 
 
-def standing(seq: int, total_kg: float = 70.0) -> bytes:
-    """One 1/8 s frame of someone standing still."""
-    cells = np.full((10, 4), total_kg / 4)
+def standing(seq: int, total_kg: float = 70.0, noise_kg: float = 0.0) -> bytes:
+    """One 1/8 s frame of someone standing still (with cell noise if asked for)."""
+    rng = np.random.default_rng(seq)
+    cells = np.full((10, 4), total_kg / 4) + rng.normal(0.0, noise_kg, (10, 4))
     return encode_frame(Frame(seq=seq, t_ms=1000 + seq * 125, rate_hz=80.0, cells_kg=cells))
 
 
@@ -55,16 +57,24 @@ async def test_entities_write_only_what_changed(
     """Ten seconds of someone standing still: the pad state, weight and person write once each.
 
     The coordinator publishes every second; person sensors, selects, buttons, counters and the
-    connection stay as they were, so they write nothing (no repeated states to record).
+    connection stay as they were, so they write nothing (no repeated states to record). The
+    weight's median moves with the cells' noise around a rounding boundary (69.95 kg), but the
+    weight shown stays put (0.1 kg steps, `PadMonitor.shown_weight_kg`).
     """
     writes = count_writes(hass)
+    beside = PadMonitor()
+    rounded_medians = set()
     for seq in range(1, 81):
-        fire(hass, "frames", standing(seq))
+        payload = standing(seq, total_kg=69.95, noise_kg=0.03)
+        fire(hass, "frames", payload)
+        beside.feed(parse_frame(payload))
         if seq % 8 == 0:
             await flush_live_updates(hass)
-    assert live(init_integration).weight_kg == pytest.approx(70.0)
-    assert writes == {STATE: 1, WEIGHT: 1, RATE: 1, ON_PAD: 1}
-    assert hass.states.get(ON_PAD).state == "Anna"  # 70 kg: the top of her range
+            rounded_medians.add(round(beside.weight_kg or 0.0, 1))
+    assert rounded_medians == {69.9, 70.0}  # plain rounding would have flipped between them
+    assert live(init_integration).weight_kg in rounded_medians
+    assert writes == {STATE: 1, WEIGHT: 1, ON_PAD: 1}
+    assert hass.states.get(ON_PAD).state == "Anna"  # just under 70 kg: the top of her range
 
 
 async def test_person_part_is_kept_until_their_sessions_change(
@@ -118,7 +128,7 @@ async def test_has_fn_decides_which_entities_exist(
     """A description whose has_fn says no adds no entity (for the pad and for each person)."""
     pad_sensors = tuple(
         replace(description, has_fn=lambda snapshot: False)
-        if description.key == "sample_rate"
+        if description.key == "dropped_frames"
         else description
         for description in sensor.PAD_SENSORS
     )
@@ -135,7 +145,7 @@ async def test_has_fn_decides_which_entities_exist(
         mock_config_entry.add_to_hass(hass)
         assert await hass.config_entries.async_setup(ENTRY_ID)
         await hass.async_block_till_done()
-    assert hass.states.get(RATE) is None
+    assert hass.states.get(DROPPED) is None
     assert hass.states.get(WEIGHT) is not None
     assert hass.states.get("sensor.anna_balance_score") is not None
     assert hass.states.get("sensor.ben_balance_score") is None

@@ -97,9 +97,9 @@ async def test_daily_check_guides_the_person_through_every_test(
     ]
     progress = seen[PROGRESS]
     assert progress[0] == "Test 1 of 4: waiting for someone to step on"
-    assert "Test 1 of 4: 12 of 30 s" in progress
+    assert "Test 1 of 4: 10 of 30 s" in progress
     assert "Test 2 of 4: getting into position" in progress
-    assert "Test 3 of 4: 3 of 30 s, trial 2 of 3" in progress
+    assert "Test 3 of 4: 5 of 30 s, trial 2 of 3" in progress
     assert "Test 4 of 4: 5 of 30 s, trial 3 of 3" in progress
     assert progress[-1] == "No check running"
     results = seen[RESULT]
@@ -249,7 +249,7 @@ async def test_the_walk_through_person_follows_a_short_check(
         options={CONF_CAP_S: 15, CONF_DAILY_TESTS: ["tandem", "single_leg_left"], CONF_TRIALS: 3},
     )
     seen = record_states(hass)
-    timeline = guided_timeline(62.0, wait_s=3.0, cap_s=15.0, lose_balance_at_s=5.0, trials=3)
+    timeline = guided_timeline(62.0, wait_s=3.0, cap_s=15.0, lose_balance_at_s=8.0, trials=3)
     messages = Simulation(timeline, device_config(), seed=1).messages()
     await hass.services.async_call(
         DOMAIN, "start_test", {"config_entry_id": ENTRY_ID, "test": "daily_check"}, blocking=True
@@ -258,9 +258,9 @@ async def test_the_walk_through_person_follows_a_short_check(
         hass, ((m.time_s, str(m.kind), m.payload) for m in messages if m.kind == "frames")
     )
     assert seen[INSTRUCTION] == ["step_on", "tandem", "single_leg_left", "step_off", "none"]
-    assert "Test 2 of 2: 3 of 15 s, trial 2 of 3" in seen[PROGRESS]
+    assert "Test 2 of 2: 5 of 15 s, trial 2 of 3" in seen[PROGRESS]
     assert seen[RESULT][:2] == [
         "Tandem stance: 15 s — well done",
-        "Left leg: 5 s — let's try again",
+        "Left leg: 8 s — let's try again",
     ]
     assert hass.states.get(RESULT).state.startswith("Anna: daily check done, balance score ")

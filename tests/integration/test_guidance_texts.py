@@ -63,12 +63,12 @@ def summary(**changes: object) -> CheckSummary:
 @pytest.mark.parametrize(
     ("shown", "said"),
     [
-        (progress(), "12 of 30 s"),  # whole seconds, as a clock shows them
+        (progress(), "10 of 30 s"),  # in steps of 5 s, as the Test progress sensor
         (progress(phase=StancePhase.READY), "Getting into position"),
-        (progress(trials=3, trial=2), "12 of 30 s, trial 2 of 3"),
+        (progress(trials=3, trial=2), "10 of 30 s, trial 2 of 3"),
         (
             progress(test_number=3, tests=4, trials=3, trial=2),
-            "Test 3 of 4: 12 of 30 s, trial 2 of 3",
+            "Test 3 of 4: 10 of 30 s, trial 2 of 3",
         ),
         (
             progress(test_number=2, tests=4, phase=StancePhase.WAITING_FOR_PERSON),

@@ -16,10 +16,20 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
+from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.retro_balance import PLATFORMS as PACKAGE_PLATFORMS
-from custom_components.retro_balance import binary_sensor, button, select, sensor
+from custom_components.retro_balance import (
+    binary_sensor,
+    button,
+    calendar,
+    coach_sensors,
+    select,
+    sensor,
+    switch,
+    time,
+)
 from custom_components.retro_balance.const import DOMAIN
 from custom_components.retro_balance.engine.detection.stance_result import StanceTest
 from custom_components.retro_balance.guidance_sensors import GUIDANCE_SENSORS
@@ -32,6 +42,16 @@ FIXTURE = Path(__file__).parent / "fixtures" / "sessions.json"
 # snapshot_platform compares one platform at a time.
 PLATFORMS = [[platform] for platform in sorted(Platform(name) for name in PACKAGE_PLATFORMS)]
 PLATFORM_IDS = [str(platforms[0]) for platforms in PLATFORMS]
+
+
+@pytest.fixture
+def frozen_time(mqtt_mock: MqttMockHAClient, freezer: FrozenDateTimeFactory) -> None:
+    """The coach's values (programme start, this week, next reminder) depend on the day.
+
+    Requested before `init_integration`, after MQTT is set up (which cannot import under a
+    frozen clock).
+    """
+    freezer.move_to("2026-11-21T08:00:00+00:00")
 
 
 @pytest.fixture(autouse=True)
@@ -49,6 +69,7 @@ def stored_sessions(hass_storage: dict[str, Any]) -> None:
 @pytest.mark.parametrize("platforms", PLATFORMS, ids=PLATFORM_IDS)
 async def test_entities(
     hass: HomeAssistant,
+    frozen_time: None,
     init_integration: MockConfigEntry,
     entity_registry: er.EntityRegistry,
     snapshot: SnapshotAssertion,
@@ -60,6 +81,7 @@ async def test_entities(
 @pytest.mark.parametrize("platforms", PLATFORMS, ids=PLATFORM_IDS)
 async def test_entities_while_testing(
     hass: HomeAssistant,
+    frozen_time: None,
     init_integration: MockConfigEntry,
     entity_registry: er.EntityRegistry,
     snapshot: SnapshotAssertion,
@@ -77,18 +99,17 @@ async def test_entities_while_testing(
 @pytest.mark.parametrize("platforms", PLATFORMS, ids=PLATFORM_IDS)
 async def test_entities_after_results(
     hass: HomeAssistant,
+    frozen_time: None,
     init_integration: MockConfigEntry,
     entity_registry: er.EntityRegistry,
     snapshot: SnapshotAssertion,
-    freezer: FrozenDateTimeFactory,
 ) -> None:
     """The same tandem played to the end: stored, shown on Anna's device, her event fired."""
-    freezer.move_to("2026-11-21T08:00:00+00:00")
-    choose_anna_and_tandem(init_integration)
     with patch(
-        "custom_components.retro_balance.sessions.new_session_id",
+        "custom_components.retro_balance.runs.new_session_id",
         return_value="5e5510ddeadbeef05e5510ddeadbeef0",
     ):
+        choose_anna_and_tandem(init_integration)
         await play(hass, generate("tandem", seed=2, weight_kg=62.0, lose_balance_at_s=12.0))
     await flush_live_updates(hass)
     assert not live(init_integration).testing
@@ -140,7 +161,13 @@ async def test_every_entity_is_on_its_device(
     person_entities = (
         len(sensor.PERSON_SENSORS)
         + len(binary_sensor.PERSON_BINARY_SENSORS)
-        + 2  # the test-completed and balance-trend events
+        + len(coach_sensors.COACH_SENSORS)
+        + len(button.PERSON_BUTTONS)
+        + len(select.PERSON_SELECTS)
+        + len(time.TIMES)
+        + len(switch.SWITCHES)
+        + len(calendar.CALENDARS)
+        + 3  # the test-completed, balance-trend and walking-reminder events
     )
     assert on_device == {ENTRY_ID: pad_entities, ANNA_ID: person_entities, BEN_ID: person_entities}
 

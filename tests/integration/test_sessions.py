@@ -166,7 +166,7 @@ async def test_selected_person_wins_and_resets(
 async def test_reload_during_test_keeps_results(
     hass: HomeAssistant, init_integration: MockConfigEntry, hass_storage: dict[str, Any]
 ) -> None:
-    """A reload (by hand) stops a running check: what was measured is stored as cancelled."""
+    """A reload (by hand) stops a running check: what was measured is stored, interrupted."""
     await hass.services.async_call(
         DOMAIN,
         "start_test",
@@ -182,5 +182,5 @@ async def test_reload_during_test_keeps_results(
     (record,) = sessions(hass_storage)
     assert record.person_id == ANNA_ID
     assert not record.complete
-    assert record.incomplete_reason == "cancelled"
+    assert record.incomplete_reason == "interrupted"
     assert record.results

@@ -10,12 +10,24 @@ from typing import Any
 import pytest
 import yaml
 
-from custom_components.retro_balance import binary_sensor, button, event, select, sensor
+from custom_components.retro_balance import (
+    binary_sensor,
+    button,
+    calendar,
+    coach_sensors,
+    event,
+    select,
+    sensor,
+    switch,
+    time,
+)
 from custom_components.retro_balance.check_notes import (
     NOTE_SELECTOR,
     REASON_SELECTOR,
     TEST_SELECTOR,
 )
+from custom_components.retro_balance.coach_changes import WEEKDAYS
+from custom_components.retro_balance.coach_services import LOGGED_KINDS
 from custom_components.retro_balance.const import (
     CONF_DAILY_TESTS,
     CONF_SEX,
@@ -25,6 +37,7 @@ from custom_components.retro_balance.const import (
 from custom_components.retro_balance.engine.clinical.fall_risk import RiskLevel
 from custom_components.retro_balance.engine.clinical.norms import Sex
 from custom_components.retro_balance.engine.clinical.outcomes import Outcome
+from custom_components.retro_balance.engine.coach.programme import Support
 from custom_components.retro_balance.engine.detection.daily_check import IncompleteReason
 from custom_components.retro_balance.engine.detection.stance_result import StanceTest
 from custom_components.retro_balance.engine.trends.measure import TrendMeasure
@@ -56,10 +69,18 @@ def test_every_entity_has_name_and_icon() -> None:
     icons = load("icons.json")["entity"]
     tables = {
         "binary_sensor": (*binary_sensor.BINARY_SENSORS, *binary_sensor.PERSON_BINARY_SENSORS),
-        "button": button.BUTTONS,
-        "event": (event.PERSON_EVENT, event.PAD_EVENT, event.TREND_EVENT),
-        "select": select.SELECTS,
-        "sensor": (*sensor.PAD_SENSORS, *GUIDANCE_SENSORS, *sensor.PERSON_SENSORS),
+        "button": (*button.BUTTONS, *button.PERSON_BUTTONS),
+        "calendar": calendar.CALENDARS,
+        "event": (event.PERSON_EVENT, event.PAD_EVENT, event.TREND_EVENT, event.REMINDER_EVENT),
+        "select": (*select.SELECTS, *select.PERSON_SELECTS),
+        "sensor": (
+            *sensor.PAD_SENSORS,
+            *GUIDANCE_SENSORS,
+            *sensor.PERSON_SENSORS,
+            *coach_sensors.COACH_SENSORS,
+        ),
+        "switch": switch.SWITCHES,
+        "time": time.TIMES,
     }
     for platform, descriptions in tables.items():
         for description in descriptions:
@@ -96,6 +117,9 @@ def test_every_selector_option_is_translated() -> None:
         (CONF_SEX, tuple(sex.value for sex in Sex)),
         ("trend_reason", tuple(code.value for code in TrendCode)),
         ("trend_measure", tuple(measure.value for measure in TrendMeasure)),
+        ("activity_kind", tuple(kind.value for kind in LOGGED_KINDS)),
+        ("support", tuple(support.value for support in Support)),
+        ("weekday", WEEKDAYS),
     ):
         assert set(selectors[key]["options"]) == set(options), key
 
@@ -112,7 +136,12 @@ def test_every_hold_outcome_is_translated() -> None:
 
 def test_every_event_type_is_translated() -> None:
     strings = load("strings.json")["entity"]["event"]
-    for description in (event.PERSON_EVENT, event.PAD_EVENT, event.TREND_EVENT):
+    for description in (
+        event.PERSON_EVENT,
+        event.PAD_EVENT,
+        event.TREND_EVENT,
+        event.REMINDER_EVENT,
+    ):
         key = description.translation_key
         assert key is not None
         states = strings[key]["state_attributes"]["event_type"]["state"]
@@ -152,6 +181,19 @@ def test_every_text_the_integration_renders_itself_exists() -> None:
     person_errors = load("strings.json")["config_subentries"]["person"]["error"]
     for key in ("weight_range_needed", "weight_range_overlaps", "others_without_range"):
         assert "{ranges}" in person_errors[key], key
+
+
+def test_services_yaml_offers_the_coachs_choices() -> None:
+    """The coach actions' select fields offer exactly what the actions take."""
+    services = yaml.safe_load((PACKAGE / "services.yaml").read_text())
+
+    def options(service: str, field: str) -> list[str]:
+        found: list[str] = services[service]["fields"][field]["selector"]["select"]["options"]
+        return found
+
+    assert options("log_retro_walk", "kind") == [kind.value for kind in LOGGED_KINDS]
+    assert options("log_retro_walk", "support") == [support.value for support in Support]
+    assert options("set_retro_walk_days", "days") == list(WEEKDAYS)
 
 
 LANGUAGES = sorted(

@@ -701,3 +701,44 @@ def test_cancel_mid_hold_and_live_progress() -> None:
     assert progress == sorted(progress)  # live progress only rises during the hold
     assert progress[-1] == pytest.approx(5.0, abs=0.15)
     assert runner.elapsed_s == 0.0  # and reads 0 once the check has finished
+
+
+def test_waiting_for_person_until_someone_steps_on() -> None:
+    """Nothing measured yet: the integration may start such a check over on a new clock."""
+    harness = Harness([Script(EndReason.CAP, start_at=3, end_at=4), cap()])
+    assert harness.runner.waiting_for_person
+    harness.feed(1)  # the scripted person is on the pad from the first frame
+    assert not harness.runner.waiting_for_person
+    harness.feed(4)
+    assert len(harness.runner.results) == 1
+    assert not harness.runner.waiting_for_person  # the next trial waits, but results exist
+
+
+def test_nobody_on_the_pad_keeps_waiting_then_finished_is_not_waiting() -> None:
+    harness = Harness([Script(EndReason.CAP, nobody=True, start_at=None, end_at=100)])
+    harness.feed(2)
+    assert harness.runner.waiting_for_person
+    harness.runner.cancel(1.0)
+    assert not harness.runner.waiting_for_person
+
+
+def test_provisional_results_add_the_hold_under_way() -> None:
+    harness = Harness([cap(), Script(EndReason.CAP, start_at=2, end_at=100)])
+    assert harness.runner.provisional_results(0.0, 70.0) == ()
+    while not harness.runner.results:
+        harness.feed()
+    done = harness.runner.results
+    assert harness.runner.provisional_results(9.0, 70.0) == done
+    harness.feed(6)
+    assert harness.runner.holding
+    held_s = harness.runner.elapsed_s
+    *before, partial = harness.runner.provisional_results(40.0, 71.5)
+    assert tuple(before) == done
+    assert partial.test is harness.runner.current_test
+    assert partial.hold_time_s == held_s > 0
+    assert partial.started_at_s == pytest.approx(40.0 - held_s)
+    assert partial.end_reason is EndReason.SIGNAL_LOST
+    assert partial.body_mass_kg == 71.5
+    assert partial.sway is None
+    assert not partial.completed
+    assert len(harness.runner.results) == 1  # nothing changed

@@ -92,6 +92,37 @@ def test_weight_is_median_so_a_spike_does_not_move_it() -> None:
     assert monitor.weight_kg == pytest.approx(70.0)
 
 
+def test_shown_weight_moves_in_whole_steps_of_a_tenth() -> None:
+    """Noise around a rounding boundary does not change the shown weight; a real change does."""
+    monitor = PadMonitor()
+    shown, medians = set(), set()
+    for second in range(20):
+        feed_all(monitor, stream((69.95 / 4,) * 4, 1.0, start_s=second, noise_kg=0.03, seed=second))
+        medians.add(round(monitor.weight_kg or 0.0, 1))
+        shown.add(monitor.shown_weight_kg)
+    assert medians == {69.9, 70.0}  # rounding alone would have flipped between the two
+    assert len(shown) == 1
+    assert shown <= medians
+    feed_all(monitor, stream((17.53,) * 4, 2.0, start_s=20.0, noise_kg=0.0))
+    assert monitor.shown_weight_kg == 70.1
+    feed_all(monitor, stream((-0.01,) * 4, 2.0, start_s=30.0, noise_kg=0.0))
+    assert str(monitor.shown_weight_kg) == "0.0"  # never "-0.0"
+    feed_all(monitor, stream((np.nan,) * 4, 2.0, start_s=40.0, noise_kg=0.0))
+    assert monitor.shown_weight_kg is None
+
+
+def test_occupancy_at_an_even_split_follows_the_median() -> None:
+    """Half the samples on each side of 10 kg: the median decides, as it always does."""
+    monitor = PadMonitor()
+    cells = np.array([[2.0] * 4] * 5 + [[3.0] * 4] * 5)  # totals 8 kg and 12 kg: median 10 kg
+    monitor.feed(one_frame(cells))
+    assert monitor.weight_kg == pytest.approx(10.0)
+    assert monitor.occupied
+    monitor = PadMonitor()
+    monitor.feed(one_frame(np.array([[2.0] * 4] * 5 + [[2.9] * 4] * 5)))  # median 9.8 kg
+    assert not monitor.occupied
+
+
 def test_weight_follows_the_last_second_only() -> None:
     monitor = PadMonitor()
     feed_all(monitor, stream(PERSON, 2.0, noise_kg=0.0))

@@ -1,4 +1,5 @@
-"""FrameSequencer: accepted / duplicate / out-of-order / late frames, losses, wraps, reboots."""
+"""FrameSequencer: accepted / duplicate / out-of-order / late / conflicting frames, losses, wraps,
+reboots, clock jumps and a second pad under the same id."""
 
 from __future__ import annotations
 
@@ -7,9 +8,12 @@ import pytest
 
 from custom_components.retro_balance.engine.wire.messages import Frame
 from custom_components.retro_balance.engine.wire.sequencing import (
+    CLOCK_SLACK_MS,
+    OTHER_STREAM_KEPT_MS,
     FrameSequencer,
     FrameVerdict,
     SequenceCounters,
+    TimeBase,
 )
 
 WRAP = 2**32
@@ -58,7 +62,8 @@ def test_duplicates_of_the_last_and_of_older_frames() -> None:
     assert sequencer.counters.duplicate == 2
 
 
-def test_out_of_order_frame_is_dropped_and_was_counted_lost() -> None:
+def test_out_of_order_frame_is_dropped_and_counted_once() -> None:
+    """Frame 2 was counted lost when 3 came; when it turns up it is out of order, not lost."""
     sequencer = FrameSequencer()
     verdicts = feed(sequencer, (1, 100), (3, 350), (2, 225), (4, 475))
     assert verdicts == [
@@ -68,15 +73,26 @@ def test_out_of_order_frame_is_dropped_and_was_counted_lost() -> None:
         FrameVerdict.ACCEPTED,
     ]
     counters = sequencer.counters
-    assert (counters.lost, counters.out_of_order, counters.accepted) == (1, 1, 3)
+    assert (counters.lost, counters.out_of_order, counters.accepted) == (0, 1, 3)
+    assert counters.dropped == 1
 
 
-def test_same_seq_with_another_time_is_out_of_order() -> None:
+def test_same_seq_with_another_time_is_another_pads_frame() -> None:
     sequencer = FrameSequencer()
     assert feed(sequencer, (100, 5000), (100, 5200)) == [
         FrameVerdict.ACCEPTED,
-        FrameVerdict.OUT_OF_ORDER,
+        FrameVerdict.CONFLICTING,
     ]
+
+
+def test_same_seq_and_time_with_other_samples_is_another_pads_frame() -> None:
+    sequencer = FrameSequencer()
+    mine = Frame(seq=7, t_ms=900, rate_hz=80.0, cells_kg=np.full((10, 4), 17.5))
+    theirs = Frame(seq=7, t_ms=900, rate_hz=80.0, cells_kg=np.full((10, 4), 20.0))
+    assert sequencer.check(mine).accepted
+    assert sequencer.check(mine).verdict is FrameVerdict.DUPLICATE
+    assert sequencer.check(theirs).verdict is FrameVerdict.CONFLICTING
+    assert sequencer.counters.conflicting == 1
 
 
 def test_late_frame_beyond_the_window() -> None:
@@ -90,11 +106,57 @@ def test_late_frame_beyond_the_window() -> None:
     assert sequencer.counters.late == 1
 
 
-def test_forward_seq_with_time_going_back_is_not_accepted() -> None:
+def test_forward_seq_with_time_going_back_a_little_is_out_of_order() -> None:
     sequencer = FrameSequencer(late_window_ms=1000)
     sequencer.check_raw(500, 100_000)
     assert sequencer.check_raw(501, 99_990).verdict is FrameVerdict.OUT_OF_ORDER
-    assert sequencer.check_raw(502, 90_000).verdict is FrameVerdict.LATE
+    assert sequencer.counters.clock_jumps == 0
+
+
+def test_clock_jumping_back_starts_a_new_time_base() -> None:
+    """seq goes on, the clock goes 600 s back: accepted as a new time base, nothing lost."""
+    sequencer = FrameSequencer(late_window_ms=1000)
+    sequencer.check_raw(500, 900_000)
+    check = sequencer.check_raw(501, 300_125)
+    assert check.accepted
+    assert check.new_time_base is TimeBase.CLOCK_JUMP
+    assert not check.reboot
+    assert check.t_first_s == pytest.approx(300.125)
+    assert sequencer.check_raw(502, 300_250).accepted
+    counters = sequencer.counters
+    assert (counters.clock_jumps, counters.reboots, counters.lost) == (1, 0, 0)
+
+
+def test_clock_jumping_forward_starts_a_new_time_base() -> None:
+    """One frame later the clock is 600 s on: more than the idle interval explains."""
+    sequencer = FrameSequencer()
+    sequencer.check_raw(500, 900_000)
+    check = sequencer.check_raw(501, 1_500_000)
+    assert check.accepted
+    assert check.new_time_base is TimeBase.CLOCK_JUMP
+    assert sequencer.check_raw(502, 1_500_125).new_time_base is None
+    assert sequencer.counters.lost == 0
+
+
+def test_idle_frames_and_a_short_stall_are_no_jump() -> None:
+    sequencer = FrameSequencer()
+    sequencer.check_raw(500, 900_000)
+    assert sequencer.check_raw(501, 901_000).new_time_base is None  # idle: one a second
+    check = sequencer.check_raw(502, 902_000 + CLOCK_SLACK_MS)
+    assert check.accepted
+    assert check.new_time_base is None
+
+
+def test_long_outage_counts_what_the_clock_leaves_room_for() -> None:
+    """60 s without frames at 8 frames/s: 479 lost. A seq leap the clock cannot hold is a jump."""
+    sequencer = FrameSequencer()
+    sequencer.check_raw(500, 900_000)
+    assert sequencer.check_raw(980, 960_000, rate_hz=80.0).lost == 479
+    leap = sequencer.check_raw(3_000_000, 960_125, rate_hz=80.0)
+    assert leap.accepted
+    assert leap.new_time_base is TimeBase.CLOCK_JUMP
+    assert leap.lost == 0
+    assert sequencer.counters.lost == 479
 
 
 def test_a_stuck_clock_is_out_of_order() -> None:
@@ -164,8 +226,9 @@ def test_reboot_after_a_lost_first_frame_counts_the_missing_ones() -> None:
 def test_reboot_right_after_boot_is_recognised_by_the_clock_moving_on() -> None:
     sequencer = FrameSequencer(late_window_ms=1000)
     feed(sequencer, *[(seq, 1000 + seq * STEP_MS) for seq in range(8)])  # up to t=1875
-    # the pad reboots after 2 s and is quicker the second time: seq 0 at t=1800
-    assert sequencer.check_raw(0, 1800).verdict is FrameVerdict.OUT_OF_ORDER
+    # the pad reboots after 2 s and is quicker the second time: seq 0 at t=1800, which cannot
+    # be told from another pad's frame 0 yet
+    assert sequencer.check_raw(0, 1800).verdict is FrameVerdict.CONFLICTING
     check = sequencer.check_raw(1, 1925)
     assert check.accepted
     assert check.reboot
@@ -192,8 +255,10 @@ def test_reset_forgets_the_last_frame_but_keeps_counters() -> None:
         "duplicate": 0,
         "out_of_order": 0,
         "late": 0,
+        "conflicting": 0,
         "lost": 0,
         "reboots": 0,
+        "clock_jumps": 0,
     }
 
 
@@ -214,10 +279,135 @@ def test_dropped_frames_are_the_refused_and_the_lost_ones() -> None:
     """One set of counters serves the diagnostics and the dropped-frames sensor."""
     sequencer = FrameSequencer(late_window_ms=1000)
     # 101 and 104 accepted (102, 103 lost), 104 again a duplicate, 103 out of order, 105 accepted,
-    # then 102 from 2.8 s back: late (seq 64 and up is never taken for a reboot).
-    feed(sequencer, (101, 100), (104, 475), (104, 475), (103, 350), (105, 3000), (102, 225))
+    # then 102 from 2.8 s back: late (seq 64 and up is never taken for a reboot), 106 never comes.
+    feed(
+        sequencer,
+        (101, 100),
+        (104, 475),
+        (104, 475),
+        (103, 350),
+        (105, 3000),
+        (102, 225),
+        (107, 3250),
+    )
     counters = sequencer.counters
-    assert (counters.duplicate, counters.out_of_order, counters.late, counters.lost) == (1, 1, 1, 2)
+    assert (counters.duplicate, counters.out_of_order, counters.late, counters.lost) == (1, 1, 1, 1)
     assert counters.rejected == 3
-    assert counters.dropped == 5
+    assert counters.dropped == 4
     assert counters.received == counters.accepted + counters.rejected
+
+
+def interleave(
+    first: tuple[int, int], second: tuple[int, int], frames: int
+) -> list[tuple[int, int]]:
+    """Two pads under one id, each sending its own seq and clock, frames alternating."""
+    stream: list[tuple[int, int]] = []
+    for index in range(frames):
+        for seq, t_ms in (first, second):
+            stream.append((seq + index, t_ms + index * STEP_MS))
+    return stream
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        pytest.param((5000, 900_000), (200, 50_000), id="second-behind"),
+        pytest.param((200, 50_000), (5000, 900_000), id="second-ahead"),
+        pytest.param((5000, 900_000), (5003, 40_000), id="close-seq-other-clock"),
+        pytest.param((5000, 900_000), (10, 3_000), id="second-just-booted"),
+    ],
+)
+def test_two_pads_under_one_id_conflict_and_counters_stay_bounded(
+    first: tuple[int, int], second: tuple[int, int]
+) -> None:
+    """One stream is followed; every frame of the other is counted once, as conflicting.
+
+    At most the first switch between them can look like a gap (a pad 4800 frames on, after
+    850 s); after that nothing grows but the count of conflicting frames.
+    """
+    sequencer = FrameSequencer()
+    feed(sequencer, *interleave(first, second, 100))
+    lost_early = sequencer.counters.lost
+    feed(
+        sequencer,
+        *interleave(
+            (first[0] + 100, first[1] + 100 * STEP_MS),
+            (second[0] + 100, second[1] + 100 * STEP_MS),
+            900,
+        ),
+    )
+    counters = sequencer.counters
+    assert counters.received == 2000
+    assert counters.received == counters.accepted + counters.rejected
+    assert counters.conflicting >= 995
+    assert counters.lost == lost_early <= abs(first[0] - second[0])
+    assert counters.reboots + counters.clock_jumps <= 2
+
+
+def test_a_reboot_is_no_second_pad() -> None:
+    """The old boot's stream never comes back, so the new one is followed without conflicts."""
+    sequencer = FrameSequencer()
+    feed(sequencer, *[(5000 + i, 900_000 + i * STEP_MS) for i in range(20)])
+    verdicts = feed(sequencer, *[(i, 2150 + i * STEP_MS) for i in range(200)])
+    assert set(verdicts) == {FrameVerdict.ACCEPTED}
+    assert sequencer.counters.reboots == 1
+    assert sequencer.counters.conflicting == 0
+
+
+def test_a_stray_frame_of_the_old_boot_is_conflicting_once() -> None:
+    sequencer = FrameSequencer()
+    feed(sequencer, (5000, 900_000), (0, 2150), (1, 2275))
+    assert feed(sequencer, (5001, 900_125), (2, 2400)) == [
+        FrameVerdict.CONFLICTING,
+        FrameVerdict.ACCEPTED,
+    ]
+
+
+def test_the_other_stream_is_forgotten_after_a_while() -> None:
+    """Long after a clock jump, a gap that happens to fit the old clock is a gap again."""
+    sequencer = FrameSequencer()
+    sequencer.check_raw(500, 900_000)
+    sequencer.check_raw(501, 300_000)  # the clock jumped back 600 s
+    steps = OTHER_STREAM_KEPT_MS // STEP_MS + 10
+    feed(sequencer, *[(501 + i, 300_000 + i * STEP_MS) for i in range(1, steps)])
+    last_t = 300_000 + (steps - 1) * STEP_MS
+    check = sequencer.check_raw(501 + steps + 3, last_t + 4 * STEP_MS)
+    assert check.accepted
+    assert check.lost == 3
+
+
+def test_a_late_frame_in_the_first_seconds_is_no_reboot() -> None:
+    """seq 3 was counted lost when 5 came; arriving 2 s late it is late, not a new boot."""
+    sequencer = FrameSequencer()
+    feed(
+        sequencer, (1, 1000), (2, 1125), (4, 1375), *[(s, 1000 + s * STEP_MS) for s in range(5, 30)]
+    )
+    check = sequencer.check_raw(3, 1250)
+    assert check.verdict is FrameVerdict.LATE
+    counters = sequencer.counters
+    assert (counters.reboots, counters.lost, counters.late) == (0, 0, 1)
+
+
+def test_a_clock_jumping_back_soon_after_boot_is_a_jump() -> None:
+    """seq goes on (it does not restart) while the clock goes back: a jump, even below seq 64."""
+    sequencer = FrameSequencer()
+    sequencer.check_raw(8, 905_000)
+    check = sequencer.check_raw(9, 306_000)
+    assert check.new_time_base is TimeBase.CLOCK_JUMP
+
+
+def test_a_clock_running_ahead_of_the_receivers_is_a_jump() -> None:
+    """Frames 0.1 s apart at the receiver, the pad's clock 2136 s on: not an outage."""
+    sequencer = FrameSequencer()
+    sequencer.check_raw(90, 14_000, received_s=100.0)
+    check = sequencer.check_raw(15_000, 2_150_000, rate_hz=80.0, received_s=100.1)
+    assert check.new_time_base is TimeBase.CLOCK_JUMP
+    assert sequencer.counters.lost == 0
+
+
+def test_an_outage_the_receiver_waited_through_is_a_gap() -> None:
+    sequencer = FrameSequencer()
+    sequencer.check_raw(90, 14_000, received_s=100.0)
+    check = sequencer.check_raw(570, 74_000, rate_hz=80.0, received_s=160.2)
+    assert check.new_time_base is None
+    assert check.lost == 479

@@ -36,6 +36,7 @@ from .stance import StanceDetector
 from .stance_config import DetectorConfig
 from .stance_result import (
     EndReason,
+    QualityFlag,
     StanceEvent,
     StanceEventKind,
     StancePhase,
@@ -67,10 +68,23 @@ class IncompleteReason(StrEnum):
     TESTS_MISSING = "tests_missing"
     """Every test ran, but at least one has no result: none completed and none found the person
     unable to take the position (timed out on an empty pad, too light, ...)."""
+    INTERRUPTED = "interrupted"
+    """The receiver stopped during the check (Home Assistant shut down, restarted or crashed)."""
+    PAD_RESTARTED = "pad_restarted"
+    """The pad rebooted or its clock jumped: what came after is on another clock."""
+    TWIN_PADS = "twin_pads"
+    """Two pads published under the same id: the frames cannot be told apart."""
 
 
 INTERRUPTED: Final = frozenset(
-    {IncompleteReason.CANCELLED, IncompleteReason.SIGNAL_LOST, IncompleteReason.PERSON_ABSENT}
+    {
+        IncompleteReason.CANCELLED,
+        IncompleteReason.SIGNAL_LOST,
+        IncompleteReason.PERSON_ABSENT,
+        IncompleteReason.INTERRUPTED,
+        IncompleteReason.PAD_RESTARTED,
+        IncompleteReason.TWIN_PADS,
+    }
 )
 """Reasons that stopped a check before every planned test was tried (not `TESTS_MISSING`)."""
 
@@ -216,6 +230,16 @@ class CheckRunner:
         return self._detector is not None and self._detector.phase is StancePhase.HOLDING
 
     @property
+    def waiting_for_person(self) -> bool:
+        """True until someone stands on the pad for the first trial (nothing measured yet)."""
+        detector = self._detector
+        return (
+            detector is not None
+            and not self._results
+            and detector.phase is StancePhase.WAITING_FOR_PERSON
+        )
+
+    @property
     def finished(self) -> bool:
         """True once the check has ended (check_finished was emitted)."""
         return self._finished
@@ -234,6 +258,28 @@ class CheckRunner:
     def results(self) -> tuple[StanceResult, ...]:
         """Every trial's result so far, in order (aborted trials included, for the record)."""
         return tuple(self._results)
+
+    def provisional_results(self, time_s: float, body_mass_kg: float) -> tuple[StanceResult, ...]:
+        """Every result so far and, during a hold, the hold as if the signal were lost at `time_s`.
+
+        The provisional trial has no sway measures (cheap enough to note every few seconds, so
+        that a test survives its receiver being killed); `body_mass_kg` is the caller's latest.
+        """
+        detector = self._detector
+        if detector is None or detector.phase is not StancePhase.HOLDING:
+            return self.results
+        hold_s = detector.elapsed_s
+        partial = StanceResult(
+            test=self._plan.tests[self._test_index],
+            hold_time_s=hold_s,
+            cap_s=self._config.cap_s,
+            end_reason=EndReason.SIGNAL_LOST,
+            started_at_s=time_s - hold_s,
+            body_mass_kg=body_mass_kg,
+            sway=None,
+            quality=frozenset({QualityFlag.ABORTED, QualityFlag.GAPS}),
+        )
+        return (*self._results, partial)
 
     def feed(self, cells_kg: npt.ArrayLike, t_first_s: float, rate_hz: float) -> list[CheckEvent]:
         """Feed one frame of corner loads (n, 4) to the current trial; return what happened.

@@ -16,9 +16,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import cast
 
-import numpy as np
-
-from ..arrays import FloatArray
 from ..wire.messages import CELL_ORDER, IDLE_BELOW_KG, Frame
 
 OCCUPIED_MIN_KG = IDLE_BELOW_KG
@@ -26,6 +23,9 @@ OCCUPIED_MIN_KG = IDLE_BELOW_KG
 
 WEIGHT_WINDOW_S = 1.0
 """Live weight and occupancy are the median total load over this much of the latest samples."""
+
+WEIGHT_DECIMALS = 1
+"""The live weight is shown to 0.1 kg (`PadMonitor.shown_weight_kg`)."""
 
 RATE_WINDOW_S = 2.0
 """The measured sample rate counts the samples received over about this long."""
@@ -155,9 +155,13 @@ class PadMonitor:
     def reset(self) -> None:
         """Forget everything (the pad rebooted, or its clock jumped back)."""
         self._totals: deque[tuple[float, float]] = deque()
-        self._rate_frames: deque[tuple[float, int]] = deque()
-        self._last_end_s: float | None = None
+        self._totals_at_least_occupied = 0
         self._weight_kg: float | None = None
+        self._weight_stale = False
+        self._shown_weight_kg: float | None = None
+        self._rate_frames: deque[tuple[float, int]] = deque()
+        self._rate_samples = 0
+        self._last_end_s: float | None = None
         self._rate_hz: float | None = None
         self._idle = False
         self._offset_since_s: float | None = None
@@ -168,12 +172,40 @@ class PadMonitor:
     @property
     def weight_kg(self) -> float | None:
         """Median total load over the last second (kg), or None before any complete sample."""
+        if self._weight_stale:
+            # Worked out when asked for (about once a second), not for every frame.
+            self._weight_kg = _median(sorted(total for _, total in self._totals))
+            self._weight_stale = False
         return self._weight_kg
+
+    @property
+    def shown_weight_kg(self) -> float | None:
+        """The weight to show people: `weight_kg` to `WEIGHT_DECIMALS`, held while it stays close.
+
+        The shown value moves only when the median has moved a whole step (0.1 kg) away from it,
+        so cell noise around a rounding boundary does not change it (and Home Assistant does not
+        record a new state) every second while someone stands still.
+        """
+        weight_kg = self.weight_kg
+        shown_kg = self._shown_weight_kg
+        if weight_kg is None:
+            shown_kg = None
+        elif shown_kg is None or abs(weight_kg - shown_kg) >= 10.0**-WEIGHT_DECIMALS:
+            shown_kg = round(weight_kg, WEIGHT_DECIMALS) + 0.0  # + 0.0: no "-0.0"
+        self._shown_weight_kg = shown_kg
+        return shown_kg
 
     @property
     def occupied(self) -> bool:
         """True while the median total load over the last second is at least `OCCUPIED_MIN_KG`."""
-        return self._weight_kg is not None and self._weight_kg >= OCCUPIED_MIN_KG
+        count = len(self._totals)
+        at_least = self._totals_at_least_occupied
+        # The median is at least the threshold when more than half of the samples are; only
+        # an even count split exactly in half needs the median itself.
+        if 2 * at_least != count:
+            return 2 * at_least > count
+        weight_kg = self.weight_kg
+        return weight_kg is not None and weight_kg >= OCCUPIED_MIN_KG
 
     @property
     def idle_mode(self) -> bool:
@@ -204,58 +236,58 @@ class PadMonitor:
         cells_kg = frame.cells_kg
         if cells_kg.ndim != 2 or cells_kg.shape[1] != 4 or cells_kg.shape[0] == 0:
             raise ValueError(f"cells_kg must have shape (n, 4) with n >= 1, got {cells_kg.shape}")
-        if not frame.rate_hz > 0:
-            raise ValueError(f"rate_hz must be positive, got {frame.rate_hz}")
+        rate_hz = frame.rate_hz
+        if not rate_hz > 0:
+            raise ValueError(f"rate_hz must be positive, got {rate_hz}")
         n = cells_kg.shape[0]
         start_s = frame.t_first_s
-        times_s = start_s + np.arange(n) / frame.rate_hz
-        end_s = float(times_s[-1])
+        end_s = start_s + (n - 1) / rate_hz
         if self._last_end_s is not None and start_s < self._last_end_s:
             self.reset()
         gap_s = None if self._last_end_s is None else start_s - self._last_end_s
         self._last_end_s = end_s
 
         self._idle = n == 1 and gap_s is not None and gap_s >= IDLE_FRAME_GAP_S
+        # A few dozen numbers a frame: plain Python floats cost less than NumPy calls on them.
+        samples = cast(list[list[float]], cells_kg.tolist())
         self._update_rate(start_s, n)
-        self._update_weight(cells_kg, times_s)
+        self._update_weight(samples, start_s, end_s, rate_hz)
         self._check_empty_offset(start_s, end_s)
-        self._check_corners(cells_kg, start_s, end_s)
+        self._check_corners(samples, start_s, end_s)
 
     def _update_rate(self, start_s: float, n: int) -> None:
-        if self._idle:
-            self._rate_frames.clear()
-            return
         frames = self._rate_frames
+        if self._idle:
+            frames.clear()
+            self._rate_samples = 0
+            return
         frames.append((start_s, n))
-        while frames and start_s - frames[0][0] > RATE_WINDOW_S:
-            frames.popleft()
+        self._rate_samples += n
+        while start_s - frames[0][0] > RATE_WINDOW_S:
+            self._rate_samples -= frames.popleft()[1]
         span_s = start_s - frames[0][0]
         if len(frames) >= 2 and span_s > 0:
             # The samples from the oldest frame up to (not including) the newest one span span_s.
-            self._rate_hz = sum(count for _, count in list(frames)[:-1]) / span_s
+            self._rate_hz = (self._rate_samples - n) / span_s
 
-    def _update_weight(self, cells_kg: FloatArray, times_s: FloatArray) -> None:
-        totals_kg = cells_kg.sum(axis=1)
+    def _update_weight(
+        self, samples: list[list[float]], start_s: float, end_s: float, rate_hz: float
+    ) -> None:
         window = self._totals
-        for time_s, total_kg in zip(_floats(times_s), _floats(totals_kg), strict=True):
+        at_least = self._totals_at_least_occupied
+        for index, (tl, tr, bl, br) in enumerate(samples):
+            total_kg = tl + tr + bl + br
             if math.isfinite(total_kg):
-                window.append((time_s, total_kg))
-        newest_s = float(times_s[-1])
-        while window and newest_s - window[0][0] >= WEIGHT_WINDOW_S:
-            window.popleft()
-        # sorted() on a list of ~80 floats is several times faster than np.median here.
-        ordered = sorted(total for _, total in window)
-        count = len(ordered)
-        if count == 0:
-            self._weight_kg = None
-        elif count % 2:
-            self._weight_kg = ordered[count // 2]
-        else:
-            self._weight_kg = 0.5 * (ordered[count // 2 - 1] + ordered[count // 2])
+                window.append((start_s + index / rate_hz, total_kg))
+                at_least += total_kg >= OCCUPIED_MIN_KG
+        while window and end_s - window[0][0] >= WEIGHT_WINDOW_S:
+            at_least -= window.popleft()[1] >= OCCUPIED_MIN_KG
+        self._totals_at_least_occupied = at_least
+        self._weight_stale = True
 
     def _check_empty_offset(self, start_s: float, end_s: float) -> None:
-        weight_kg = self._weight_kg
-        if weight_kg is None or self.occupied:
+        weight_kg = None if self.occupied else self.weight_kg
+        if weight_kg is None:
             self._offset_since_s = None
             return
         if abs(weight_kg) <= EMPTY_OFFSET_LIMIT_KG:
@@ -274,12 +306,12 @@ class PadMonitor:
                 ),
             )
 
-    def _check_corners(self, cells_kg: FloatArray, start_s: float, end_s: float) -> None:
-        finite = np.isfinite(cells_kg)
-        counts = finite.sum(axis=0)
-        means_kg = _floats(np.where(finite, cells_kg, 0.0).sum(axis=0) / np.maximum(counts, 1))
-        lows_kg = _floats(np.where(finite, cells_kg, np.inf).min(axis=0))
-        highs_kg = _floats(np.where(finite, cells_kg, -np.inf).max(axis=0))
+    def _check_corners(self, samples: list[list[float]], start_s: float, end_s: float) -> None:
+        corners = [_corner_summary(readings) for readings in zip(*samples, strict=True)]
+        counts = [count for count, _, _, _ in corners]
+        means_kg = [mean_kg for _, mean_kg, _, _ in corners]
+        lows_kg = [low_kg for _, _, low_kg, _ in corners]
+        highs_kg = [high_kg for _, _, _, high_kg in corners]
         total_kg = sum(means_kg)
         worst: tuple[float, int] | None = None
         for index, watch in enumerate(self._corner_watches):
@@ -289,7 +321,7 @@ class PadMonitor:
                 watch.reset()
                 continue
             dead_s = watch.update(
-                int(counts[index]),
+                counts[index],
                 means_kg[index],
                 lows_kg[index],
                 highs_kg[index],
@@ -318,6 +350,25 @@ class PadMonitor:
             )
 
 
-def _floats(values: FloatArray) -> list[float]:
-    """Return a 1-D array as a list of Python floats (fast scalar access per frame)."""
-    return cast(list[float], values.tolist())
+def _median(ordered: list[float]) -> float | None:
+    """Return the median of an ascending list (None when empty)."""
+    count = len(ordered)
+    if count == 0:
+        return None
+    if count % 2:
+        return ordered[count // 2]
+    return 0.5 * (ordered[count // 2 - 1] + ordered[count // 2])
+
+
+def _corner_summary(readings: tuple[float, ...]) -> tuple[int, float, float, float]:
+    """Summarize one corner's readings in a frame: how many are finite, mean, lowest, highest.
+
+    With no finite reading: 0, 0.0, +inf, -inf.
+    """
+    total_kg = sum(readings)
+    if math.isfinite(total_kg):  # every reading is (the usual case)
+        return len(readings), total_kg / len(readings), min(readings), max(readings)
+    finite = [reading for reading in readings if math.isfinite(reading)]
+    if not finite:
+        return 0, 0.0, math.inf, -math.inf
+    return len(finite), sum(finite) / len(finite), min(finite), max(finite)

@@ -1,0 +1,459 @@
+"""Many pads streaming into a real Home Assistant, against the same Home Assistant without us.
+
+Run from the repository root (mosquitto and a `scripts/setup` venv needed; see
+benchmarks/README.md for the figures and how they are extrapolated):
+
+    .venv/bin/python benchmarks/load.py                  # 1, 10, 50 pads, 120 s each, SQLite
+    .venv/bin/python benchmarks/load.py --quick          # ~20 s per size, to check the harness
+    .venv/bin/python benchmarks/load.py --pads 50 --db postgres
+    .venv/bin/python benchmarks/load.py --pads 50 --profile   # py-spy on the integration run
+
+For every number of pads, two fresh Home Assistant 2025.4.4 processes run in turn on the same
+broker traffic (built before the run; one load-generator process publishes it, its CPU is not
+counted): the *baseline*, whose only custom component (`benchmarks/load_probe`) subscribes to
+exactly the integration's topics and counts the messages, and the *integration* run, the same
+configuration with retro_balance set up on every pad (one person and a 10 s cap on the check
+pads). Every pad streams 10-sample frames at 80 Hz with someone standing on it; every fifth pad
+plays daily checks back to back instead. After a warm-up, over a measured window:
+
+- CPU: user + system seconds of the Home Assistant process (/proc/<pid>/stat, every thread,
+  the recorder's included), per pad-minute, and the ratio integration / baseline;
+- event-loop lag p50 / p99 / max: how late the probe's 50-ms timer callback ran;
+- frames: published by the generator, refused by its MQTT client, received (baseline: the
+  probe's count; integration: the sequencer's accepted count from each pad's diagnostics) and
+  dropped (the integration's counters: refused + lost), which must be 0;
+- memory: resident set size at the start and end of the window;
+- live path (integration): from the publish of the frame that ends a daily check (found by
+  replaying the pad's messages through the engine) to the person's `last_check` sensor updated
+  (its state's `last_updated`, seen through a websocket state trigger);
+- recorder rows written in the window (counted in the database after Home Assistant stopped) and
+  rows per pad per day (`recorder_rows.per_pad_day`).
+
+Prints figures; asserts nothing timed. Exits 1 if a frame was dropped or a run failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import pickle
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.load_ha import (  # noqa: E402
+    ProcessSample,
+    StateWatch,
+    entity_owners,
+    load_average,
+    prepare_config,
+    probe_report,
+    set_up_pads,
+    wait_mqtt_loaded,
+)
+from benchmarks.load_traffic import (  # noqa: E402
+    build_traffic,
+    check_length_s,
+    check_pad_indices,
+    finishing_frames,
+    pad_ids,
+)
+from benchmarks.postgres import postgres_server  # noqa: E402
+from benchmarks.profile_summary import summarize  # noqa: E402
+from benchmarks.recorder_rows import PadDay, count_rows, per_pad_day  # noqa: E402
+from custom_components.retro_balance.engine.wire.topics import DEFAULT_PREFIX  # noqa: E402
+from devtools.client import HomeAssistantClient  # noqa: E402
+from devtools.processes import VENV_BIN, HarnessError, ManagedProcess, wait_until  # noqa: E402
+from devtools.stack import running_stack  # noqa: E402
+
+MODES = ("baseline", "integration")
+FRAME_PERIOD_S = 10 / 80.0
+"""10-sample frames at 80 Hz: the live-path target is one frame period plus 50 ms (p95)."""
+
+
+@dataclass
+class RunFigures:
+    """What one Home Assistant run measured."""
+
+    mode: str
+    pads: int
+    window_s: float
+    cpu_s: float
+    lag_ms: dict[str, float | None]
+    rss_mb: tuple[float, float]
+    published: int
+    refused: int
+    received: int
+    dropped: int
+    generator_late_p99_ms: float
+    load_average: tuple[str, str]
+    latencies_s: list[float] = field(default_factory=list)
+    checks_missed: int = 0
+    rows: dict[str, int] = field(default_factory=dict)
+    pad_day: PadDay | None = None
+
+    @property
+    def cpu_per_pad_min(self) -> float:
+        """CPU seconds per pad-minute."""
+        return self.cpu_s / (self.pads * self.window_s / 60.0)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Command-line options."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pads", default="1,10,50", help="comma-separated pad counts")
+    parser.add_argument("--duration", type=float, default=120.0, help="measured window, s")
+    parser.add_argument("--warmup", type=float, default=10.0, help="streaming before it, s")
+    parser.add_argument("--quick", action="store_true", help="20-s windows, 5-s warm-up")
+    parser.add_argument("--check-every", type=int, default=5, help="every Nth pad runs checks")
+    parser.add_argument("--check-cap", type=float, default=10.0, help="check pads' cap, s")
+    parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--modes", default=",".join(MODES), help="baseline,integration")
+    parser.add_argument(
+        "--profile", action="store_true", help="py-spy on the integration runs (figures skewed)"
+    )
+    parser.add_argument("--json", type=Path, help="also write every figure to this file")
+    parser.add_argument("--keep", action="store_true", help="keep the run folders")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.duration, args.warmup = 20.0, 5.0
+    return args
+
+
+def run_once(
+    mode: str, pads: int, args: argparse.Namespace, work: Path, db_url: str | None
+) -> RunFigures:
+    """One Home Assistant, one generator, one measured window."""
+    run_dir = work / f"{mode}-{pads}"
+    config_dir = run_dir / "config"
+    ids = pad_ids(pads)
+    checks = [ids[i] for i in check_pad_indices(pads, args.check_every)]
+    traffic_dir = work / f"traffic-{pads}"
+    prepare_config(config_dir, integration=mode == "integration", db_url=db_url)
+    with running_stack(run_dir / "run", config_dir) as stack:
+        client = stack.api
+        wait_mqtt_loaded(client)
+        if mode == "baseline":
+            client.call_service("load_probe", "subscribe", {"prefix": DEFAULT_PREFIX, "pads": ids})
+        gen_dir = run_dir / "generator"
+        gen_dir.mkdir()
+        (gen_dir / "traffic.pickle").symlink_to(traffic_dir / "traffic.pickle")
+        generator = ManagedProcess(
+            "load-generator",
+            [
+                str(VENV_BIN / "python"),
+                str(ROOT / "benchmarks" / "load_pads.py"),
+                str(gen_dir),
+                str(stack.broker.port),
+            ],
+            gen_dir / "generator.log",
+        )
+        generator.start()
+        wait_until(
+            lambda: (gen_dir / "ready").exists() or not generator.running,
+            what="the load generator to connect its pads",
+            timeout_s=120,
+        )
+        if not generator.running:
+            raise HarnessError(f"the load generator stopped\n{generator.log_tail()}")
+        entries: dict[str, str] = {}
+        watch = None
+        if mode == "integration":
+            entries = set_up_pads(client, ids, checks, args.check_cap)
+            owners = entity_owners(client)
+            last_checks = {
+                entity_id: pad_of(entries, entry_id)
+                for entity_id, (entry_id, person) in owners.items()
+                if person and entity_id.endswith("_last_check")
+            }
+            watch = StateWatch(client, sorted(last_checks))
+            watch.start()
+        pid = stack.hass.process.pid
+        (gen_dir / "go").touch()
+        go_s = time.time()
+        sleep_until(go_s + args.warmup)
+        start, load_start = ProcessSample.of(pid), load_average()
+        probe_report(client, reset=True)
+        window_start_s = time.time()
+        profiler = start_profiler(pid, args, run_dir) if mode == "integration" else None
+        sleep_until(window_start_s + args.duration)
+        end, load_end = ProcessSample.of(pid), load_average()
+        probe = probe_report(client)
+        window_end_s = time.time()
+        if mode == "integration":  # while the pads are online (their sensors have numbers)
+            statistic_sensors = {
+                s["entity_id"]: owners[s["entity_id"]]
+                for s in client.states()
+                if s["entity_id"] in owners
+                and "state_class" in s["attributes"]
+                and is_number(s["state"])
+            }
+        wait_until(lambda: not generator.running, what="the generator to finish", timeout_s=120)
+        if profiler is not None:
+            profiler.wait(60)
+            print(summarize(run_dir / "py-spy.txt"))
+        report = json.loads((gen_dir / "report.json").read_text())
+        published = sum(report["frames"].values())
+        refused = sum(report["refused"].values())
+        if mode == "baseline":
+            time.sleep(2.0)  # the last frames are on their way
+            counted = probe_report(client)["received"]
+            received = sum(counted.get(pad, {}).get("frames", 0) for pad in ids)
+            dropped = published - received
+        else:
+            time.sleep(2.0)  # the pads went offline: the last snapshot is published
+            counters = [diagnostics(client, entries[pad])["sequencer"] for pad in ids]
+            received = sum(c["accepted"] for c in counters)
+            dropped = sum(
+                c["duplicate"] + c["out_of_order"] + c["late"] + c["lost"] for c in counters
+            )
+            dropped = max(dropped, published - received)
+        if watch is not None:
+            watch.stop()
+    figures = RunFigures(
+        mode=mode,
+        pads=pads,
+        window_s=window_end_s - window_start_s,
+        cpu_s=end.cpu_s - start.cpu_s,
+        lag_ms={
+            k: None if probe[k] is None else probe[k] * 1e3
+            for k in ("lag_p50_s", "lag_p99_s", "lag_max_s")
+        },
+        rss_mb=(start.rss_mb, end.rss_mb),
+        published=published,
+        refused=refused,
+        received=received,
+        dropped=dropped,
+        generator_late_p99_ms=report["late_p99_s"] * 1e3,
+        load_average=(load_start, load_end),
+    )
+    url = db_url or f"sqlite:///{config_dir / 'home-assistant_v2.db'}"
+    rows = count_rows(url, window_start_s, window_end_s)
+    figures.rows = rows.totals()
+    if mode == "integration":
+        traffic = load_traffic_file(traffic_dir)
+        figures.latencies_s, figures.checks_missed = live_path(
+            traffic, report, watch, entries, owners, checks, ids, args.check_cap, go_s
+        )
+        check_entries = {entries[p] for p in checks}
+        figures.pad_day = per_pad_day(
+            rows,
+            window_s=figures.window_s,
+            owners=owners,
+            standing_entries={entries[p] for p in ids} - check_entries,
+            check_entries=check_entries,
+            check_length_s=check_length_s(args.check_cap),
+            statistic_sensors=statistic_sensors,
+            checks_in_window=sum(
+                window_start_s <= published_s < window_end_s
+                for published_s in report["published_at"].values()
+            ),
+        )
+    return figures
+
+
+def pad_of(entries: dict[str, str], entry_id: str) -> str:
+    """The pad whose entry this is."""
+    return next(pad for pad, entry in entries.items() if entry == entry_id)
+
+
+def is_number(state: str) -> bool:
+    """Whether a state is a number (what the recorder compiles statistics from)."""
+    try:
+        float(state)
+    except ValueError:
+        return False
+    return True
+
+
+def diagnostics(client: HomeAssistantClient, entry_id: str) -> dict[str, Any]:
+    """A pad's live counters, from its config entry diagnostics."""
+    pad: dict[str, Any] = client.get(f"/api/diagnostics/config_entry/{entry_id}")["data"]["pad"]
+    return pad
+
+
+def sleep_until(when_s: float) -> None:
+    """Sleep until a wall-clock time."""
+    time.sleep(max(0.0, when_s - time.time()))
+
+
+def start_profiler(
+    pid: int, args: argparse.Namespace, run_dir: Path
+) -> subprocess.Popen[bytes] | None:
+    """py-spy on Home Assistant for the window (folded stacks), when asked for."""
+    if not args.profile:
+        return None
+    return subprocess.Popen(
+        [str(VENV_BIN / "py-spy"), "record", "--pid", str(pid),
+         "--duration", str(int(args.duration)), "--rate", "100", "--format", "raw",
+         "--threads", "--output", str(run_dir / "py-spy.txt")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def load_traffic_file(traffic_dir: Path) -> dict[str, Any]:
+    """The pickled traffic of a run size."""
+    traffic: dict[str, Any] = pickle.loads((traffic_dir / "traffic.pickle").read_bytes())
+    return traffic
+
+
+def live_path(
+    traffic: dict[str, Any],
+    report: dict[str, Any],
+    watch: StateWatch | None,
+    entries: dict[str, str],
+    owners: dict[str, tuple[str, bool]],
+    checks: list[str],
+    ids: list[str],
+    cap_s: float,
+    go_s: float,
+) -> tuple[list[float], int]:
+    """Latency of every check end whose frame was published; checks with no update seen."""
+    if watch is None:
+        return [], 0
+    changes: dict[str, list[float]] = defaultdict(list)
+    for entity_id, updated_s in watch.changes:
+        if updated_s >= go_s:
+            changes[pad_of(entries, owners[entity_id][0])].append(updated_s)
+    latencies, missed = [], 0
+    published_at = {int(k): v for k, v in report["published_at"].items()}
+    for pad in checks:
+        ends = [i for i in traffic["ends"][pad] if i in published_at]
+        seen = changes.get(pad, [])
+        for number, index in enumerate(ends):
+            if number < len(seen):
+                latencies.append(seen[number] - published_at[index])
+            else:
+                missed += 1
+    return latencies, missed
+
+
+def prepare_traffic(pads: int, args: argparse.Namespace, work: Path) -> Path:
+    """Build and pickle the traffic of one size (the same for both runs)."""
+    traffic_dir = work / f"traffic-{pads}"
+    traffic_dir.mkdir(parents=True, exist_ok=True)
+    ids = pad_ids(pads)
+    check_indices = check_pad_indices(pads, args.check_every)
+    total_s = args.warmup + args.duration + 3.0
+    started = time.process_time()
+    sent = build_traffic(pads, total_s=total_s, check_pads=check_indices, cap_s=args.check_cap)
+    ends = {ids[i]: finishing_frames(sent, i, args.check_cap) for i in check_indices}
+    traffic = {
+        "prefix": DEFAULT_PREFIX,
+        "pad_ids": ids,
+        "sent": sent,
+        "record": sorted(i for indices in ends.values() for i in indices),
+        "ends": ends,
+    }
+    (traffic_dir / "traffic.pickle").write_bytes(pickle.dumps(traffic))
+    print(
+        f"{pads} pads: {len(sent)} messages over {total_s:.0f} s built in "
+        f"{time.process_time() - started:.1f} s CPU; {sum(map(len, ends.values()))} check ends",
+        flush=True,
+    )
+    return traffic_dir
+
+
+def print_figures(runs: list[RunFigures]) -> None:
+    """One line per run, then the ratio of each size."""
+    print(
+        f"{'run':<18}{'CPU s/pad-min':>14}{'lag p50/p99/max ms':>22}{'frames pub/recv/drop':>24}"
+        f"{'RSS MB start→end':>20}{'load avg':>12}"
+    )
+    for run in runs:
+        lag = "/".join("-" if v is None else f"{v:.1f}" for v in run.lag_ms.values())
+        print(
+            f"{run.mode + ' ' + str(run.pads):<18}{run.cpu_per_pad_min:>14.3f}{lag:>22}"
+            f"{f'{run.published}/{run.received}/{run.dropped}':>24}"
+            f"{f'{run.rss_mb[0]:.0f}→{run.rss_mb[1]:.0f}':>20}"
+            f"{'→'.join(run.load_average):>12}"
+        )
+    by_size = defaultdict(dict)
+    for run in runs:
+        by_size[run.pads][run.mode] = run
+    for pads, pair in sorted(by_size.items()):
+        if len(pair) == 2:
+            ratio = pair["integration"].cpu_per_pad_min / pair["baseline"].cpu_per_pad_min
+            print(f"{pads:>3} pads: CPU ratio integration/baseline {ratio:.2f} (target <= 1.3)")
+    for run in runs:
+        if run.mode != "integration":
+            continue
+        if run.latencies_s:
+            ordered = sorted(run.latencies_s)
+            p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+            print(
+                f"{run.pads:>3} pads: check end -> person's entities: {len(ordered)} checks, "
+                f"median {statistics.median(ordered) * 1e3:.0f} ms, p95 {p95 * 1e3:.0f} ms, "
+                f"max {ordered[-1] * 1e3:.0f} ms "
+                f"(target p95 < {(FRAME_PERIOD_S + 0.05) * 1e3:.0f} ms)"
+                + (f"; {run.checks_missed} not seen" if run.checks_missed else "")
+            )
+        print(f"{run.pads:>3} pads: recorder rows in the {run.window_s:.0f}-s window: {run.rows}")
+        if run.pad_day is not None:
+            day = run.pad_day
+            print(
+                f"     per pad per day: streaming {fmt(day.streaming)}; "
+                f"per check {fmt(day.per_check)}; "
+                f"statistics {day.statistics_pad} (pad) + {day.statistics_person} (person); "
+                f"total with two checks {day.total():.0f} (target < 2000, goal 500)"
+                + ("; " + "; ".join(day.notes) if day.notes else "")
+            )
+
+
+def fmt(rows: dict[str, float]) -> str:
+    """Rows by table, rounded."""
+    return ", ".join(f"{table} {value:.0f}" for table, value in rows.items())
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run every size in both modes; print and optionally save the figures."""
+    args = parse_args(argv)
+    sizes = [int(n) for n in args.pads.split(",")]
+    modes = [m for m in args.modes.split(",") if m]
+    runs: list[RunFigures] = []
+    failed = False
+    work = Path(tempfile.mkdtemp(prefix="retro-balance-load-"))
+    pg_dir = Path(tempfile.mkdtemp(prefix="retro-balance-pg-"))
+    print(f"run folders in {work}; load average now {load_average()}", flush=True)
+    try:
+        with contextlib.ExitStack() as stack:
+            server = stack.enter_context(postgres_server(pg_dir)) if args.db == "postgres" else None
+            for pads in sizes:
+                prepare_traffic(pads, args, work)
+                for mode in modes:
+                    db_url = None if server is None else server.create_database(f"{mode}_{pads}")
+                    print(f"== {mode}, {pads} pads, {args.duration:.0f} s ({args.db})", flush=True)
+                    try:
+                        run = run_once(mode, pads, args, work, db_url)
+                    except (HarnessError, TimeoutError) as err:
+                        print(f"   failed: {err}", flush=True)
+                        failed = True
+                        continue
+                    runs.append(run)
+                    print_figures([run])
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    print("\n== summary")
+    print_figures(runs)
+    if args.json:
+        args.json.write_text(json.dumps([asdict(run) for run in runs], indent=1, default=str))
+    dropped = sum(run.dropped + run.refused for run in runs)
+    if dropped:
+        print(f"FAILED: {dropped} frames dropped or refused")
+    return 1 if failed or dropped else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,110 @@
+"""Test-only component of benchmarks/load.py (never shipped): event-loop lag and the bare baseline.
+
+Linked into the benchmark's own config folder, in both Home Assistant instances it compares:
+
+- a timer asks the event loop to run a callback every `TICK_S` and records how late it ran
+  (the loop lag an MQTT callback or an entity update would wait behind);
+- `load_probe.subscribe` (baseline only) calls `mqtt.async_subscribe` on exactly the topics the
+  integration subscribes to, one `<prefix>/<pad>/+` per pad with QoS 1 and raw bytes, with a
+  callback that only counts what arrives: what Home Assistant costs without the integration;
+- `load_probe.report` returns the lag percentiles since the last reset, and the messages counted
+  since the subscription, by pad and topic kind (`frames`, `status`, …).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from typing import Any
+
+from homeassistant.components import mqtt
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP
+from homeassistant.core import (
+    Event,
+    HomeAssistant,
+    ServiceCall,
+    ServiceResponse,
+    SupportsResponse,
+    callback,
+)
+from homeassistant.helpers.typing import ConfigType
+
+DOMAIN = "load_probe"
+TICK_S = 0.05
+"""How often the loop is asked to run the probe's callback (20 lag samples a second)."""
+
+
+class LoopLag:
+    """How late a callback asked for every `TICK_S` runs on the event loop."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Not ticking until `start`."""
+        self._loop = loop
+        self._due = 0.0
+        self._handle: asyncio.TimerHandle | None = None
+        self.lags_s: list[float] = []
+
+    def start(self) -> None:
+        """Start ticking."""
+        self._due = self._loop.time() + TICK_S
+        self._handle = self._loop.call_at(self._due, self._tick)
+
+    def stop(self) -> None:
+        """Stop ticking."""
+        if self._handle is not None:
+            self._handle.cancel()
+            self._handle = None
+
+    def _tick(self) -> None:
+        now = self._loop.time()
+        self.lags_s.append(now - self._due)
+        self._due = now + TICK_S
+        self._handle = self._loop.call_at(self._due, self._tick)
+
+
+def percentile(ordered: list[float], fraction: float) -> float | None:
+    """The nearest-rank percentile of an ascending list (None when empty)."""
+    if not ordered:
+        return None
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Start the lag timer and register the two actions."""
+    lag = LoopLag(hass.loop)
+    lag.start()
+    received: dict[str, Counter[str]] = {}
+
+    @callback
+    def stop(_event: Event) -> None:
+        lag.stop()
+
+    hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, stop)
+
+    async def subscribe(call: ServiceCall) -> None:
+        prefix = str(call.data["prefix"])
+        for pad_id in call.data["pads"]:
+            counts = received.setdefault(str(pad_id), Counter())
+
+            @callback
+            def count(msg: mqtt.ReceiveMessage, counts: Counter[str] = counts) -> None:
+                counts[msg.topic.rsplit("/", 1)[-1]] += 1
+
+            await mqtt.async_subscribe(hass, f"{prefix}/{pad_id}/+", count, qos=1, encoding=None)
+
+    async def report(call: ServiceCall) -> ServiceResponse:
+        ordered = sorted(lag.lags_s)
+        result: dict[str, Any] = {
+            "lag_samples": len(ordered),
+            "lag_p50_s": percentile(ordered, 0.50),
+            "lag_p99_s": percentile(ordered, 0.99),
+            "lag_max_s": ordered[-1] if ordered else None,
+            "received": {pad_id: dict(counts) for pad_id, counts in received.items()},
+        }
+        if call.data.get("reset"):
+            lag.lags_s = []
+        return result
+
+    hass.services.async_register(DOMAIN, "subscribe", subscribe)
+    hass.services.async_register(DOMAIN, "report", report, supports_response=SupportsResponse.ONLY)
+    return True
