@@ -33,6 +33,9 @@ from .engine.wire.protocol import (
 from .engine.wire.sequencing import FrameSequencer, FrameVerdict, SequenceCounters, TimeBase
 from .engine.wire.topics import TopicKind, parse_topic, topic
 
+LOGGED_PAYLOAD_BYTES = 100
+LOGGED_MESSAGE_CHARS = 200
+
 
 class PadListener(Protocol):
     """What a pad's messages are handed to (each call comes from the event loop)."""
@@ -57,6 +60,13 @@ class PadListener(Protocol):
 
     def message_dropped(self, error: ProtocolError | None) -> None:
         """Note a message refused by the parser (`error`) or a frame by the sequencer (None)."""
+
+
+def _shortened(text: str) -> str:
+    """Keep the start of a message that may quote a whole 8 KB value."""
+    if len(text) <= LOGGED_MESSAGE_CHARS:
+        return text
+    return f"{text[:LOGGED_MESSAGE_CHARS]}… ({len(text)} characters)"
 
 
 class RateLimitedLog:
@@ -135,7 +145,7 @@ class PadMqtt:
         try:
             frame = parse_frame(payload)
         except ProtocolError as err:
-            self._drop_malformed(listener, TopicKind.FRAMES, err)
+            self._drop_malformed(listener, TopicKind.FRAMES, err, payload)
             return
         check = self._sequencer.check(frame, received_s=monotonic())
         if not check.accepted:
@@ -161,7 +171,7 @@ class PadMqtt:
         try:
             online = parse_status(payload)
         except ProtocolError as err:
-            self._drop_malformed(listener, TopicKind.STATUS, err)
+            self._drop_malformed(listener, TopicKind.STATUS, err, payload)
             return
         listener.status_received(online)
 
@@ -169,7 +179,7 @@ class PadMqtt:
         try:
             info = parse_info(payload)
         except ProtocolError as err:
-            self._drop_malformed(listener, TopicKind.INFO, err)
+            self._drop_malformed(listener, TopicKind.INFO, err, payload)
             return
         listener.info_received(info)
 
@@ -177,18 +187,24 @@ class PadMqtt:
         try:
             press = parse_button(payload)
         except ProtocolError as err:
-            self._drop_malformed(listener, TopicKind.BUTTON, err)
+            self._drop_malformed(listener, TopicKind.BUTTON, err, payload)
             return
         listener.button_pressed(press)
 
-    def _drop_malformed(self, listener: PadListener, kind: TopicKind, err: ProtocolError) -> None:
+    def _drop_malformed(
+        self, listener: PadListener, kind: TopicKind, err: ProtocolError, payload: bytes | str
+    ) -> None:
+        """Count and log (`protocol.md`: reason, topic, the payload's first 100 bytes)."""
         self._malformed[err.reason] += 1
+        raw = payload.encode(errors="replace") if isinstance(payload, str) else payload
         self._log.warning(
             f"{kind.value}:{err.reason}",
-            "Dropped a malformed %s message from pad %s: %s",
+            "Dropped a malformed %s message from pad %s (%s: %s); payload starts %r",
             kind.value,
             self.pad_id,
-            err.message,
+            err.reason,
+            _shortened(err.message),
+            raw[:LOGGED_PAYLOAD_BYTES],
         )
         listener.message_dropped(err)
 

@@ -101,6 +101,20 @@ async def test_log_limit_is_per_minute(
     assert len(lines) == 2
 
 
+async def test_log_line_names_the_reason_and_cuts_the_payload(
+    hass: HomeAssistant, init_integration: MockConfigEntry, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`protocol.md`: the reason, the topic and the payload's first 100 bytes, never 8 KB."""
+    frame = {**good_frame_dict(), "seq": "x" * 6000}
+    fire(hass, "frames", json.dumps(frame))
+    await hass.async_block_till_done()
+    [line] = [r for r in caplog.records if "Dropped a malformed frames message" in r.message]
+    reason = next(iter(live(init_integration).malformed))
+    assert f"({reason}: " in line.message
+    assert "payload starts b'{" in line.message
+    assert len(line.message) < 500
+
+
 async def test_wrong_version_raises_repair_until_fixed(
     hass: HomeAssistant, init_integration: MockConfigEntry, issue_registry: ir.IssueRegistry
 ) -> None:

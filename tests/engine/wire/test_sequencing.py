@@ -411,3 +411,50 @@ def test_an_outage_the_receiver_waited_through_is_a_gap() -> None:
     check = sequencer.check_raw(570, 74_000, rate_hz=80.0, received_s=160.2)
     assert check.new_time_base is None
     assert check.lost == 479
+
+
+def stream(
+    first_seq: int, first_t_ms: int, first_s: float, count: int
+) -> list[tuple[int, int, float]]:
+    """`count` frames of a streaming pad: seq, t_ms and when the receiver hears each."""
+    return [
+        (first_seq + i, first_t_ms + i * STEP_MS, first_s + i * STEP_MS / 1000)
+        for i in range(count)
+    ]
+
+
+def test_one_stray_frame_far_ahead_does_not_stall_the_pad() -> None:
+    """A forged (or corrupt) frame 3 h ahead takes the stream; the pad's own frames, carrying
+    on while nothing follows the stray, take it back within a few seconds (`security.md`)."""
+    sequencer = FrameSequencer()
+    for seq, t_ms, at_s in stream(100, 500_000, 10.0, 5):
+        sequencer.check_raw(seq, t_ms, received_s=at_s)
+    stray = sequencer.check_raw(105, 500_625 + 10_800_000, received_s=10.6)
+    assert stray.new_time_base is TimeBase.CLOCK_JUMP
+    checks = [
+        sequencer.check_raw(seq, t_ms, received_s=at_s)
+        for seq, t_ms, at_s in stream(106, 500_750, 10.75, 40)
+    ]
+    verdicts = [check.verdict for check in checks]
+    back = verdicts.index(FrameVerdict.ACCEPTED)
+    assert checks[back].new_time_base is TimeBase.CLOCK_JUMP
+    assert back * STEP_MS <= 4000
+    assert set(verdicts[:back]) == {FrameVerdict.CONFLICTING}
+    assert set(verdicts[back:]) == {FrameVerdict.ACCEPTED}
+
+
+def test_twins_both_going_on_never_take_each_others_place() -> None:
+    """An idle pad (a frame a second) and its twin streaming under the same id: once the
+    twin's first frame has taken the stream, the idle pad's frames, however spread out, never
+    take it back while the twin goes on (a stray is only a stray when it falls silent)."""
+    sequencer = FrameSequencer()
+    idle = [(1000 + i, 50_000 + i * 1000, 100.0 + i) for i in range(20)]
+    twin = stream(4000, 700_000, 100.05, 20 * 8)
+    arrivals = sorted(idle + twin, key=lambda frame: frame[2])
+    verdicts = {
+        (seq, t_ms): sequencer.check_raw(seq, t_ms, received_s=at_s).verdict
+        for seq, t_ms, at_s in arrivals
+    }
+    assert all(verdicts[seq, t_ms] is FrameVerdict.ACCEPTED for seq, t_ms, _ in twin)
+    assert all(verdicts[seq, t_ms] is FrameVerdict.CONFLICTING for seq, t_ms, _ in idle[1:])
+    assert (sequencer.counters.clock_jumps, sequencer.counters.reboots) == (1, 0)

@@ -30,6 +30,10 @@ CLOCK_SLACK_MS: Final = 5000
 """How much further a frame's clock may run than the frames since the last one explain."""
 OTHER_STREAM_KEPT_MS: Final = 10_000
 """How long (accepted pad time) a stream that is not the accepted one is remembered."""
+ADOPT_OTHER_AFTER_FRAMES: Final = 8
+ADOPT_OTHER_AFTER_SILENCE_MS: Final = 3 * MAX_FRAME_INTERVAL_MS
+"""A second stream carries on while the accepted one fell silent this long: the accepted one
+was a stray (one forged or corrupt frame far ahead), and the stream that carries on is the pad."""
 _RECENT_FRAMES: Final = 64
 
 
@@ -148,6 +152,8 @@ class FrameSequencer:
         self._missing: OrderedDict[int, None] = OrderedDict()
         self._other: _Point | None = None
         self._other_seen_ms = 0
+        self._other_run = 0
+        """Frames of the other stream since the last accepted one."""
 
     @property
     def counters(self) -> SequenceCounters:
@@ -216,7 +222,7 @@ class FrameSequencer:
         if follows and seq_step == 1:
             return self._accept_following(seq, t_ms, t_step, lost=0)
         if self._continues_other(seq, t_ms, rate_hz):
-            return self._conflict(seq, t_ms)
+            return self._other_carries_on(seq, t_ms)
         if follows:
             return self._accept_following(seq, t_ms, t_step, lost=seq_step - 1)
         if seq_step < 0 and t_step <= window:
@@ -275,6 +281,21 @@ class FrameSequencer:
             self._remember_other(seq, t_ms)
         return self._reject(FrameVerdict.LATE if late else FrameVerdict.OUT_OF_ORDER, t_ms)
 
+    def _other_carries_on(self, seq: int, t_ms: int) -> SequenceCheck:
+        """Twins while both streams go on; the only one left going on is the pad's own."""
+        self._other_run += 1
+        assert self._last is not None
+        silent_ms = (
+            None
+            if self._received_s is None or self._last.received_s is None
+            else (self._received_s - self._last.received_s) * 1000.0
+        )
+        if self._other_run >= ADOPT_OTHER_AFTER_FRAMES and (
+            silent_ms is None or silent_ms >= ADOPT_OTHER_AFTER_SILENCE_MS
+        ):
+            return self._new_time_base(seq, t_ms, TimeBase.CLOCK_JUMP, lost=0)
+        return self._conflict(seq, t_ms)
+
     def _conflict(self, seq: int, t_ms: int) -> SequenceCheck:
         self._remember_other(seq, t_ms)
         return self._reject(FrameVerdict.CONFLICTING, t_ms)
@@ -303,6 +324,7 @@ class FrameSequencer:
             self._wraps_ms += T_MS_MODULUS
         self._counts["accepted"] += 1
         self._counts["lost"] += lost
+        self._other_run = 0
         for missing in range(max(lost - _RECENT_FRAMES, 0), lost):
             self._missing[(seq - lost + missing) % SEQ_MODULUS] = None
         while len(self._missing) > _RECENT_FRAMES:
