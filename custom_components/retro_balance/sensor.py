@@ -1,4 +1,8 @@
-"""Sensors: the pad's live state, and each person's latest results."""
+"""Sensors: the pad's, and each person's latest results and their coach's.
+
+The pad's rows are `pad_sensors` (live values, counters) and `guidance_sensors` (what the person
+on the pad is told); a person's results are the table here, their coach's `coach_sensors`.
+"""
 
 from __future__ import annotations
 
@@ -14,14 +18,7 @@ from homeassistant.components.sensor import (
     SensorStateClass,
 )
 from homeassistant.config_entries import ConfigSubentry
-from homeassistant.const import (
-    PERCENTAGE,
-    EntityCategory,
-    UnitOfArea,
-    UnitOfFrequency,
-    UnitOfMass,
-    UnitOfTime,
-)
+from homeassistant.const import PERCENTAGE, UnitOfArea, UnitOfTime
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
@@ -32,14 +29,13 @@ from .coordinator import PadCoordinator
 from .data import RetroBalanceConfigEntry
 from .engine.clinical.fall_risk import RiskReason
 from .engine.clinical.session import SessionRecord
-from .engine.detection.pad_state import PadState
 from .engine.detection.stance_result import StanceTest
 from .engine.trends.effect import EffectVerdict
 from .engine.trends.measure import TrendMeasure
-from .entity import PadEntity, PersonEntity
+from .entity import PersonEntity
 from .guidance_sensors import GUIDANCE_SENSORS, GuidanceSensor
 from .live_settings import async_follow_people
-from .pad_values import empty_reading, pad_weight_kg, progress_details
+from .pad_sensors import PAD_SENSORS, PadSensor
 from .person_results import (
     FALL_RISK_STATES,
     fall_risk_reasons,
@@ -60,9 +56,8 @@ from .person_results import (
     sway,
 )
 from .reason_texts import explain
-from .recognition import recognised_person, recognition_details
 from .score_texts import ATTR_MAKE_UP, ATTR_MEANING, explain_make_up, explain_percentile
-from .snapshot import PadSnapshot, PersonSessions
+from .snapshot import PersonSessions
 from .trend_texts import explain_trend
 from .trend_values import (
     change_unit,
@@ -83,18 +78,6 @@ UNIT_CM_PER_S = "cm/s"
 ATTR_REASONS = "reasons"
 ATTR_EXPLANATION = "explanation"
 ATTR_TREND_EXPLANATION = "trend_explanation"
-NO_TEST = "none"
-"""*Current test* while no test runs."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class PadSensorDescription(SensorEntityDescription):
-    """A pad sensor: its value in the snapshot, whether it exists, whether it needs the pad."""
-
-    value_fn: Callable[[PadSnapshot], StateType]
-    attributes_fn: Callable[[PadSnapshot], Mapping[str, Any] | None] = lambda _: None
-    has_fn: Callable[[PadSnapshot], bool] = lambda _: True
-    requires_online: bool = True
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -110,85 +93,6 @@ class PersonSensorDescription(SensorEntityDescription):
     """Sentences in the user's language for reasons given as codes (not recorded)."""
     headline_fn: Callable[[PersonSessions], SessionRecord | None] | None = None
     """For a headline value: the session it comes from (a newer one not counted is described)."""
-
-
-PAD_SENSORS: tuple[PadSensorDescription, ...] = (
-    # Live values (weight, progress) have no state class: no long-term statistics of them, which
-    # cost 312 rows a day for each sensor with a number (benchmarks/README.md).
-    PadSensorDescription(
-        key="weight",
-        translation_key="weight",
-        device_class=SensorDeviceClass.WEIGHT,
-        native_unit_of_measurement=UnitOfMass.KILOGRAMS,
-        suggested_display_precision=1,
-        value_fn=pad_weight_kg,
-        attributes_fn=empty_reading,
-    ),
-    PadSensorDescription(
-        key="pad_state",
-        translation_key="pad_state",
-        device_class=SensorDeviceClass.ENUM,
-        options=[state.value for state in PadState],
-        value_fn=lambda snapshot: snapshot.pad.state.value,
-        requires_online=False,
-    ),
-    PadSensorDescription(
-        key="test_elapsed",
-        translation_key="test_elapsed",
-        device_class=SensorDeviceClass.DURATION,
-        native_unit_of_measurement=UnitOfTime.SECONDS,
-        suggested_display_precision=0,
-        value_fn=lambda snapshot: snapshot.pad.progress_s or 0,
-        attributes_fn=progress_details,
-    ),
-    PadSensorDescription(
-        key="current_test",
-        translation_key="current_test",
-        device_class=SensorDeviceClass.ENUM,
-        options=[NO_TEST, *(test.value for test in StanceTest)],
-        value_fn=lambda snapshot: (
-            NO_TEST if snapshot.pad.current_test is None else snapshot.pad.current_test.value
-        ),
-    ),
-    PadSensorDescription(
-        key="recognised_person",
-        translation_key="recognised_person",
-        value_fn=recognised_person,
-        attributes_fn=recognition_details,
-    ),
-    PadSensorDescription(
-        key="sample_rate",
-        translation_key="sample_rate",
-        device_class=SensorDeviceClass.FREQUENCY,
-        native_unit_of_measurement=UnitOfFrequency.HERTZ,
-        state_class=SensorStateClass.MEASUREMENT,
-        entity_category=EntityCategory.DIAGNOSTIC,
-        entity_registry_enabled_default=False,
-        suggested_display_precision=1,
-        value_fn=lambda snapshot: (
-            None
-            if snapshot.pad.measured_rate_hz is None
-            else round(snapshot.pad.measured_rate_hz, 1)
-        ),
-    ),
-    PadSensorDescription(
-        key="dropped_frames",
-        translation_key="dropped_frames",
-        state_class=SensorStateClass.TOTAL_INCREASING,
-        entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda snapshot: snapshot.pad.dropped_frames,
-        requires_online=False,
-    ),
-    PadSensorDescription(
-        key="malformed_frames",
-        translation_key="malformed_frames",
-        state_class=SensorStateClass.TOTAL_INCREASING,
-        entity_category=EntityCategory.DIAGNOSTIC,
-        entity_registry_enabled_default=False,
-        value_fn=lambda snapshot: snapshot.pad.malformed_frames,
-        requires_online=False,
-    ),
-)
 
 
 def _trend_explanation(hass: HomeAssistant, person: PersonSessions) -> Mapping[str, Any]:
@@ -349,30 +253,6 @@ async def async_setup_entry(
         ]
 
     async_follow_people(hass, entry, async_add_entities, person_sensors)
-
-
-class PadSensor(PadEntity, SensorEntity):
-    """A live value of the pad."""
-
-    entity_description: PadSensorDescription
-
-    def __init__(self, coordinator: PadCoordinator, description: PadSensorDescription) -> None:
-        """Bind to the pad."""
-        super().__init__(coordinator, description)
-        self._requires_online = description.requires_online
-
-    @property
-    def native_value(self) -> StateType:
-        """The value in the snapshot."""
-        return self.entity_description.value_fn(self.coordinator.data)
-
-    @property
-    def extra_state_attributes(self) -> Mapping[str, Any] | None:
-        """Details of the value in the snapshot."""
-        return self.entity_description.attributes_fn(self.coordinator.data)
-
-    def _shown(self) -> tuple[object, ...]:
-        return (self.available, self.native_value, self.extra_state_attributes)
 
 
 class PersonSensor(PersonEntity, SensorEntity):

@@ -12,7 +12,7 @@ from homeassistant.const import EVENT_STATE_CHANGED, EVENT_STATE_REPORTED
 from homeassistant.core import Event, HomeAssistant, callback
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.retro_balance import sensor
+from custom_components.retro_balance import pad_sensors, sensor
 from custom_components.retro_balance.const import DOMAIN
 from custom_components.retro_balance.engine.detection.pad_state import PadMonitor
 from custom_components.retro_balance.engine.wire.messages import Frame
@@ -126,11 +126,11 @@ async def test_has_fn_decides_which_entities_exist(
     hass: HomeAssistant, mock_config_entry: MockConfigEntry
 ) -> None:
     """A description whose has_fn says no adds no entity (for the pad and for each person)."""
-    pad_sensors = tuple(
+    pad_rows = tuple(
         replace(description, has_fn=lambda snapshot: False)
         if description.key == "dropped_frames"
         else description
-        for description in sensor.PAD_SENSORS
+        for description in pad_sensors.PAD_SENSORS
     )
     person_sensors = tuple(
         replace(description, has_fn=lambda person: person.profile.name == "Anna")
@@ -139,7 +139,7 @@ async def test_has_fn_decides_which_entities_exist(
         for description in sensor.PERSON_SENSORS
     )
     with (
-        patch.object(sensor, "PAD_SENSORS", pad_sensors),
+        patch.object(sensor, "PAD_SENSORS", pad_rows),
         patch.object(sensor, "PERSON_SENSORS", person_sensors),
     ):
         mock_config_entry.add_to_hass(hass)

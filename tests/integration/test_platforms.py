@@ -25,6 +25,7 @@ from custom_components.retro_balance import (
     button,
     calendar,
     coach_sensors,
+    pad_sensors,
     select,
     sensor,
     switch,
@@ -151,7 +152,7 @@ async def test_every_entity_is_on_its_device(
             assert (entry.device_id, entry.config_subentry_id) == expected, entry.entity_id
         on_device[owner] += 1
     pad_entities = (
-        len(sensor.PAD_SENSORS)
+        len(pad_sensors.PAD_SENSORS)
         + len(GUIDANCE_SENSORS)
         + len(binary_sensor.BINARY_SENSORS)
         + len(button.BUTTONS)

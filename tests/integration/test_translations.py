@@ -16,6 +16,7 @@ from custom_components.retro_balance import (
     calendar,
     coach_sensors,
     event,
+    pad_sensors,
     select,
     sensor,
     switch,
@@ -74,7 +75,7 @@ def test_every_entity_has_name_and_icon() -> None:
         "event": (event.PERSON_EVENT, event.PAD_EVENT, event.TREND_EVENT, event.REMINDER_EVENT),
         "select": (*select.SELECTS, *select.PERSON_SELECTS),
         "sensor": (
-            *sensor.PAD_SENSORS,
+            *pad_sensors.PAD_SENSORS,
             *GUIDANCE_SENSORS,
             *sensor.PERSON_SENSORS,
             *coach_sensors.COACH_SENSORS,
