@@ -21,10 +21,9 @@ Times are the pad's clock in seconds, as fed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import Final, Protocol
+from typing import Final
 
 import numpy as np
 import numpy.typing as npt
@@ -37,12 +36,12 @@ from .stance_config import DetectorConfig
 from .stance_result import (
     EndReason,
     QualityFlag,
-    StanceEvent,
     StanceEventKind,
     StancePhase,
     StanceResult,
     StanceTest,
 )
+from .trial_detector import DetectorFactory, TrialDetector
 
 
 class CheckEventKind(StrEnum):
@@ -116,47 +115,6 @@ class CheckEvent:
         if self.kind is CheckEventKind.CHECK_FINISHED:
             return "stop"
         return None
-
-
-class TrialDetector(Protocol):
-    """What the runner needs from a stance detector (`StanceDetector` is one)."""
-
-    @property
-    def phase(self) -> StancePhase:
-        """Where the trial is."""
-
-    @property
-    def elapsed_s(self) -> float:
-        """Hold time so far."""
-
-    @property
-    def result(self) -> StanceResult | None:
-        """The result once finished."""
-
-    def feed(
-        self, cells_kg: npt.ArrayLike, t_first_s: float, rate_hz: float
-    ) -> Sequence[StanceEvent]:
-        """Take one frame; return what happened in it."""
-
-    def cancel(self, time_s: float) -> StanceResult:
-        """End the trial now."""
-
-    def lose_signal(self) -> StanceResult:
-        """End the trial because frames stopped."""
-
-
-class DetectorFactory(Protocol):
-    """Makes the detector of one trial (`StanceDetector` is one)."""
-
-    def __call__(
-        self,
-        test: StanceTest,
-        config: DetectorConfig,
-        geometry: PadGeometry,
-        *,
-        requires_repositioning: bool = False,
-    ) -> TrialDetector:
-        """Make a detector for `test`; see `StanceDetector` for `requires_repositioning`."""
 
 
 class CheckRunner:
