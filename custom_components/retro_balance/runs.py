@@ -27,7 +27,7 @@ from homeassistant.util import dt as dt_util
 from .const import LOGGER
 from .engine.arrays import FloatArray
 from .engine.clinical.session import SessionKind, new_session_id
-from .engine.coach.pad_practice import practice_cue
+from .engine.coach.pad_practice import practice_event
 from .engine.coach.programme import HoldGoal
 from .engine.detection.check_plan import CheckPlan
 from .engine.detection.daily_check import CheckEvent, CheckEventKind, CheckRunner, IncompleteReason
@@ -320,12 +320,13 @@ class PadRuns:
         self._clear()
 
     def _handle(self, run: _Run, events: list[CheckEvent]) -> None:
+        if run.practice is not None:
+            events = [practice_event(event, run.practice) for event in events]
         if events:
             self._listener.check_moved_on(events)
         for event in events:
-            cue = event.cue if run.practice is None else practice_cue(event, run.practice)
-            if cue is not None:
-                self._listener.send_cue(cue)
+            if event.cue is not None:
+                self._listener.send_cue(event.cue)
             if event.kind is CheckEventKind.CHECK_FINISHED:
                 self._finish(run)
             elif event.kind is CheckEventKind.TRIAL_FINISHED:

@@ -75,6 +75,10 @@ async def test_practice_logs_holds_with_its_own_cues_and_no_session(
         "fail",
         "stop",
     ]
+    # The screen agrees with the pad: the last right-leg hold (13 s) is short of the goal.
+    result = hass.states.get("sensor.balance_pad_hall_check_result").state
+    assert result.startswith("Right leg: 1"), result
+    assert "well done" not in result
     holds = coach_state(init_integration).activities
     assert [(a.kind, a.logged_via, a.eyes_closed) for a in holds] == [
         (ActivityKind.SINGLE_LEG_HOLD, LoggedVia.PAD, False)

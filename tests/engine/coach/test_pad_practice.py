@@ -9,7 +9,7 @@ import pytest
 from custom_components.retro_balance.engine.coach.activities import LoggedVia
 from custom_components.retro_balance.engine.coach.pad_practice import (
     PRACTICE_TESTS,
-    practice_cue,
+    practice_event,
     practice_holds,
     practice_plan,
 )
@@ -84,26 +84,27 @@ def test_cue_passes_only_at_the_goal_not_at_the_daily_checks_10_s() -> None:
     fifteen = finished(result(StanceTest.SINGLE_LEG_LEFT, 15.0))
     # The daily check would pass this trial (CDC STEADI 10 s); practice for 30 s does not.
     assert fifteen.cue == "pass"
-    assert practice_cue(fifteen, THIRTY_S) == "fail"
+    assert practice_event(fifteen, THIRTY_S).cue == "fail"
+    assert practice_event(fifteen, THIRTY_S).passed is False  # the guidance says so too
     held = finished(result(StanceTest.SINGLE_LEG_LEFT, 30.0, EndReason.CAP))
-    assert practice_cue(held, THIRTY_S) == "pass"
-    assert practice_cue(fifteen, EYES_CLOSED) == "pass"
+    assert practice_event(held, THIRTY_S).cue == "pass"
+    assert practice_event(fifteen, EYES_CLOSED).cue == "pass"
 
 
-def test_cue_for_an_aborted_hold_is_none_and_other_events_keep_theirs() -> None:
+def test_an_aborted_hold_has_no_cue_and_other_events_keep_theirs() -> None:
     aborted = finished(result(StanceTest.SINGLE_LEG_LEFT, 3.0, EndReason.CANCELLED))
-    assert practice_cue(aborted, THIRTY_S) is None
+    assert practice_event(aborted, THIRTY_S).cue is None
     no_result = CheckEvent(
         kind=CheckEventKind.TRIAL_FINISHED, time_s=1.0, test=StanceTest.SINGLE_LEG_LEFT, trial=1
     )
-    assert practice_cue(no_result, THIRTY_S) is None
+    assert practice_event(no_result, THIRTY_S).cue is None
     for kind, cue in (
         (CheckEventKind.HOLD_STARTED, "start"),
         (CheckEventKind.CHECK_FINISHED, "stop"),
         (CheckEventKind.TRIAL_STARTED, None),
     ):
         event = CheckEvent(kind=kind, time_s=0.0, test=None, trial=0)
-        assert practice_cue(event, THIRTY_S) == cue
+        assert practice_event(event, THIRTY_S).cue == cue
 
 
 def test_holds_log_the_best_completed_hold_of_each_leg() -> None:

@@ -15,13 +15,13 @@ asks for closed eyes and logs its holds as such.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 
 from ..detection.check_plan import MAX_TRIALS, CheckPlan
 from ..detection.daily_check import CheckEvent, CheckEventKind
 from ..detection.stance_config import MAX_CAP_S, MIN_CAP_S
 from ..detection.stance_result import EndReason, StanceResult, StanceTest
-from ..wire.messages import Cue
 from .activities import Activity, LoggedVia, new_activity_id
 from .programme import ActivityKind, HoldGoal
 
@@ -43,14 +43,16 @@ def goal_reached(result: StanceResult, goal: HoldGoal) -> bool:
     return result.end_reason is EndReason.CAP or result.hold_time_s >= goal.hold_s
 
 
-def practice_cue(event: CheckEvent, goal: HoldGoal) -> Cue | None:
-    """Return the cue the pad gives for `event` during practice (module docstring)."""
-    if event.kind is not CheckEventKind.TRIAL_FINISHED:
-        return event.cue
+def practice_event(event: CheckEvent, goal: HoldGoal) -> CheckEvent:
+    """Return `event` as practice judges it: a completed hold passes only when it reached the goal.
+
+    Its `cue` is then the cue the pad gives (module docstring), and the guidance on a screen says
+    "well done" exactly when the pad says "pass"; an aborted hold keeps no verdict (no cue).
+    """
     result = event.result
-    if result is None or not result.completed:
-        return None
-    return "pass" if goal_reached(result, goal) else "fail"
+    if event.kind is not CheckEventKind.TRIAL_FINISHED or result is None or not result.completed:
+        return event
+    return replace(event, passed=goal_reached(result, goal))
 
 
 def practice_holds(
