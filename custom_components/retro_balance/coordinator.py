@@ -64,7 +64,7 @@ from .person_trend import PersonTrends
 from .runs import FinishedRun, PadRuns
 from .sessions import PadSessions, SessionChange, session_signal
 from .settings import daily_check_plan, single_test_plan
-from .snapshot import LivePad, PadSnapshot, PersonSessions
+from .snapshot import LivePad, PadSnapshot, PersonSessions, shown_progress_s
 
 
 class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
@@ -268,7 +268,7 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
     @callback
     def frame_received(self, frame: Frame, t_first_s: float) -> None:
         """Feed the monitor and the running test; publish at once only if the state changed."""
-        was = self._state()
+        was = self._shown_at_once()
         self._liveness.frame_arrived()
         self._monitor.feed(frame)
         # Only a run keeps the weight of every frame (the median is worked out when asked for).
@@ -277,7 +277,7 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
         test_moved_on = self._runs.feed(frame, t_first_s, weight_kg)
         self._issues.calibration(self._monitor.calibration_issue)
         instruction_changed = self._guide()
-        if test_moved_on or instruction_changed or self._state() != was:
+        if test_moved_on or instruction_changed or self._shown_at_once() != was:
             self._publish_now()
         else:
             self._live_updates.async_schedule_call()
@@ -488,6 +488,11 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
             testing=self._runs.running,
             waiting_for_person=progress is not None and progress.waiting_for_person,
         )
+
+    def _shown_at_once(self) -> tuple[PadState, int | None]:
+        """Return what is published as soon as it changes: the pad's state, the hold's step."""
+        elapsed_s = self._runs.elapsed_s
+        return self._state(), None if elapsed_s is None else shown_progress_s(elapsed_s)
 
     @property
     def _occupied(self) -> bool:

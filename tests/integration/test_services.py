@@ -93,6 +93,26 @@ async def test_start_needs_online_idle_pad(
     assert err.value.translation_key == "pad_offline"
 
 
+async def test_the_progress_shows_each_step_when_it_is_reached(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """A new 5-s step is published at once, not with the next once-a-second live update."""
+    await call(hass, "start_test", test="single_leg_right", person="Ben")
+    options = ScenarioOptions(weight_kg=84.0, lose_balance_at_s=20.0)
+    (hold,) = [
+        span
+        for span in timeline_spans(build_timeline("sls-right", options))
+        if span.label == "single_leg_right"
+    ]
+    messages = generate("sls-right", seed=8, weight_kg=84.0, lose_balance_at_s=20.0)
+    # No live update goes out while this plays: Home Assistant's clock stands still.
+    await play(hass, [m for m in messages if m[0] < hold.start_s + PROGRESS_STEP_S + 0.6])
+    assert hass.states.get("sensor.balance_pad_hall_test_progress").state == str(PROGRESS_STEP_S)
+    assert hass.states.get("sensor.balance_pad_hall_check_progress").state.startswith(
+        f"{PROGRESS_STEP_S} of 30 s"
+    )
+
+
 async def test_cancel_keeps_partial_results(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
