@@ -147,7 +147,6 @@ COACH_SENSORS: tuple[CoachSensorDescription, ...] = (
     CoachSensorDescription(
         key="retro_walk_weeks_in_a_row",
         translation_key="retro_walk_weeks_in_a_row",
-        state_class=SensorStateClass.MEASUREMENT,
         value_fn=lambda coach: coach.adherence.weeks_in_a_row,
     ),
     CoachSensorDescription(
@@ -162,7 +161,6 @@ COACH_SENSORS: tuple[CoachSensorDescription, ...] = (
         translation_key="practice_hold",
         device_class=SensorDeviceClass.DURATION,
         native_unit_of_measurement=UnitOfTime.SECONDS,
-        state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
         value_fn=lambda coach: coach.practice.best_eyes_open_s,
         attributes_fn=_practice_attributes,

@@ -15,7 +15,6 @@ from homeassistant.components.sensor import (
     SensorDeviceClass,
     SensorEntity,
     SensorEntityDescription,
-    SensorStateClass,
 )
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.const import PERCENTAGE, UnitOfArea, UnitOfTime
@@ -100,6 +99,9 @@ def _trend_explanation(hass: HomeAssistant, person: PersonSessions) -> Mapping[s
     return {ATTR_TREND_EXPLANATION: explain_trend(hass, reasons)} if reasons else {}
 
 
+# A person's values change a few times a day at most, so none has a state class: the long-term
+# record is the trends' external statistics, a row per session day (`trend_statistics.py`),
+# not 312 rows a day of each sensor holding yesterday's result (benchmarks/README.md).
 PERSON_SENSORS: tuple[PersonSensorDescription, ...] = (
     *(
         PersonSensorDescription(
@@ -107,7 +109,6 @@ PERSON_SENSORS: tuple[PersonSensorDescription, ...] = (
             translation_key=f"{test.value}_time",
             device_class=SensorDeviceClass.DURATION,
             native_unit_of_measurement=UnitOfTime.SECONDS,
-            state_class=SensorStateClass.MEASUREMENT,
             suggested_display_precision=1,
             value_fn=newest(hold_time_s(test)),
             attributes_fn=newest_details(hold_time_s(test), hold_outcome(test)),
@@ -119,7 +120,6 @@ PERSON_SENSORS: tuple[PersonSensorDescription, ...] = (
             key=f"sway_velocity_{test.value}",
             translation_key=f"sway_velocity_{test.value}",
             native_unit_of_measurement=UNIT_CM_PER_S,
-            state_class=SensorStateClass.MEASUREMENT,
             suggested_display_precision=2,
             entity_registry_enabled_default=test is StanceTest.QUIET_EYES_CLOSED,
             value_fn=newest(sway(test, "mean_velocity_cm_s")),
@@ -132,7 +132,6 @@ PERSON_SENSORS: tuple[PersonSensorDescription, ...] = (
             translation_key=f"sway_area_{test.value}",
             device_class=SensorDeviceClass.AREA,
             native_unit_of_measurement=UnitOfArea.SQUARE_CENTIMETERS,
-            state_class=SensorStateClass.MEASUREMENT,
             suggested_display_precision=2,
             entity_registry_enabled_default=test is StanceTest.QUIET_EYES_CLOSED,
             value_fn=newest(sway(test, "ellipse_area95_cm2")),
@@ -142,7 +141,6 @@ PERSON_SENSORS: tuple[PersonSensorDescription, ...] = (
     PersonSensorDescription(
         key="balance_score",
         translation_key="balance_score",
-        state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
         value_fn=headline(score),
         attributes_fn=score_points,
@@ -152,7 +150,6 @@ PERSON_SENSORS: tuple[PersonSensorDescription, ...] = (
     PersonSensorDescription(
         key="balance_for_age",
         translation_key="balance_for_age",
-        state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
         value_fn=headline(for_age),
         attributes_fn=score_details,
@@ -163,7 +160,6 @@ PERSON_SENSORS: tuple[PersonSensorDescription, ...] = (
         key="percentile",
         translation_key="percentile",
         native_unit_of_measurement=PERCENTAGE,
-        state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
         value_fn=newest(percentile),
         attributes_fn=newest_details(percentile, percentile_details),
@@ -191,7 +187,6 @@ PERSON_SENSORS: tuple[PersonSensorDescription, ...] = (
             key=f"{measure.value}_change",
             translation_key=f"{measure.value}_change",
             native_unit_of_measurement=change_unit(measure),
-            state_class=SensorStateClass.MEASUREMENT,
             suggested_display_precision=0,
             value_fn=trend_change(measure),
             attributes_fn=trend_details(measure),
@@ -203,7 +198,6 @@ PERSON_SENSORS: tuple[PersonSensorDescription, ...] = (
             key=f"{measure.value}_slope",
             translation_key=f"{measure.value}_slope",
             native_unit_of_measurement=slope_unit(measure),
-            state_class=SensorStateClass.MEASUREMENT,
             suggested_display_precision=1,
             value_fn=trend_slope(measure),
             attributes_fn=trend_details(measure),

@@ -234,3 +234,22 @@ async def test_nothing_is_written_before_home_assistant_has_started(
     await hass.async_block_till_done()
     assert await rows(hass, TANDEM)
     assert writes.call_count > 0
+
+
+async def test_a_persons_results_are_kept_as_sessions_not_as_sensor_statistics(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """312 rows a day for each result sensor holding yesterday's value would be most of a
+    home's recorder rows (benchmarks/README.md); the sessions' own rows carry the history.
+    Only the weekly walking totals, which nothing else keeps, have sensor statistics."""
+    await start(hass, mock_config_entry, hass_storage, freezer, declining_history())
+    await async_wait_recording_done(hass)
+    listed = await get_instance(hass).async_add_executor_job(list_statistic_ids, hass)
+    anna = sorted(
+        item["statistic_id"] for item in listed if item["statistic_id"].startswith("sensor.anna_")
+    )
+    assert anna == ["sensor.anna_retro_walk_minutes_this_week", "sensor.anna_retro_walks_this_week"]
+    assert TANDEM in {item["statistic_id"] for item in listed}
