@@ -27,23 +27,23 @@ PARALLEL_UPDATES = 0
 
 
 async def _start_daily_check(coordinator: PadCoordinator) -> None:
-    coordinator.async_start_test(DAILY_CHECK)
+    coordinator.commands.async_start_test(DAILY_CHECK)
 
 
 async def _start_selected_test(coordinator: PadCoordinator) -> None:
-    coordinator.async_start_test(coordinator.data.pad.next_test)
+    coordinator.commands.async_start_test(coordinator.data.pad.next_test)
 
 
 async def _start_practice(coordinator: PadCoordinator) -> None:
-    coordinator.async_start_test(SINGLE_LEG_PRACTICE)
+    coordinator.commands.async_start_test(SINGLE_LEG_PRACTICE)
 
 
 async def _cancel_test(coordinator: PadCoordinator) -> None:
-    coordinator.async_cancel_test()
+    coordinator.commands.async_cancel_test()
 
 
 async def _tare(coordinator: PadCoordinator) -> None:
-    await coordinator.async_tare()
+    await coordinator.commands.async_tare()
 
 
 @dataclass(frozen=True, kw_only=True)

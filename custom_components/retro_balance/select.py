@@ -42,7 +42,7 @@ def _current_person(snapshot: PadSnapshot) -> str:
 
 def _select_person(coordinator: PadCoordinator, option: str) -> None:
     people = coordinator.data.people.items()
-    coordinator.async_select_person(
+    coordinator.commands.async_select_person(
         next((person_id for person_id, person in people if person.profile.name == option), None)
     )
 
@@ -62,7 +62,7 @@ SELECTS: tuple[PadSelectDescription, ...] = (
         translation_key="next_test",
         options_fn=lambda snapshot: list(TEST_CHOICES),
         current_fn=lambda snapshot: snapshot.pad.next_test,
-        select_fn=lambda coordinator, option: coordinator.async_select_next_test(option),
+        select_fn=lambda coordinator, option: coordinator.commands.async_select_next_test(option),
     ),
     PadSelectDescription(
         key="person",

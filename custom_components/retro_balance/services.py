@@ -82,13 +82,13 @@ IMPORT_HISTORY_SCHEMA = vol.Schema(
 async def _async_start_test(call: ServiceCall) -> None:
     pad = pad_of(call)
     person = call.data.get(ATTR_PERSON)
-    pad.coordinator.async_start_test(
+    pad.coordinator.commands.async_start_test(
         call.data[ATTR_TEST], None if person is None else person_of(call.hass, pad, person)
     )
 
 
 async def _async_cancel_test(call: ServiceCall) -> None:
-    pad_of(call).coordinator.async_cancel_test()
+    pad_of(call).coordinator.commands.async_cancel_test()
 
 
 def _session(pad: RetroBalanceData, session_id: str) -> SessionRecord:

@@ -22,6 +22,9 @@ from .const import (
 )
 from .engine.clinical.norms import Sex
 from .engine.clinical.people import PersonProfile
+from .engine.clinical.session import SessionKind
+from .engine.coach.pad_practice import practice_plan
+from .engine.coach.programme import HoldGoal
 from .engine.detection.check_plan import CheckPlan
 from .engine.detection.stance_result import StanceTest
 from .engine.wire.topics import TopicKind, topic
@@ -59,6 +62,17 @@ def single_test_plan(options: Mapping[str, Any], test: StanceTest) -> CheckPlan:
     return CheckPlan(
         tests=(test,), trials=1, cap_s=float(options.get(CONF_CAP_S, DEFAULT_PLAN.cap_s))
     )
+
+
+def run_plan(
+    options: Mapping[str, Any], what: str, practice: HoldGoal | None = None
+) -> tuple[CheckPlan, SessionKind]:
+    """Return what a run of `what` measures: the daily check, one test, or practice to a goal."""
+    if practice is not None:
+        return practice_plan(practice), SessionKind.SINGLE_TEST
+    if what == DAILY_CHECK:
+        return daily_check_plan(options), SessionKind.DAILY_CHECK
+    return single_test_plan(options, StanceTest(what)), SessionKind.SINGLE_TEST
 
 
 def person_profile(subentry: ConfigSubentry) -> PersonProfile:

@@ -151,7 +151,7 @@ async def test_long_press_with_nobody_known_logs_nothing_and_cues_fail(
     assert coach_state(init_integration).activities == ()
     assert coach_state(init_integration, BEN_ID).activities == ()
     # With Ben chosen on the pad, it is his walk.
-    init_integration.runtime_data.coordinator.async_select_person(BEN_ID)
+    init_integration.runtime_data.coordinator.commands.async_select_person(BEN_ID)
     fire(hass, "button", encode_button("long"))
     await hass.async_block_till_done()
     assert len(coach_state(init_integration, BEN_ID).activities) == 1
@@ -177,7 +177,7 @@ async def test_a_walk_that_cannot_be_logged_cues_fail(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     coach = init_integration.runtime_data.coordinator.coach
-    init_integration.runtime_data.coordinator.async_select_person(ANNA_ID)
+    init_integration.runtime_data.coordinator.commands.async_select_person(ANNA_ID)
     refused = ServiceValidationError(translation_domain=DOMAIN, translation_key="invalid_activity")
     with patch.object(coach, "async_log", side_effect=refused):
         fire(hass, "button", encode_button("long"))

@@ -183,8 +183,8 @@ async def test_a_high_fall_risk_check_steps_back_to_phase_1_at_once(
     fire(hass, "status", b"online")
     await hass.async_block_till_done()
     coordinator = mock_config_entry.runtime_data.coordinator
-    coordinator.async_select_person(ANNA_ID)
-    coordinator.async_start_test("daily_check")
+    coordinator.commands.async_select_person(ANNA_ID)
+    coordinator.commands.async_start_test("daily_check")
     await play(hass, generate("daily-check", seed=4, weight_kg=62.0, lose_balance_at_s=3.0))
     assert hass.states.get("sensor.anna_fall_risk").state == "high"
     phase = hass.states.get(PHASE)

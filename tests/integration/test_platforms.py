@@ -122,9 +122,9 @@ async def test_entities_after_results(
 def choose_anna_and_tandem(entry: MockConfigEntry) -> None:
     """What the selects and the start button do (the platform under test may be another)."""
     coordinator = entry.runtime_data.coordinator
-    coordinator.async_select_person(ANNA_ID)
-    coordinator.async_select_next_test("tandem")
-    coordinator.async_start_test(coordinator.data.pad.next_test)
+    coordinator.commands.async_select_person(ANNA_ID)
+    coordinator.commands.async_select_next_test("tandem")
+    coordinator.commands.async_start_test(coordinator.data.pad.next_test)
 
 
 async def test_every_entity_is_on_its_device(

@@ -171,7 +171,7 @@ async def test_the_trend_is_computed_once_per_change_not_per_update(
     coordinator = mock_config_entry.runtime_data.coordinator
     before = coordinator.data.people[ANNA_ID]
     with patch("custom_components.retro_balance.person_trend.assess_person") as assess:
-        coordinator.async_select_next_test(StanceTest.TANDEM)  # a live update
+        coordinator.commands.async_select_next_test(StanceTest.TANDEM)  # a live update
         await coordinator.async_refresh()
         await hass.async_block_till_done()
     assess.assert_not_called()
