@@ -18,7 +18,7 @@ from custom_components.retro_balance.engine.detection.stance_result import (
     StancePhase,
     StanceTest,
 )
-from tests.engine.detection.test_daily_check import Harness, Script, cap
+from tests.engine.detection.scripted_check import Harness, Script, cap
 
 TANDEM = StanceTest.TANDEM
 LEFT = StanceTest.SINGLE_LEG_LEFT
