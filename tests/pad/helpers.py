@@ -1,4 +1,5 @@
-"""Turn simulated messages back into sample streams with the engine's own protocol module."""
+"""Turn simulated messages back into sample streams with the engine's own protocol module, and find
+when a scenario's phases happen."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from custom_components.retro_balance.engine.signal.cop import WII_BALANCE_BOARD,
 from custom_components.retro_balance.engine.wire import protocol, sequencing
 from custom_components.retro_balance.engine.wire.messages import Frame
 from pad_simulator.device import DEFAULT_T0_MS
+from pad_simulator.scenarios import ScenarioOptions, build_timeline
+from pad_simulator.timeline import timeline_spans
 
 GEOMETRY = WII_BALANCE_BOARD
 
@@ -44,3 +47,10 @@ def cop_between(
     inside = (times_s >= start_s - 1e-9) & (times_s < end_s - 1e-9)
     trace = centre_of_pressure(loads[inside], GEOMETRY)
     return trace.ap_cm, trace.ml_cm, trace.total_kg
+
+
+def span(name: str, label: str, **options: object) -> tuple[float, float]:
+    """Start and end of the first phase called `label` in scenario `name`."""
+    phases = build_timeline(name, ScenarioOptions(**options))  # type: ignore[arg-type]
+    found = next(item for item in timeline_spans(phases) if item.label == label)
+    return found.start_s, found.end_s
