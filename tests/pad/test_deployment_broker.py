@@ -19,7 +19,7 @@ import pytest
 from custom_components.retro_balance.engine.wire import protocol
 from pad_simulator.cli import main
 
-from .test_simulator_mqtt import Listener, start_broker
+from .broker import Listener, start_broker
 from .test_simulator_tls import TlsFiles, password_file, tls_files
 
 pytestmark = pytest.mark.mosquitto

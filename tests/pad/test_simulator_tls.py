@@ -2,7 +2,7 @@
 
 Each test makes a throwaway CA and a server certificate for 127.0.0.1 and localhost (with the
 `cryptography` package Home Assistant already needs), a password file with `mosquitto_passwd`,
-and starts mosquitto as `test_simulator_mqtt.py` does; it skips with a reason when mosquitto or
+and starts mosquitto as `broker.py` does; it skips with a reason when mosquitto or
 mosquitto_passwd is not installed (`scripts/ensure-services` installs them).
 """
 
@@ -24,7 +24,7 @@ import pytest
 from custom_components.retro_balance.engine.wire import protocol
 from pad_simulator.cli import main
 
-from .test_simulator_mqtt import Listener, start_broker
+from .broker import Listener, start_broker
 
 x509 = pytest.importorskip("cryptography.x509")
 hashes = pytest.importorskip("cryptography.hazmat.primitives.hashes")
