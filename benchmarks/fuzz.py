@@ -45,7 +45,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks import fuzz_targets as ft  # noqa: E402
+from benchmarks.fuzz_targets import adversarial, catalog, harness, parsers, pipeline  # noqa: E402
 from custom_components.retro_balance.runs import MAX_RAW_SAMPLES  # noqa: E402
 
 ENGINE_FILES = str(ROOT / "custom_components" / "*")
@@ -71,12 +71,12 @@ def engine_held_bytes() -> int:
 
 
 def with_checkpoints(
-    target: ft.Target, every: int, held: list[int]
-) -> Callable[[Any, ft.Stats], None]:
+    target: harness.Target, every: int, held: list[int]
+) -> Callable[[Any, harness.Stats], None]:
     """The target's check, recording the engine-held memory every `every` examples."""
     examples = 0
 
-    def check(value: Any, stats: ft.Stats) -> None:
+    def check(value: Any, stats: harness.Stats) -> None:
         nonlocal examples
         examples += 1
         if examples % every == 0:
@@ -86,7 +86,7 @@ def with_checkpoints(
     return check
 
 
-def soak(frames: int, stats: ft.Stats) -> list[tuple[str, int, int]]:
+def soak(frames: int, stats: harness.Stats) -> list[tuple[str, int, int]]:
     """Feed each soak stream to a fresh pipeline running back-to-back 10 s quiet-stance checks.
 
     Returns (name, most held in the first half, most held in the second half) in bytes, from ten
@@ -94,8 +94,8 @@ def soak(frames: int, stats: ft.Stats) -> list[tuple[str, int, int]]:
     about 12,000 of the densest frames), a leak keeps climbing.
     """
     figures = []
-    for name, stream in ft.soak_streams(frames).items():
-        model = ft.soak_model()
+    for name, stream in adversarial.soak_streams(frames).items():
+        model = adversarial.soak_model()
         held: list[int] = []
         for index, payload in enumerate(stream()):
             stats.tried += 1
@@ -118,8 +118,8 @@ def worst_case_hold() -> tuple[float, str, float]:
     """Most engine-held memory during a 60-s hold at the densest legal stream, and the raw trace
     the pad link keeps for export at its cap (`MAX_RAW_SAMPLES`) in single-sample
     frames; MB, and whether the test ended at its cap."""
-    frames, stream = ft.worst_case_hold()
-    model = ft.soak_model(cap_s=60.0)
+    frames, stream = adversarial.worst_case_hold()
+    model = adversarial.soak_model(cap_s=60.0)
     held = 0
     for index, payload in enumerate(stream()):
         model.on_frame(payload)
@@ -127,17 +127,19 @@ def worst_case_hold() -> tuple[float, str, float]:
             held = max(held, engine_held_bytes())
     ended = "cap" if model.seen["end:cap"] else "not at the cap"
     before = tracemalloc.get_traced_memory()[0]
-    chunks = ft.raw_trace_chunks(MAX_RAW_SAMPLES)
+    chunks = adversarial.raw_trace_chunks(MAX_RAW_SAMPLES)
     raw_mb = (tracemalloc.get_traced_memory()[0] - before) / 1e6
     del chunks
     return held / 1e6, ended, raw_mb
 
 
 def parse_costs() -> list[tuple[str, int, float]]:
-    """(payload, bytes, microseconds) to parse or refuse each of `ft.costly_frames()`."""
+    """(payload, bytes, microseconds) to parse or refuse each of `parsers.costly_frames()`."""
     costs = []
-    for name, payload in ft.costly_frames().items():
-        runs = timeit.repeat(partial(ft.parse_or_reason, "frames", payload), number=200, repeat=7)
+    for name, payload in parsers.costly_frames().items():
+        runs = timeit.repeat(
+            partial(parsers.parse_or_reason, "frames", payload), number=200, repeat=7
+        )
         costs.append((name, len(payload), min(runs) / 200 * 1e6))
     return costs
 
@@ -145,7 +147,7 @@ def parse_costs() -> list[tuple[str, int, float]]:
 # --- report ---------------------------------------------------------------------------------
 
 
-def _print_stats(name: str, examples: int, stats: ft.Stats, seconds: float) -> None:
+def _print_stats(name: str, examples: int, stats: harness.Stats, seconds: float) -> None:
     rejected = ", ".join(f"{reason} {count}" for reason, count in stats.rejected.most_common())
     print(
         f"{name:<10} {examples:>7} examples {stats.tried:>9} inputs {stats.accepted:>9} accepted "
@@ -171,16 +173,16 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     totals = Counter[str]()
     held: list[int] = []
-    print(f"documented reasons: {', '.join(sorted(ft.REASONS))}\n")
-    for target in ft.all_targets(pipeline=ft.pipeline_target(long_lived=True)):
+    print(f"documented reasons: {', '.join(sorted(parsers.REASONS))}\n")
+    for target in catalog.all_targets(pipeline=pipeline.pipeline_target(long_lived=True)):
         if target.name not in chosen:
             continue
         examples = max(1, round(EXAMPLES[target.name] * args.scale))
-        stats = ft.Stats()
+        stats = harness.Stats()
         check = with_checkpoints(target, max(1, examples // 5), held)
         begun = time.perf_counter()
         try:
-            ft.run(target, stats, examples=examples, seed=args.seed, check=check)
+            harness.run(target, stats, examples=examples, seed=args.seed, check=check)
         except Exception as err:  # hypothesis has printed the smallest failing input
             _print_stats(target.name, examples, stats, time.perf_counter() - begun)
             print(f"\nFAILED {target.name}: {type(err).__name__}: {err}")
@@ -192,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     unbounded = []
     if "soak" in chosen:
         frames = SOAK_FRAMES  # not scaled: a stream must outlast a few checks to show a leak
-        stats = ft.Stats()
+        stats = harness.Stats()
         begun = time.perf_counter()
         figures = soak(frames, stats)
         _print_stats("soak", len(figures), stats, time.perf_counter() - begun)

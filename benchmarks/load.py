@@ -39,24 +39,26 @@ import contextlib
 import json
 import pickle
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.load_figures import RunFigures, live_path, print_figures  # noqa: E402
 from benchmarks.load_ha import (  # noqa: E402
     ProcessSample,
     StateWatch,
+    diagnostics,
     entity_owners,
+    is_number,
     load_average,
+    pad_of,
     prepare_config,
     probe_report,
     set_up_pads,
@@ -71,42 +73,12 @@ from benchmarks.load_traffic import (  # noqa: E402
 )
 from benchmarks.postgres import postgres_server  # noqa: E402
 from benchmarks.profile_summary import summarize  # noqa: E402
-from benchmarks.recorder_rows import PadDay, count_rows, per_pad_day  # noqa: E402
+from benchmarks.recorder_rows import count_rows, per_pad_day  # noqa: E402
 from custom_components.retro_balance.engine.wire.topics import DEFAULT_PREFIX  # noqa: E402
-from devtools.client import HomeAssistantClient  # noqa: E402
 from devtools.processes import VENV_BIN, HarnessError, ManagedProcess, wait_until  # noqa: E402
 from devtools.stack import running_stack  # noqa: E402
 
 MODES = ("baseline", "integration")
-FRAME_PERIOD_S = 10 / 80.0
-"""10-sample frames at 80 Hz: the live-path target is one frame period plus 50 ms (p95)."""
-
-
-@dataclass
-class RunFigures:
-    """What one Home Assistant run measured."""
-
-    mode: str
-    pads: int
-    window_s: float
-    cpu_s: float
-    lag_ms: dict[str, float | None]
-    rss_mb: tuple[float, float]
-    published: int
-    refused: int
-    received: int
-    dropped: int
-    generator_late_p99_ms: float
-    load_average: tuple[str, str]
-    latencies_s: list[float] = field(default_factory=list)
-    checks_missed: int = 0
-    rows: dict[str, int] = field(default_factory=dict)
-    pad_day: PadDay | None = None
-
-    @property
-    def cpu_per_pad_min(self) -> float:
-        """CPU seconds per pad-minute."""
-        return self.cpu_s / (self.pads * self.window_s / 60.0)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -263,26 +235,6 @@ def run_once(
     return figures
 
 
-def pad_of(entries: dict[str, str], entry_id: str) -> str:
-    """The pad whose entry this is."""
-    return next(pad for pad, entry in entries.items() if entry == entry_id)
-
-
-def is_number(state: str) -> bool:
-    """Whether a state is a number (what the recorder compiles statistics from)."""
-    try:
-        float(state)
-    except ValueError:
-        return False
-    return True
-
-
-def diagnostics(client: HomeAssistantClient, entry_id: str) -> dict[str, Any]:
-    """A pad's live counters, from its config entry diagnostics."""
-    pad: dict[str, Any] = client.get(f"/api/diagnostics/config_entry/{entry_id}")["data"]["pad"]
-    return pad
-
-
 def sleep_until(when_s: float) -> None:
     """Sleep until a wall-clock time."""
     time.sleep(max(0.0, when_s - time.time()))
@@ -306,37 +258,6 @@ def load_traffic_file(traffic_dir: Path) -> dict[str, Any]:
     """The pickled traffic of a run size."""
     traffic: dict[str, Any] = pickle.loads((traffic_dir / "traffic.pickle").read_bytes())
     return traffic
-
-
-def live_path(
-    traffic: dict[str, Any],
-    report: dict[str, Any],
-    watch: StateWatch | None,
-    entries: dict[str, str],
-    owners: dict[str, tuple[str, bool]],
-    checks: list[str],
-    ids: list[str],
-    cap_s: float,
-    go_s: float,
-) -> tuple[list[float], int]:
-    """Latency of every check end whose frame was published; checks with no update seen."""
-    if watch is None:
-        return [], 0
-    changes: dict[str, list[float]] = defaultdict(list)
-    for entity_id, updated_s in watch.changes:
-        if updated_s >= go_s:
-            changes[pad_of(entries, owners[entity_id][0])].append(updated_s)
-    latencies, missed = [], 0
-    published_at = {int(k): v for k, v in report["published_at"].items()}
-    for pad in checks:
-        ends = [i for i in traffic["ends"][pad] if i in published_at]
-        seen = changes.get(pad, [])
-        for number, index in enumerate(ends):
-            if number < len(seen):
-                latencies.append(seen[number] - published_at[index])
-            else:
-                missed += 1
-    return latencies, missed
 
 
 def prepare_traffic(pads: int, args: argparse.Namespace, work: Path) -> Path:
@@ -363,57 +284,6 @@ def prepare_traffic(pads: int, args: argparse.Namespace, work: Path) -> Path:
         flush=True,
     )
     return traffic_dir
-
-
-def print_figures(runs: list[RunFigures]) -> None:
-    """One line per run, then the ratio of each size."""
-    print(
-        f"{'run':<18}{'CPU s/pad-min':>14}{'lag p50/p99/max ms':>22}{'frames pub/recv/drop':>24}"
-        f"{'RSS MB start→end':>20}{'load avg':>12}"
-    )
-    for run in runs:
-        lag = "/".join("-" if v is None else f"{v:.1f}" for v in run.lag_ms.values())
-        print(
-            f"{run.mode + ' ' + str(run.pads):<18}{run.cpu_per_pad_min:>14.3f}{lag:>22}"
-            f"{f'{run.published}/{run.received}/{run.dropped}':>24}"
-            f"{f'{run.rss_mb[0]:.0f}→{run.rss_mb[1]:.0f}':>20}"
-            f"{'→'.join(run.load_average):>12}"
-        )
-    by_size = defaultdict(dict)
-    for run in runs:
-        by_size[run.pads][run.mode] = run
-    for pads, pair in sorted(by_size.items()):
-        if len(pair) == 2:
-            ratio = pair["integration"].cpu_per_pad_min / pair["baseline"].cpu_per_pad_min
-            print(f"{pads:>3} pads: CPU ratio integration/baseline {ratio:.2f} (target <= 1.3)")
-    for run in runs:
-        if run.mode != "integration":
-            continue
-        if run.latencies_s:
-            ordered = sorted(run.latencies_s)
-            p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
-            print(
-                f"{run.pads:>3} pads: check end -> person's entities: {len(ordered)} checks, "
-                f"median {statistics.median(ordered) * 1e3:.0f} ms, p95 {p95 * 1e3:.0f} ms, "
-                f"max {ordered[-1] * 1e3:.0f} ms "
-                f"(target p95 < {(FRAME_PERIOD_S + 0.05) * 1e3:.0f} ms)"
-                + (f"; {run.checks_missed} not seen" if run.checks_missed else "")
-            )
-        print(f"{run.pads:>3} pads: recorder rows in the {run.window_s:.0f}-s window: {run.rows}")
-        if run.pad_day is not None:
-            day = run.pad_day
-            print(
-                f"     per pad per day: streaming {fmt(day.streaming)}; "
-                f"per check {fmt(day.per_check)}; "
-                f"statistics {day.statistics_pad} (pad) + {day.statistics_person} (person); "
-                f"total with two checks {day.total():.0f} (target < 2000, goal 500)"
-                + ("; " + "; ".join(day.notes) if day.notes else "")
-            )
-
-
-def fmt(rows: dict[str, float]) -> str:
-    """Rows by table, rounded."""
-    return ", ".join(f"{table} {value:.0f}" for table, value in rows.items())
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,7 +6,9 @@
 - `set_up_pads`: confirm the discovered pads, give each check pad a person and the check cap;
 - `ProcessSample`: CPU seconds and resident memory of the Home Assistant process from /proc;
 - `StateWatch`: a websocket subscription (a state trigger on given entities) that records when
-  each entity changed, in a thread of its own, for the live-path latency.
+  each entity changed, in a thread of its own, for the live-path latency;
+- `entity_owners`, `pad_of`, `diagnostics`: whose an entity is, whose a config entry is, and a
+  pad's live counters from its config entry diagnostics.
 """
 
 from __future__ import annotations
@@ -219,3 +221,23 @@ def entity_owners(client: HomeAssistantClient) -> dict[str, tuple[str, bool]]:
         for e in entities
         if e["platform"] == DOMAIN
     }
+
+
+def pad_of(entries: dict[str, str], entry_id: str) -> str:
+    """The pad whose entry this is."""
+    return next(pad for pad, entry in entries.items() if entry == entry_id)
+
+
+def is_number(state: str) -> bool:
+    """Whether a state is a number (what the recorder compiles statistics from)."""
+    try:
+        float(state)
+    except ValueError:
+        return False
+    return True
+
+
+def diagnostics(client: HomeAssistantClient, entry_id: str) -> dict[str, Any]:
+    """A pad's live counters, from its config entry diagnostics."""
+    pad: dict[str, Any] = client.get(f"/api/diagnostics/config_entry/{entry_id}")["data"]["pad"]
+    return pad

@@ -16,7 +16,7 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
-from benchmarks import fuzz_targets
+from benchmarks.fuzz_targets import harness, parsers
 from custom_components.retro_balance.const import CONF_PAD_ID, CONF_PREFIX, DOMAIN
 from custom_components.retro_balance.engine.wire.messages import Frame
 from custom_components.retro_balance.engine.wire.protocol import encode_frame, encode_info
@@ -253,7 +253,7 @@ async def test_foreign_topic_is_ignored_by_the_message_handler(
 async def test_fuzzed_messages_are_counted_by_reason(
     hass: HomeAssistant, init_integration: MockConfigEntry, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Generated payloads (benchmarks/fuzz_targets.py) on every topic the link reads.
+    """Generated payloads (benchmarks/fuzz_targets/) on every topic the link reads.
 
     Each payload the parser refuses is counted once under its reason, each frame it accepts goes
     to the sequencer (which counts what it drops), and no exception reaches the MQTT client.
@@ -261,14 +261,14 @@ async def test_fuzzed_messages_are_counted_by_reason(
     messages: list[tuple[str, bytes]] = []
     for kind, examples in (("frames", 300), ("info", 60), ("button", 60), ("status", 60)):
 
-        def collect(payload: bytes | str, stats: fuzz_targets.Stats, kind: str = kind) -> None:
+        def collect(payload: bytes | str, stats: harness.Stats, kind: str = kind) -> None:
             raw = (
                 payload if isinstance(payload, bytes) else payload.encode("utf-8", "surrogatepass")
             )
             messages.append((kind, raw))
 
-        fuzz_targets.run(
-            fuzz_targets.parser_target(kind), fuzz_targets.Stats(), examples=examples, seed=15,
+        harness.run(
+            parsers.parser_target(kind), harness.Stats(), examples=examples, seed=15,
             check=collect,
         )  # fmt: skip
     # Two the fuzzer found escaping the parser (a TypeError and a ValueError in the callback).
@@ -276,7 +276,7 @@ async def test_fuzzed_messages_are_counted_by_reason(
         ("button", b'{"v":1,"press":["short"]}'),
         ("frames", b'{"v":1,"seq":' + b"9" * 4301 + b"}"),
     ]
-    reasons = [(kind, fuzz_targets.parse_or_reason(kind, payload)) for kind, payload in messages]
+    reasons = [(kind, parsers.parse_or_reason(kind, payload)) for kind, payload in messages]
     expected = Counter(reason for _, reason in reasons if reason is not None)
     parsed_frames = sum(kind == "frames" and reason is None for kind, reason in reasons)
     assert expected.total() > 200  # the generation covers both sides

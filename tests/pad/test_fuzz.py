@@ -1,14 +1,14 @@
 """Fuzzing, short: every target of benchmarks/fuzz.py on a few thousand generated inputs.
 
 The long run (100,000+ inputs, the memory soak) is `benchmarks/fuzz.py`; the targets and their
-properties live in `benchmarks/fuzz_targets.py`. A fixed seed keeps the run the same every time.
+properties live in `benchmarks/fuzz_targets/`. A fixed seed keeps the run the same every time.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from benchmarks import fuzz_targets as ft
+from benchmarks.fuzz_targets import harness, parsers, payloads, pipeline, session
 
 SEED = 15
 EXAMPLES = {
@@ -24,18 +24,18 @@ EXAMPLES = {
 
 
 @pytest.fixture(scope="module")
-def parser_runs() -> dict[str, ft.Stats]:
+def parser_runs() -> dict[str, harness.Stats]:
     """One run of each parser target (shared by the tests below)."""
     runs = {}
-    for kind in (*ft.JSON_KINDS, "status"):
-        runs[kind] = ft.Stats()
-        ft.run(ft.parser_target(kind), runs[kind], examples=EXAMPLES[kind], seed=SEED)
+    for kind in (*payloads.JSON_KINDS, "status"):
+        runs[kind] = harness.Stats()
+        harness.run(parsers.parser_target(kind), runs[kind], examples=EXAMPLES[kind], seed=SEED)
     return runs
 
 
-@pytest.mark.parametrize("kind", [*ft.JSON_KINDS, "status"])
+@pytest.mark.parametrize("kind", [*payloads.JSON_KINDS, "status"])
 def test_parsers_raise_only_documented_protocol_errors(
-    kind: str, parser_runs: dict[str, ft.Stats]
+    kind: str, parser_runs: dict[str, harness.Stats]
 ) -> None:
     stats = parser_runs[kind]
     assert stats.tried == EXAMPLES[kind]
@@ -43,26 +43,26 @@ def test_parsers_raise_only_documented_protocol_errors(
     assert len(stats.rejected) >= 4, stats.rejected
 
 
-def test_every_documented_reason_was_produced(parser_runs: dict[str, ft.Stats]) -> None:
+def test_every_documented_reason_was_produced(parser_runs: dict[str, harness.Stats]) -> None:
     produced = set().union(*(stats.rejected for stats in parser_runs.values()))
-    assert produced == ft.REASONS
+    assert produced == parsers.REASONS
 
 
 def test_documented_reasons_are_read_from_the_protocol_doc() -> None:
-    assert {"oversized", "not_utf8", "non_finite", "unknown_command"} <= ft.REASONS
-    assert len(ft.REASONS) == 13
+    assert {"oversized", "not_utf8", "non_finite", "unknown_command"} <= parsers.REASONS
+    assert len(parsers.REASONS) == 13
 
 
 def test_topic_parsing_builds_back_what_it_accepts() -> None:
-    stats = ft.Stats()
-    ft.run(ft.TOPICS, stats, examples=EXAMPLES["topics"], seed=SEED)
+    stats = harness.Stats()
+    harness.run(parsers.TOPICS, stats, examples=EXAMPLES["topics"], seed=SEED)
     assert stats.accepted > 0
     assert stats.rejected["not_a_pad_topic"] > 0
 
 
 def test_session_state_machine_survives_arbitrary_frames_and_cancels() -> None:
-    stats = ft.Stats()
-    ft.run(ft.SESSION, stats, examples=EXAMPLES["session"], seed=SEED)
+    stats = harness.Stats()
+    harness.run(session.SESSION, stats, examples=EXAMPLES["session"], seed=SEED)
     # The generated sessions reach the interesting states, not only refusals.
     assert stats.outcomes["hold_started"] > 0
     assert stats.outcomes["check_finished"] > 0
@@ -71,8 +71,8 @@ def test_session_state_machine_survives_arbitrary_frames_and_cancels() -> None:
 
 
 def test_pipeline_counts_every_rejected_frame() -> None:
-    stats = ft.Stats()
-    ft.run(ft.pipeline_target(), stats, examples=EXAMPLES["pipeline"], seed=SEED)
+    stats = harness.Stats()
+    harness.run(pipeline.pipeline_target(), stats, examples=EXAMPLES["pipeline"], seed=SEED)
     assert stats.accepted > 0
     assert {"sequencer:late", "sequencer:duplicate"} <= set(stats.rejected)
     assert any(key.startswith("malformed:") for key in stats.rejected)
@@ -82,10 +82,14 @@ def test_pipeline_counts_every_rejected_frame() -> None:
 def test_a_broken_property_is_reported() -> None:
     """The harness fails loudly: a check that raises is not swallowed."""
 
-    def refuse_everything(payload: bytes | str, stats: ft.Stats) -> None:
+    def refuse_everything(payload: bytes | str, stats: harness.Stats) -> None:
         raise TypeError("escaped")
 
     with pytest.raises(TypeError, match="escaped"):
-        ft.run(
-            ft.parser_target("button"), ft.Stats(), examples=5, seed=SEED, check=refuse_everything
+        harness.run(
+            parsers.parser_target("button"),
+            harness.Stats(),
+            examples=5,
+            seed=SEED,
+            check=refuse_everything,
         )
