@@ -92,7 +92,7 @@ def print_figures(runs: list[RunFigures]) -> None:
             f"{f'{run.rss_mb[0]:.0f}→{run.rss_mb[1]:.0f}':>20}"
             f"{'→'.join(run.load_average):>12}"
         )
-    by_size = defaultdict(dict)
+    by_size: defaultdict[int, dict[str, RunFigures]] = defaultdict(dict)
     for run in runs:
         by_size[run.pads][run.mode] = run
     for pads, pair in sorted(by_size.items()):

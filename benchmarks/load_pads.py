@@ -42,7 +42,7 @@ def main(folder: Path, port: int) -> int:
         client = PadClient(pad_id, traffic["prefix"], simulation, broker, sys.stdout)
         client.connect()
         clients.append(client)
-    topic_of = {
+    topic_of: dict[tuple[int, str], str] = {  # keyed as Sent.kind is: the simulator's str kinds
         (index, kind): topics.topic(traffic["prefix"], pad_id, kind)
         for index, pad_id in enumerate(pad_ids)
         for kind in (topics.TopicKind.FRAMES, topics.TopicKind.BUTTON)

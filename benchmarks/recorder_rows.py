@@ -19,6 +19,7 @@ short-term row per 5 minutes, 288, and one hourly row, 24, whatever the state do
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import create_engine, text
@@ -81,7 +82,11 @@ def count_rows(db_url: str, start_s: float, end_s: float) -> WindowRows:
         with engine.connect() as connection:
 
             def counted(query: str) -> Counter[str]:
-                return Counter(dict(connection.execute(text(query), window).all()))
+                # Every query selects (key, COUNT(*)); tuples() only tells the type checker so.
+                rows: Sequence[tuple[str, int]] = (
+                    connection.execute(text(query), window).tuples().all()
+                )
+                return Counter(dict(rows))
 
             return WindowRows(
                 states=counted(STATES),

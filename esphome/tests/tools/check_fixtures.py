@@ -12,20 +12,40 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Required, TypedDict
 
 FRAME_KEYS = ("v", "seq", "t_ms", "rate_hz", "cells")
 INFO_KEYS = ("v", "model", "fw", "rate_hz", "width_mm", "depth_mm", "cells", "unit")
+
+
+class Fixture(TypedDict, total=False):
+    """One golden message, as tests/fixtures/protocol/README.md describes its fields."""
+
+    topic_kind: Required[str]
+    description: str
+    payload_text: str
+    payload_hex: str
+    payload: Any  # a JSON value
+    canonical: bool
+    expected: dict[str, Any]
+    reason: str
 
 
 def _load(value: float | None) -> str:
     return "null" if value is None else repr(float(value))
 
 
-def request_for(fixture: dict[str, Any]) -> str | None:
+def request_for(fixture: Fixture) -> str | None:
     """Build the encode_tool request line that should reproduce a fixture (None: not ours)."""
     kind = fixture["topic_kind"]
-    payload = fixture.get("payload")
+    if kind == "cmd":  # an invalid command may come as payload_text only
+        text = fixture.get("payload_text") or json.dumps(
+            fixture.get("payload"), separators=(",", ":")
+        )
+        return f"cmd {text}"
+    if kind not in ("frames", "info", "button"):
+        return None
+    payload = fixture["payload"]  # every valid JSON case has one
     if kind == "frames":
         loads = " ".join(_load(value) for sample in payload["cells"] for value in sample)
         return (
@@ -37,15 +57,10 @@ def request_for(fixture: dict[str, Any]) -> str | None:
             str(payload[key]) for key in ("rate_hz", "width_mm", "depth_mm")
         ]
         return "info " + "\t".join(fields)
-    if kind == "button":
-        return f"button {payload['press']}"
-    if kind == "cmd":
-        text = fixture.get("payload_text") or json.dumps(payload, separators=(",", ":"))
-        return f"cmd {text}"
-    return None
+    return f"button {payload['press']}"
 
 
-def expected_answer(fixture: dict[str, Any]) -> Any:
+def expected_answer(fixture: Fixture) -> dict[str, Any] | str:
     """Return what the firmware must answer for a valid fixture (JSON document or command)."""
     kind = fixture["topic_kind"]
     payload = fixture["payload"]
@@ -90,11 +105,11 @@ def same(got: Any, want: Any, tolerance: float = 0.0) -> bool:
 def main() -> int:
     """Run every fixture through the tool; report mismatches."""
     tool, fixtures_dir = sys.argv[1], Path(sys.argv[2])
-    cases: list[tuple[Path, dict[str, Any], str, bool]] = []
+    cases: list[tuple[Path, Fixture, str, bool]] = []
     for valid in (True, False):
         folder = fixtures_dir / ("valid" if valid else "invalid")
         for path in sorted(folder.glob("*.json")):
-            fixture = json.loads(path.read_text(encoding="utf-8"))
+            fixture: Fixture = json.loads(path.read_text(encoding="utf-8"))
             if not valid and fixture["topic_kind"] != "cmd":
                 continue  # the firmware only parses commands
             request = request_for(fixture)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 import numpy as np
 from host_listener import Listener, retained
 
+from custom_components.retro_balance.engine.arrays import FloatArray
 from custom_components.retro_balance.engine.detection.stance import StanceDetector
 from custom_components.retro_balance.engine.detection.stance_result import StanceTest
 from custom_components.retro_balance.engine.signal.cop import PadGeometry
@@ -58,7 +59,7 @@ def parsed_frames(listener: Listener, since_s: float = 0.0) -> list[Frame]:
     return [frame for _, frame in timed_frames(listener, since_s)]
 
 
-def totals_kg(frame: Frame) -> np.ndarray:
+def totals_kg(frame: Frame) -> FloatArray:
     """Return the total load of each sample of a frame (NaN when a corner is missing)."""
     return np.asarray(frame.cells_kg.sum(axis=1))
 
@@ -73,12 +74,14 @@ def wait_for_frames(
     details: Callable[[], str] | None = None,
 ) -> list[Frame]:
     """Wait until the frames since a time satisfy `accept`; return them."""
-    return wait_until(
-        lambda: (frames := parsed_frames(listener, since_s)) and accept(frames) and frames,
-        what=what,
-        timeout_s=timeout_s,
-        details=details,
-    )
+
+    def accepted() -> list[Frame] | None:
+        frames = parsed_frames(listener, since_s)
+        if frames and not accept(frames):
+            return None
+        return frames  # empty (falsy, "last seen: []" on timeout) until the first frame
+
+    return wait_until(accepted, what=what, timeout_s=timeout_s, details=details)
 
 
 def check_sequence(frames: list[Frame]) -> None:
