@@ -48,7 +48,9 @@ async def async_apply_settings(hass: HomeAssistant, entry: RetroBalanceConfigEnt
     if not people_changed:
         return  # options: read when the next test starts
     _rename_person_devices(hass, entry)
-    data.coordinator.async_set_people(people(entry))
+    configured = people(entry)
+    data.coordinator.coach.set_people(configured)
+    data.coordinator.async_set_people(configured)
     async_dispatcher_send(hass, people_signal(entry.entry_id))
 
 
