@@ -10,7 +10,9 @@ Per person, for the older person on a phone as much as for the caregiver (two co
   single-leg practice hold;
 - **Walk safely**: the phase's safety advice, its complementary exercises and single-leg goal, and
   why the person is in this phase (the phase sensor's `explanation`);
-- a calendar card of the planned and done walks (the person's `calendar` entity), a week as a list.
+- a calendar card of the planned and done walks (the person's `calendar` entity): the next seven
+  days as a list, readable in half a screen or on a phone (a month's grid only has room for dots
+  there; the card's buttons switch to it and to past weeks).
 
 The target, focus, advice and exercises of each phase are the programme's (`plan_for`, the same
 plan the phase sensor's attributes list), rendered here in Home Assistant's language; the card
