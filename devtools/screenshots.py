@@ -26,6 +26,11 @@ PAGES = (
         "/retro-balance-care/frank",
         ["Frank's balance is declining", "Usual range", "Day's result"],
     ),
+    (
+        "caregiver-walking.png",
+        "/retro-balance-care/walking",
+        ["Margaret — retro walking", "Phase 2: proprioceptive build", "Walking days: "],
+    ),
 )
 
 

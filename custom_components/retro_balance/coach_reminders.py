@@ -8,8 +8,9 @@ a retro walk already logged is skipped (the person did what it asks). The state 
 change or a new time zone (the check runs under the old zone first). A clock that went back
 leaves the state as it is until it catches up.
 
-The fired reminder goes out with the dispatcher signal `reminder_signal(entry_id)`; the person's
-event entity turns it into a `retro_walk_reminder` event.
+`send_reminder` logs what a check found and sends the fired reminder with the dispatcher
+signal `reminder_signal(entry_id)`; the person's event entity turns it into a
+`retro_walk_reminder` event.
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.util.signal_type import SignalType
 
 from .coach_text import CoachTexts
-from .const import DOMAIN
+from .const import DOMAIN, LOGGER
 from .engine.coach.adherence import walked_on
 from .engine.coach.clock import local_date
 from .engine.coach.messages import reminder_message
@@ -110,3 +113,36 @@ def reminder_payload(
         "scheduled_for": fire_at.isoformat(),
         "late": now - fire_at > LATE_AFTER,
     }
+
+
+def send_reminder(
+    hass: HomeAssistant,
+    check: ReminderCheck,
+    *,
+    now: datetime,
+    tz: ZoneInfo,
+    person: str,
+    person_id: str,
+    entry_id: str,
+) -> None:
+    """Log the reminders a check found missed or skipped, and send the one it fires."""
+    for missed in check.missed:
+        LOGGER.info("Retro-walk reminder for %s at %s was missed", person, missed.isoformat())
+    if check.skipped_at is not None:
+        LOGGER.debug("No reminder for %s: a retro walk is logged today", person)
+    if check.fire_at is None:
+        return
+    payload = reminder_payload(
+        check.state,
+        fire_at=check.fire_at,
+        now=now,
+        tz=tz,
+        texts=CoachTexts.cached(hass),
+        person=person,
+        person_id=person_id,
+        entry_id=entry_id,
+    )
+    LOGGER.debug("Retro-walk reminder for %s (due %s)", person, check.fire_at.isoformat())
+    async_dispatcher_send(
+        hass, reminder_signal(entry_id), ReminderFired(person_id=person_id, payload=payload)
+    )

@@ -22,7 +22,6 @@ from zoneinfo import ZoneInfo
 from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
 from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.start import async_at_started
 from homeassistant.util import dt as dt_util
@@ -34,9 +33,8 @@ from .coach_changes import (
     repeats_a_pad_walk,
     restarted,
 )
-from .coach_reminders import ReminderFired, check_reminders, reminder_payload, reminder_signal
+from .coach_reminders import check_reminders, send_reminder
 from .coach_store import CoachStore
-from .coach_text import CoachTexts
 from .coach_view import PersonCoach, local_midnight_after, person_coach
 from .const import LOGGER
 from .engine.clinical.fall_risk import RiskLevel
@@ -98,12 +96,8 @@ class PadCoach:
         self._daily: CALLBACK_TYPE | None = None
         self._unsubs: list[CALLBACK_TYPE] = []
         self._decisions: dict[str, PhaseDecision] = {}
-        now = dt_util.utcnow()
-        for person_id in people:
-            if person_id not in store.states:
-                store.states[person_id] = new_programme(local_date(now, self._tz))
-                store.schedule_save()
-        self._views = {person_id: self._view(person_id, now) for person_id in people}
+        self._views: dict[str, PersonCoach] = {}
+        self._add_people(dt_util.utcnow())
 
     @property
     def tz(self) -> ZoneInfo:
@@ -129,6 +123,28 @@ class PadCoach:
         return self._store.states[person_id]
 
     # --- life cycle ---------------------------------------------------------------------------
+
+    def _add_people(self, now: datetime) -> list[str]:
+        """Give each person without a view one (someone new starts the programme today)."""
+        added = [person_id for person_id in self._people if person_id not in self._views]
+        for person_id in added:
+            if person_id not in self._store.states:
+                self._store.states[person_id] = new_programme(local_date(now, self._tz))
+                self._store.schedule_save()
+            self._views[person_id] = self._view(person_id, now)
+        return added
+
+    @callback
+    def set_people(self, people: Mapping[str, PersonProfile]) -> None:
+        """Coach the people configured now; a removed person's state stays in the store."""
+        for person_id in self._views.keys() - people.keys():
+            del self._views[person_id]
+            if (unsub := self._timers.pop(person_id, None)) is not None:
+                unsub()
+        self._people = people
+        now = dt_util.utcnow()
+        for person_id in self._add_people(now):
+            self._update(person_id, now=now, evaluate=True)
 
     @callback
     def start(self) -> None:
@@ -317,28 +333,14 @@ class PadCoach:
     def _check_reminders(self, person_id: str, now: datetime) -> None:
         check = check_reminders(self._store.states[person_id], now, self._tz)
         self._store.states[person_id] = check.state
-        name = self._people[person_id].name
-        for missed in check.missed:
-            LOGGER.info("Retro-walk reminder for %s at %s was missed", name, missed.isoformat())
-        if check.skipped_at is not None:
-            LOGGER.debug("No reminder for %s: a retro walk is logged today", name)
-        if check.fire_at is None:
-            return
-        payload = reminder_payload(
-            check.state,
-            fire_at=check.fire_at,
+        send_reminder(
+            self._hass,
+            check,
             now=now,
             tz=self._tz,
-            texts=CoachTexts.cached(self._hass),
-            person=name,
+            person=self._people[person_id].name,
             person_id=person_id,
             entry_id=self._entry_id,
-        )
-        LOGGER.debug("Retro-walk reminder for %s (due %s)", name, check.fire_at.isoformat())
-        async_dispatcher_send(
-            self._hass,
-            reminder_signal(self._entry_id),
-            ReminderFired(person_id=person_id, payload=payload),
         )
 
     # --- timers --------------------------------------------------------------------------------

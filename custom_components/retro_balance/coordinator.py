@@ -169,7 +169,10 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
         """Take the pad's people as configured now; a running check goes on.
 
         Who a session belongs to is decided when it is stored, with the people of that moment.
+        The coach takes them first: a person added is coached at once, a removed one's
+        reminders stop.
         """
+        self.coach.set_people(people)
         self.sessions.people = people
         if self._live.selected_person_id not in people:
             self._live.selected_person_id = None

@@ -27,7 +27,8 @@ from homeassistant.helpers.translation import async_get_translations
 from homeassistant.util import slugify
 
 from .const import CONF_CAP_S, DOMAIN, LOGGER
-from .dashboard_views import Member, PadPage, Texts, dashboard
+from .dashboard_cards import FIXED_PATHS, Member, PadPage, Texts
+from .dashboard_views import dashboard
 from .data import RetroBalanceConfigEntry
 from .settings import DEFAULT_PLAN
 from .trend_statistics import statistic_id
@@ -82,7 +83,7 @@ def pad_pages(hass: HomeAssistant) -> list[PadPage]:
     """Every loaded pad with its people and their registered entities, by name."""
     registry = er.async_get(hass)
     pages: list[PadPage] = []
-    paths: set[str] = {"check", "care"}
+    paths: set[str] = set(FIXED_PATHS)
     entries: list[RetroBalanceConfigEntry] = hass.config_entries.async_entries(DOMAIN)
     for entry in sorted(entries, key=lambda entry: entry.title):
         if entry.state is not ConfigEntryState.LOADED:

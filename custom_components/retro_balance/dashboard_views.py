@@ -8,6 +8,7 @@ Core cards only, so that it works on any Home Assistant 2025.4 without custom ca
 - **Balance care** (for the caregiver): per person a score gauge, their results, *Why* — the fall
   risk's reasons, the score's make-up, a check that was not counted, the percentile's meaning — and
   the score over three months on a 0–100 axis; the pad's state and the recent checks;
+- **Retro walking** (`dashboard_coach`): per person the walking coach and its calendar;
 - one **trend view** per person: the decline flag and its reasons, each measure's change from the
   usual level, and each measure's graph (holds on a 0-to-cap axis, the score on 0–100).
 
@@ -18,17 +19,24 @@ entity names, test and measure names).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
-from .const import DOMAIN
+from .dashboard_cards import (
+    CARE_PATH,
+    CHECK_PATH,
+    Card,
+    Member,
+    PadPage,
+    Texts,
+    entity_rows,
+    known,
+    press,
+)
+from .dashboard_coach import walking_view
 from .engine.detection.stance_result import StanceTest
 from .engine.trends.measure import TrendMeasure
-from .reason_texts import option_key
 
-type Card = dict[str, Any]
-SELECTOR: Final = "dashboard"
 DAYS_SHOWN: Final = 90
 SCORE_AXIS: Final = {"min_y_axis": 0, "max_y_axis": 100}
 HOLDS: Final = {
@@ -62,95 +70,13 @@ PAD_ROWS: Final = (
 )
 
 
-@dataclass(frozen=True, kw_only=True)
-class Member:
-    """A person on the dashboard: their name, view path, entities by key, statistic ids."""
-
-    name: str
-    path: str
-    entities: Mapping[str, str]
-    statistic: Callable[[TrendMeasure, str], str]
-    """The id of their long-term statistic of a measure ("", "_baseline" or "_level")."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class PadPage:
-    """A pad on the dashboard: its name, entities by key, hold cap and people."""
-
-    name: str
-    entities: Mapping[str, str]
-    cap_s: float
-    people: tuple[Member, ...]
-
-
-class Texts:
-    """The dashboard's words in Home Assistant's language (English fills gaps)."""
-
-    def __init__(self, translations: Mapping[str, str]) -> None:
-        """Read from flattened translations (`selector` and `entity` categories)."""
-        self._translations = translations
-
-    def __call__(self, key: str, **placeholders: object) -> str:
-        """Return a text of `selector.dashboard.options`, filled in."""
-        template = self._translations.get(option_key(SELECTOR, key)) or key
-        try:
-            return template.format(**placeholders)
-        except (KeyError, IndexError, ValueError):
-            return key
-
-    def entity(self, entity_id: str, key: str) -> str:
-        """Return an entity's translated name (its key when it has none)."""
-        platform = entity_id.split(".", 1)[0]
-        return self._translations.get(f"component.{DOMAIN}.entity.{platform}.{key}.name", key)
-
-    def option(self, selector: str, value: str) -> str:
-        """Return the text of another selector's option (test and measure names)."""
-        return self._translations.get(option_key(selector, value), value)
-
-
 def dashboard(pads: Sequence[PadPage], texts: Texts) -> dict[str, Any]:
     """Return the whole dashboard configuration."""
     views = [_check_view(pads, texts), _care_view(pads, texts)]
+    if (walking := walking_view(pads, texts)) is not None:
+        views.append(walking)
     views += [_trend_view(pad, person, texts) for pad in pads for person in pad.people]
     return {"title": texts("title"), "views": views}
-
-
-def _rows(entities: Mapping[str, str], keys: Sequence[str], texts: Texts) -> list[Card]:
-    return [
-        {"entity": entities[key], "name": texts.entity(entities[key], key)}
-        for key in keys
-        if key in entities
-    ]
-
-
-def _known(entity_id: str, card: Card) -> Card:
-    """Show `card` only once the entity has a value (no "unknown" gauges or empty graphs)."""
-    return {
-        "type": "conditional",
-        "conditions": [
-            {"condition": "state", "entity": entity_id, "state_not": "unknown"},
-            {"condition": "state", "entity": entity_id, "state_not": "unavailable"},
-        ],
-        "card": card,
-    }
-
-
-def _press(entity_id: str, name: str, icon: str, icon_height: str) -> Card:
-    """Return a button card that presses a button entity when tapped (no dialog, no "Press")."""
-    return {
-        "type": "button",
-        "entity": entity_id,
-        "name": name,
-        "icon": icon,
-        "icon_height": icon_height,
-        "show_state": False,
-        "tap_action": {
-            "action": "perform-action",
-            "perform_action": "button.press",
-            "target": {"entity_id": entity_id},
-        },
-        "hold_action": {"action": "more-info"},
-    }
 
 
 # --- Daily check ---------------------------------------------------------------------------
@@ -162,7 +88,7 @@ def _check_view(pads: Sequence[PadPage], texts: Texts) -> Card:
         cards = [{"type": "markdown", "content": texts("no_pad")}]
     return {
         "title": texts("check_view"),
-        "path": "check",
+        "path": CHECK_PATH,
         "icon": "mdi:human-handsdown",
         "max_columns": 2,
         "cards": cards,
@@ -190,10 +116,10 @@ def _check_stack(pad: PadPage, texts: Texts) -> Card:
         ("cancel_test", "mdi:stop-circle-outline", "40px"),
     ):
         if key in found:
-            cards.append(_press(found[key], texts.entity(found[key], key), icon, height))
+            cards.append(press(found[key], texts.entity(found[key], key), icon, height))
     cards += [
         {"type": "tile", "entity": row["entity"], "name": row["name"]}
-        for row in _rows(found, ("recognised_person", "pad_state"), texts)
+        for row in entity_rows(found, ("recognised_person", "pad_state"), texts)
     ]
     return {"type": "vertical-stack", "title": pad.name, "cards": cards}
 
@@ -206,7 +132,7 @@ def _care_view(pads: Sequence[PadPage], texts: Texts) -> Card:
     cards += [_pad_stack(pad, texts) for pad in pads]
     return {
         "title": texts("care_view"),
-        "path": "care",
+        "path": CARE_PATH,
         "icon": "mdi:account-heart-outline",
         "max_columns": 3,
         "cards": cards,
@@ -227,8 +153,8 @@ def _person_stack(pad: PadPage, person: Member, texts: Texts) -> Card:
             "needle": True,
             "severity": {"red": 0, "yellow": 50, "green": 75},
         }
-        cards.append(_known(score, gauge))
-    rows: list[Card] = _rows(found, RESULT_ROWS, texts)
+        cards.append(known(score, gauge))
+    rows: list[Card] = entity_rows(found, RESULT_ROWS, texts)
     if "last_check" in found:
         rows[-1]["format"] = "relative"
     cards.append(
@@ -241,7 +167,7 @@ def _person_stack(pad: PadPage, person: Member, texts: Texts) -> Card:
             texts("score_graph", name=person.name), person, measure, texts, SCORE_AXIS, trend=False
         )
         # A score is written to the statistics with its session: no empty graph before.
-        cards.append(_known(score, graph))
+        cards.append(known(score, graph))
     return {"type": "vertical-stack", "cards": cards}
 
 
@@ -280,8 +206,8 @@ def _why(found: Mapping[str, str], texts: Texts) -> str:
 
 def _pad_stack(pad: PadPage, texts: Texts) -> Card:
     found = pad.entities
-    rows: list[Card] = _rows(found, PAD_ROWS, texts)
-    buttons = _rows(found, ("start_daily_check", "cancel_test"), texts)
+    rows: list[Card] = entity_rows(found, PAD_ROWS, texts)
+    buttons = entity_rows(found, ("start_daily_check", "cancel_test"), texts)
     if buttons:
         rows.append({"type": "buttons", "entities": buttons})
     events = [
@@ -333,7 +259,7 @@ def _graph(
 
 def _trend_view(pad: PadPage, person: Member, texts: Texts) -> Card:
     found = person.entities
-    rows: list[Card] = _rows(found, ("balance_declining", "fall_risk", "last_check"), texts)
+    rows: list[Card] = entity_rows(found, ("balance_declining", "fall_risk", "last_check"), texts)
     if rows and rows[-1]["entity"] == found.get("last_check"):
         rows[-1]["format"] = "relative"
     rows.append({"type": "section", "label": texts("change_section")})

@@ -141,7 +141,9 @@ PERSON_SENSORS: tuple[PersonSensorDescription, ...] = (
     PersonSensorDescription(
         key="balance_score",
         translation_key="balance_score",
-        suggested_display_precision=0,
+        # As stored (one decimal): without a state class or unit the frontend shows the state
+        # as it is, so more-info, cards and the Why card's template all agree.
+        suggested_display_precision=1,
         value_fn=headline(score),
         attributes_fn=score_points,
         explain_fn=explain_make_up,
@@ -150,7 +152,7 @@ PERSON_SENSORS: tuple[PersonSensorDescription, ...] = (
     PersonSensorDescription(
         key="balance_for_age",
         translation_key="balance_for_age",
-        suggested_display_precision=0,
+        suggested_display_precision=1,
         value_fn=headline(for_age),
         attributes_fn=score_details,
         headline_fn=headline_record(for_age),

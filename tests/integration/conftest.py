@@ -9,6 +9,7 @@ import pytest
 from homeassistant.config_entries import ConfigSubentryDataWithId
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
@@ -72,6 +73,12 @@ def mock_config_entry(people: list[ConfigSubentryDataWithId]) -> MockConfigEntry
         entry_id=ENTRY_ID,
         subentries_data=people,
     )
+
+
+@pytest.fixture
+async def lovelace(hass: HomeAssistant) -> None:
+    """The frontend's dashboards, as every Home Assistant with a UI has them."""
+    assert await async_setup_component(hass, "lovelace", {})
 
 
 @pytest.fixture

@@ -111,7 +111,7 @@ async def test_two_good_weeks_and_low_risk_step_up_on_monday(
     assert hass.states.get(PHASE).state == "phase_1"
     assert codes(hass) == ["adherence_not_sustained", "balance_allows"]
     assert hass.states.get(PHASE).attributes["explanation"] == [
-        "Weeks in a row meeting the target: 1 of the 2 needed.",
+        "Weeks in a row meeting the target in this phase: 1 of the 2 needed.",
         "The measured balance allows the next phase.",
     ]
     assert hass.states.get("sensor.anna_weeks_meeting_the_walking_target").state == "2"

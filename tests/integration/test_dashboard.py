@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -29,41 +28,14 @@ from custom_components.retro_balance.const import (
     SUBENTRY_PERSON,
 )
 from custom_components.retro_balance.dashboard import DASHBOARD_URL, BalanceDashboard
-from custom_components.retro_balance.dashboard_views import Texts, dashboard
+from custom_components.retro_balance.dashboard_cards import Texts
+from custom_components.retro_balance.dashboard_views import dashboard
 from pad_simulator.scenarios import generate
 
+from .dashboard_helpers import load, view
 from .helpers import BEN_ID, ENTRY_ID, PREFIX, person, play
 
 START = "button.balance_pad_hall_start_daily_check"
-
-
-@pytest.fixture
-async def lovelace(hass: HomeAssistant) -> None:
-    """The frontend's dashboards, as every Home Assistant with a UI has them."""
-    assert await async_setup_component(hass, "lovelace", {})
-
-
-async def load(hass_ws_client: WebSocketGenerator) -> dict[str, Any]:
-    client = await hass_ws_client()
-    await client.send_json_auto_id({"type": "lovelace/config", "url_path": DASHBOARD_URL})
-    response = await client.receive_json()
-    assert response["success"], response
-    config: dict[str, Any] = response["result"]
-    return config
-
-
-def cards(card: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """Every card inside `card` (stacks and conditional cards opened), itself included."""
-    yield card
-    for inner in card.get("cards", []):
-        yield from cards(inner)
-    if "card" in card:
-        yield from cards(card["card"])
-
-
-def view(config: dict[str, Any], path: str) -> list[dict[str, Any]]:
-    [found] = [v for v in config["views"] if v["path"] == path]
-    return [card for top in found["cards"] for card in cards(top)]
 
 
 @pytest.mark.usefixtures("lovelace")
@@ -72,7 +44,7 @@ async def test_the_dashboard_shows_the_check_every_person_and_their_trends(
 ) -> None:
     config = await load(hass_ws_client)
     assert config["title"] == "Balance care"
-    assert [v["path"] for v in config["views"]] == ["check", "care", "anna", "ben"]
+    assert [v["path"] for v in config["views"]] == ["check", "care", "walking", "anna", "ben"]
 
     check = view(config, "check")
     [start] = [card for card in check if card.get("entity") == START]
@@ -133,9 +105,33 @@ async def test_a_person_added_later_is_on_it_and_open_browsers_are_told(
     # A burst of new entities is one update.
     assert [event.data for event in updates] == [{"url_path": DASHBOARD_URL}]
     config = await load(hass_ws_client)
-    assert [v["path"] for v in config["views"]] == ["check", "care", "anna", "ben", "ruth"]
+    assert [v["path"] for v in config["views"]] == [
+        "check",
+        "care",
+        "walking",
+        "anna",
+        "ben",
+        "ruth",
+    ]
     care = view(config, "care")
     assert any(card.get("entity") == "sensor.ruth_balance_score" for card in care)
+    # Her walking coach too: the buttons, the reminder's switch and her calendar.
+    walking = view(config, "walking")
+    assert [card["title"] for card in walking if card["type"] == "calendar"] == [
+        "Anna — walks, planned and done",
+        "Ben — walks, planned and done",
+        "Ruth — walks, planned and done",
+    ]
+    ruth = {card.get("entity") for card in walking} | {
+        row["entity"] for card in walking if card["type"] == "entities" for row in card["entities"]
+    }
+    assert {
+        "button.ruth_log_retro_walk",
+        "button.ruth_snooze_walking_reminder",
+        "switch.ruth_walking_reminders",
+        "time.ruth_walking_reminder_time",
+    } <= ruth
+    assert ["calendar.ruth_retro_walk_programme"] in [card.get("entities") for card in walking]
 
 
 @pytest.mark.usefixtures("lovelace")
@@ -158,7 +154,7 @@ async def test_the_dashboard_is_in_the_sidebar_once(
     dashboards = hass.data["lovelace"].dashboards
     assert isinstance(dashboards[DASHBOARD_URL], BalanceDashboard)
     info = await dashboards[DASHBOARD_URL].async_get_info()
-    assert info == {"mode": "yaml", "views": 4}
+    assert info == {"mode": "yaml", "views": 5}
 
 
 async def test_a_dashboard_of_the_users_at_that_address_is_kept(
@@ -241,13 +237,19 @@ async def test_two_pads_a_namesake_a_pad_not_loaded_and_a_hidden_entity(
     )
     shed.add_to_hass(hass)  # not loaded: not on the dashboard
     registry = er.async_get(hass)
-    registry.async_update_entity(
-        "sensor.anna_balance_for_age", disabled_by=er.RegistryEntryDisabler.USER
-    )
+    for hidden in ("sensor.anna_balance_for_age", "calendar.anna_retro_walk_programme"):
+        registry.async_update_entity(hidden, disabled_by=er.RegistryEntryDisabler.USER)
     await hass.async_block_till_done()
     config = await load(hass_ws_client)
     # Pads by name; a second Anna's view gets her pad in its address.
-    assert [v["path"] for v in config["views"]] == ["check", "care", "anna", "anna_hall", "ben"]
+    assert [v["path"] for v in config["views"]] == [
+        "check",
+        "care",
+        "walking",
+        "anna",
+        "anna_hall",
+        "ben",
+    ]
     check = view(config, "check")
     assert [card["title"] for card in check if card["type"] == "vertical-stack"] == [
         "Balance pad garden",
@@ -258,6 +260,10 @@ async def test_two_pads_a_namesake_a_pad_not_loaded_and_a_hidden_entity(
     rows = [row.get("entity") for entities in lists for row in entities]
     assert "sensor.anna_balance_for_age" not in rows
     assert "sensor.anna_balance_score" in rows
+    # Hall's Anna has no calendar card; garden's Anna and Ben keep theirs.
+    calendars = [card["entities"] for card in view(config, "walking") if card["type"] == "calendar"]
+    assert len(calendars) == 2
+    assert ["calendar.anna_retro_walk_programme"] not in calendars
 
 
 @pytest.mark.usefixtures("lovelace")
@@ -271,7 +277,7 @@ async def test_a_person_removed_leaves_it_and_browsers_are_told(
     await hass.async_block_till_done()
     assert len(updates) == 1
     config = await load(hass_ws_client)
-    assert [v["path"] for v in config["views"]] == ["check", "care", "anna"]
+    assert [v["path"] for v in config["views"]] == ["check", "care", "walking", "anna"]
 
 
 def test_without_pads_the_dashboard_says_so_and_texts_fall_back() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -11,7 +13,7 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.retro_balance.const import (
     CONF_CAP_S,
@@ -223,3 +225,44 @@ async def test_new_topics_wait_for_the_check_to_end(
         result["flow_id"], {CONF_PAD_ID: "hall2", CONF_PREFIX: "retro_balance"}
     )
     assert result["reason"] == "reconfigure_successful"
+
+
+async def test_a_person_added_later_is_coached_at_once_and_a_removed_one_no_longer(
+    hass: HomeAssistant, init_integration: MockConfigEntry, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Without a restart: Ruth starts the programme, her walk counts, Ben's reminders stop."""
+    coach = init_integration.runtime_data.coordinator.coach
+    result = await add_person(
+        hass,
+        **{
+            CONF_NAME: "Ruth",
+            "birth_year": 1940,
+            "sex": "female",
+            CONF_WEIGHT_MIN_KG: 40.0,
+            CONF_WEIGHT_MAX_KG: 52.0,
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    phase = hass.states.get("sensor.ruth_retro_walk_phase")
+    assert phase.state == "phase_1"
+    assert phase.attributes["decision"] == "hold"  # the rules ran for her
+    assert hass.states.get("switch.ruth_walking_reminders").state == "on"
+    assert hass.states.get("sensor.ruth_next_walking_reminder").state != "unavailable"
+    await hass.services.async_call(
+        "button", "press", {"entity_id": "button.ruth_log_retro_walk"}, blocking=True
+    )
+    await hass.async_block_till_done()
+    assert hass.states.get("sensor.ruth_retro_walk_minutes_this_week").state == "3.0"
+
+    ben, reminder = coach.state(BEN_ID), coach.view(BEN_ID).next_reminder
+    assert reminder is not None
+    hass.config_entries.async_remove_subentry(init_integration, BEN_ID)
+    await hass.async_block_till_done()
+    assert coach.view(BEN_ID) is None
+    assert BEN_ID not in coach.people
+    # His reminder's time passes: no timer was left for him, and his programme stays stored
+    # untouched until the pad is deleted.
+    async_fire_time_changed(hass, reminder + timedelta(minutes=1))
+    await hass.async_block_till_done()
+    assert coach.state(BEN_ID) == ben
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
