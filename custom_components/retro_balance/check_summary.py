@@ -6,12 +6,13 @@ No Home Assistant here: `PadGuidance` keeps the latest result, the snapshot carr
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .engine.clinical.session import SessionKind, SessionRecord
 from .engine.detection.daily_check import IncompleteReason
 from .engine.detection.guidance import TrialOutcome
-from .engine.detection.stance_result import StanceTest
+from .engine.detection.stance_result import StanceResult, StanceTest
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -50,5 +51,35 @@ class CheckSummary:
         )
 
 
-type GuidanceResult = TrialOutcome | CheckSummary
-"""The latest result: a trial's outcome during a check, the check's summary once stored."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PracticeSummary:
+    """What a single-leg practice came to: each leg's best hold against the goal."""
+
+    person: str
+    left_s: float
+    """The left leg's best hold (0 s: never lifted or never held)."""
+    right_s: float
+    goal_s: float
+
+    @classmethod
+    def of(cls, person: str, results: Iterable[StanceResult], goal_s: float) -> PracticeSummary:
+        """Summarise a practice's trials (the best completed hold of each leg)."""
+        best = dict.fromkeys((StanceTest.SINGLE_LEG_LEFT, StanceTest.SINGLE_LEG_RIGHT), 0.0)
+        for result in results:
+            if result.test in best and result.completed:
+                best[result.test] = max(best[result.test], result.hold_time_s)
+        return cls(
+            person=person,
+            left_s=best[StanceTest.SINGLE_LEG_LEFT],
+            right_s=best[StanceTest.SINGLE_LEG_RIGHT],
+            goal_s=goal_s,
+        )
+
+    @property
+    def goal_reached(self) -> bool:
+        """Whether both legs held for the goal."""
+        return min(self.left_s, self.right_s) >= self.goal_s
+
+
+type GuidanceResult = TrialOutcome | CheckSummary | PracticeSummary
+"""The latest result: a trial's outcome during a check, the check's (or practice's) summary."""

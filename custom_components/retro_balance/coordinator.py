@@ -31,6 +31,7 @@ from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.event import async_track_time_change
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
+from .check_summary import PracticeSummary
 from .coach_runtime import CoachInputs, PadCoach
 from .coach_store import CoachStore
 from .const import (
@@ -325,6 +326,10 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
             await self.coach.async_log_practice(
                 run.selected_person_id, run.results, run.practice, run.started_at
             )
+            if person := self.sessions.people.get(run.selected_person_id):
+                self._guidance.practice_logged(
+                    PracticeSummary.of(person.name, run.results, run.practice.hold_s)
+                )
             self._live.selected_person_id = None
         else:
             record = await self.sessions.async_store_run(run)

@@ -3,7 +3,8 @@
 The coordinator owns one `PadGuidance` and calls it when a check starts, after each batch of the
 runner's events (`check_moved_on`), whenever the pad may have changed (`update`: the instruction
 follows the check's progress and whether someone stands on the pad) and when the finished check
-is stored (`check_stored`: its summary becomes the result). The instruction and the result go
+is stored (`check_stored`: its summary becomes the result), or a practice logged
+(`practice_logged`). The instruction and the result go
 into the snapshot; the *Instruction*, *Check progress* and *Check result* sensors show them. With
 spoken guidance set up in the options, every new instruction, each trial's result, the start of a
 hold and the check's summary are also said (`speech.Voice`), one utterance per update.
@@ -18,12 +19,18 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.translation import async_get_cached_translations
 
-from .check_summary import CheckSummary, GuidanceResult
+from .check_summary import CheckSummary, GuidanceResult, PracticeSummary
 from .const import DOMAIN
 from .engine.clinical.session import SessionRecord
 from .engine.detection.daily_check import CheckEvent, CheckEventKind
 from .engine.detection.guidance import CheckProgress, Instruction, instruction, trial_outcomes
-from .guidance_texts import hold_started_text, instruction_text, summary_text, trial_text
+from .guidance_texts import (
+    hold_started_text,
+    instruction_text,
+    result_text,
+    summary_text,
+    trial_text,
+)
 from .reason_texts import CATEGORY
 from .speech import Voice
 
@@ -81,6 +88,13 @@ class PadGuidance:
         summary = CheckSummary.of(record, person)
         self.result = summary
         self._to_say.append(summary_text(self._texts(), summary))
+        self._say()
+
+    @callback
+    def practice_logged(self, summary: PracticeSummary) -> None:
+        """Take the finished practice: its summary becomes the result."""
+        self.result = summary
+        self._to_say.append(result_text(self._texts(), summary))
         self._say()
 
     def _texts(self) -> Mapping[str, str]:

@@ -13,7 +13,7 @@ import math
 from collections.abc import Mapping
 from typing import Final
 
-from .check_summary import CheckSummary, GuidanceResult
+from .check_summary import CheckSummary, GuidanceResult, PracticeSummary
 from .const import DOMAIN
 from .engine.detection.guidance import CheckProgress, Instruction, TrialOutcome
 from .reason_texts import option_key
@@ -113,9 +113,23 @@ def summary_text(translations: Mapping[str, str], summary: CheckSummary) -> str:
         )
     if summary.score is None:
         return _text(translations, "summary_no_score", name=summary.person)
-    # Half up, as the frontend shows the score (Python's round() takes 98.5 to 98).
+    # A whole number, half up, is what is said and read at a glance (Python's round() takes
+    # 98.5 to 98); the score sensor shows the stored one decimal.
     score = math.floor(summary.score + 0.5)
     return _text(translations, "summary_score", name=summary.person, score=score)
+
+
+def practice_text(translations: Mapping[str, str], summary: PracticeSummary) -> str:
+    """Say how the practice went: each leg's best hold, and whether the goal was reached."""
+    key = "summary_practice_reached" if summary.goal_reached else "summary_practice"
+    return _text(
+        translations,
+        key,
+        name=summary.person,
+        left=_seconds(summary.left_s),
+        right=_seconds(summary.right_s),
+        goal=_seconds(summary.goal_s),
+    )
 
 
 def result_text(translations: Mapping[str, str], result: GuidanceResult | None) -> str:
@@ -124,6 +138,8 @@ def result_text(translations: Mapping[str, str], result: GuidanceResult | None) 
         return _text(translations, "no_result")
     if isinstance(result, TrialOutcome):
         return trial_text(translations, result)
+    if isinstance(result, PracticeSummary):
+        return practice_text(translations, result)
     return summary_text(translations, result)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from unittest.mock import patch
 
@@ -75,10 +76,12 @@ async def test_practice_logs_holds_with_its_own_cues_and_no_session(
         "fail",
         "stop",
     ]
-    # The screen agrees with the pad: the last right-leg hold (13 s) is short of the goal.
+    # The screen agrees with the pad, and ends with each leg's best hold against the goal.
     result = hass.states.get("sensor.balance_pad_hall_check_result").state
-    assert result.startswith("Right leg: 1"), result
-    assert "well done" not in result
+    assert re.fullmatch(
+        r"Anna: practice done — best hold left 30 s, right 1[34](\.\d)? s; the goal is 30 s\.",
+        result,
+    ), result
     holds = coach_state(init_integration).activities
     assert [(a.kind, a.logged_via, a.eyes_closed) for a in holds] == [
         (ActivityKind.SINGLE_LEG_HOLD, LoggedVia.PAD, False)
@@ -184,3 +187,20 @@ async def test_a_walk_that_cannot_be_logged_cues_fail(
         await hass.async_block_till_done()
     assert cues(mqtt_mock) == ["fail"]
     assert "'Walk done' for Anna could not be logged" in caplog.text
+
+
+async def test_practice_ends_with_the_goal_reached_on_both_legs(
+    hass: HomeAssistant, init_integration: MockConfigEntry, mqtt_mock: MqttMockHAClient
+) -> None:
+    await call(
+        hass,
+        "select",
+        "select_option",
+        entity_id="select.balance_pad_hall_next_check_for",
+        option="Anna",
+    )
+    await call(hass, "button", "press", entity_id="button.balance_pad_hall_start_balance_practice")
+    await play(hass, practice((31.5,)))
+    assert cues(mqtt_mock) == ["start", "pass", "start", "pass", "stop"]
+    result = hass.states.get("sensor.balance_pad_hall_check_result").state
+    assert result == "Anna: practice done — 30 s on both legs, goal reached. Well done!"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from homeassistant.helpers.translation import recursive_flatten
 
-from custom_components.retro_balance.check_summary import CheckSummary
+from custom_components.retro_balance.check_summary import CheckSummary, PracticeSummary
 from custom_components.retro_balance.const import DOMAIN
 from custom_components.retro_balance.engine.detection.daily_check import IncompleteReason
 from custom_components.retro_balance.engine.detection.guidance import (
@@ -18,7 +18,9 @@ from custom_components.retro_balance.engine.detection.guidance import (
     TrialVerdict,
 )
 from custom_components.retro_balance.engine.detection.stance_result import (
+    EndReason,
     StancePhase,
+    StanceResult,
     StanceTest,
 )
 from custom_components.retro_balance.guidance_texts import (
@@ -131,6 +133,38 @@ def test_a_position_not_taken_is_said_kindly() -> None:
 def test_a_check_in_words(checked: CheckSummary, said: str) -> None:
     assert summary_text(EN, checked) == said
     assert result_text(EN, checked) == said
+
+
+def hold(test: StanceTest, hold_s: float, end: EndReason = EndReason.TOUCHED_DOWN) -> StanceResult:
+    return StanceResult(
+        test=test,
+        hold_time_s=hold_s,
+        cap_s=30.0,
+        end_reason=end,
+        started_at_s=0.0,
+        body_mass_kg=62.0,
+        sway=None,
+        quality=frozenset(),
+    )
+
+
+def test_a_practice_in_words() -> None:
+    """Each leg's best completed hold; a leg never held is 0 s; the goal reached on both."""
+    left, right = StanceTest.SINGLE_LEG_LEFT, StanceTest.SINGLE_LEG_RIGHT
+    trials = [
+        hold(left, 12.34),
+        hold(left, 18.0),
+        hold(right, 25.0, EndReason.CANCELLED),  # aborted: not a hold
+    ]
+    summary = PracticeSummary.of("Anna", trials, 30.0)
+    assert (summary.left_s, summary.right_s, summary.goal_reached) == (18.0, 0.0, False)
+    assert result_text(EN, summary) == (
+        "Anna: practice done — best hold left 18 s, right 0 s; the goal is 30 s."
+    )
+    both = PracticeSummary.of("Anna", [hold(left, 30.0), hold(right, 30.0)], 30.0)
+    assert result_text(EN, both) == (
+        "Anna: practice done — 30 s on both legs, goal reached. Well done!"
+    )
 
 
 def test_no_result_yet() -> None:
