@@ -13,6 +13,10 @@ between sessions (a graph then shows a band, not stripes) — for at most
 ``current_window_days − 1`` days, after which the detector has no current level either. Every
 row is causal: it depends only on the sessions up to its day, so a new session adds rows from
 its day on and never changes an earlier day's.
+
+A baseline started again (``MeasureHistory.baseline_since``) leaves the rows before that day as
+they were — the earlier run's, carried at most up to the day before — and the rows from it on
+come from the new run alone: no baseline band until the new baseline is built.
 """
 
 from __future__ import annotations
@@ -43,6 +47,17 @@ class DailyLevel:
 
 def daily_levels(history: MeasureHistory) -> tuple[DailyLevel, ...]:
     """Describe every session day of ``history`` and the days after each (module docstring)."""
+    rows: tuple[DailyLevel, ...] = ()
+    if history.earlier is not None and history.baseline_since is not None:
+        next_day = history.days[0] if history.days else None
+        rows = _run_rows(history.earlier, next_day, history.baseline_since)
+    return rows + _run_rows(history, None, None)
+
+
+def _run_rows(
+    history: MeasureHistory, next_day: date | None, stop: date | None
+) -> tuple[DailyLevel, ...]:
+    """Rows of one run; the last session's carried towards ``next_day``, ending before ``stop``."""
     detection = history.detection
     spec = SPECS[history.measure]
     high_limit = math.inf if spec.maximum is None else spec.maximum
@@ -66,11 +81,13 @@ def daily_levels(history: MeasureHistory) -> tuple[DailyLevel, ...]:
             current=spec.from_scale(current) if math.isfinite(current) else None,
         )
         rows.append(session)
-        if i + 1 < len(history.days):
-            gap = (history.days[i + 1] - day).days
+        following = history.days[i + 1] if i + 1 < len(history.days) else next_day
+        if following is not None:
+            last = min(following - day, timedelta(days=carry_days + 1))
+            if stop is not None:
+                last = min(last, stop - day)
             carried = replace(session, value=None, at_cap=False)
             rows.extend(
-                replace(carried, day=day + timedelta(days=offset))
-                for offset in range(1, min(gap, carry_days + 1))
+                replace(carried, day=day + timedelta(days=offset)) for offset in range(1, last.days)
             )
     return tuple(rows)

@@ -8,6 +8,7 @@ words (translations), automations match on the code. Codes and sources are stabl
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
@@ -26,6 +27,9 @@ class TrendCode(StrEnum):
     """Too few sessions for a baseline yet (figure: sessions still needed)."""
     PRACTICE_SESSIONS_SET_ASIDE = "practice_sessions_set_aside"
     """The first sessions are left out of the baseline (figure: how many)."""
+    BASELINE_RESTARTED = "baseline_restarted"
+    """The baseline was started again on the reason's ``day``: earlier sessions are history only
+    (figure: sessions since that day)."""
     TOO_FEW_RECENT_SESSIONS = "too_few_recent_sessions"
     """Not enough recent sessions for a current level (figure: recent sessions)."""
     NO_RECENT_SESSIONS = "no_recent_sessions"
@@ -85,12 +89,17 @@ class TrendReason:
     measure: TrendMeasure
     figure: float | None
     source: TrendSource
+    day: date | None = None
+    """The date a reason is about (``baseline_restarted``: the day the baseline starts from)."""
 
     def as_dict(self) -> dict[str, Any]:
-        """Return a JSON-friendly mapping."""
-        return {
+        """Return a JSON-friendly mapping (``day`` only for a reason about a date)."""
+        shown: dict[str, Any] = {
             "code": self.code.value,
             "measure": self.measure.value,
             "figure": None if self.figure is None else round(self.figure, FIGURE_DECIMALS),
             "source": self.source.value,
         }
+        if self.day is not None:
+            shown["day"] = self.day.isoformat()
+        return shown

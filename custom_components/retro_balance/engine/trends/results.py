@@ -74,6 +74,9 @@ class MeasureTrend:
     recovered_on: date | None
     """The last recovery on or before ``day``."""
     reasons: tuple[TrendReason, ...]
+    baseline_since: date | None = None
+    """The day the baseline was started again (``None``: from the first session); the trend
+    rests only on sessions from that day on, and ``sessions`` counts those."""
 
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-friendly mapping (values rounded)."""
@@ -99,6 +102,7 @@ class MeasureTrend:
             "event": None if self.event is None else self.event.value,
             "declining_since": _iso(self.declining_since),
             "recovered_on": _iso(self.recovered_on),
+            "baseline_since": _iso(self.baseline_since),
             "reasons": [reason.as_dict() for reason in self.reasons],
         }
 

@@ -50,6 +50,19 @@ class DailySeries:
         """Number of days with a value."""
         return int(self.days.size)
 
+    def split(self, day: date) -> tuple[DailySeries, DailySeries]:
+        """Return the days before ``day`` and the days from it on."""
+        cut = int(np.searchsorted(self.days, day.toordinal()))
+        return self._part(slice(None, cut)), self._part(slice(cut, None))
+
+    def _part(self, days: slice) -> DailySeries:
+        return DailySeries(
+            measure=self.measure,
+            days=self.days[days],
+            values=self.values[days],
+            censored=self.censored[days],
+        )
+
 
 def censor(values: FloatArray, caps: FloatArray) -> tuple[FloatArray, BoolArray]:
     """Values clipped to their caps, and which of them reached the cap (``inf``: no cap)."""
