@@ -30,6 +30,9 @@ CONF_WEIGHT_MIN_KG: Final = "weight_min_kg"
 CONF_WEIGHT_MAX_KG: Final = "weight_max_kg"
 CONF_USE_PAD_WEIGHT: Final = "use_pad_weight"
 """A form field only: fill the weight range in from the weight on the pad now."""
+CONF_BASELINE_FROM: Final = "baseline_from"
+"""Not a form field: the day the person's trend baseline starts again (ISO date), set by the
+`restart_baseline` action and kept when the person's details are changed."""
 
 # What the "next test" select offers besides the single stance tests.
 DAILY_CHECK: Final = "daily_check"
@@ -45,6 +48,7 @@ SERVICE_ASSIGN_SESSION: Final = "assign_session"
 SERVICE_DELETE_SESSION: Final = "delete_session"
 SERVICE_EXPORT_HISTORY: Final = "export_history"
 SERVICE_IMPORT_HISTORY: Final = "import_history"
+SERVICE_RESTART_BASELINE: Final = "restart_baseline"
 ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
 ATTR_PAD: Final = "pad"
 ATTR_SCOPE: Final = "scope"
@@ -53,6 +57,8 @@ ATTR_PERSON: Final = "person"
 ATTR_SESSION_ID: Final = "session_id"
 ATTR_INCLUDE_RAW_COP: Final = "include_raw_cop"
 ATTR_SESSIONS: Final = "sessions"
+ATTR_DATE: Final = "date"
+ATTR_CLEAR: Final = "clear"
 
 # Device models, so that the actions' device selectors can tell a pad from a person.
 MODEL_ID_PAD: Final = "balance_pad"

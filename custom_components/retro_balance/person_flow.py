@@ -25,6 +25,7 @@ from homeassistant.helpers.selector import (
 )
 
 from .const import (
+    CONF_BASELINE_FROM,
     CONF_BIRTH_YEAR,
     CONF_NAME,
     CONF_SEX,
@@ -214,8 +215,12 @@ class PersonSubentryFlow(ConfigSubentryFlow):
         subentry = self._get_reconfigure_subentry()
         data, form = self._submitted("reconfigure", user_input, subentry.subentry_id)
         if data is not None:
+            # Not on the form: set by an action, kept when the details change.
+            kept = {
+                key: subentry.data[key] for key in (CONF_BASELINE_FROM,) if key in subentry.data
+            }
             return self.async_update_and_abort(
-                self._get_entry(), subentry, title=data[CONF_NAME], data=data
+                self._get_entry(), subentry, title=data[CONF_NAME], data=data | kept
             )
         return form or self._form("reconfigure", subentry.data, subentry.subentry_id)
 

@@ -1,8 +1,8 @@
 """Each person's part of the snapshot (sessions, trends, coach) and what the coach reads from it.
 
-A part is rebuilt only when the person's sessions, their coach view or the day of their trend
-changed; otherwise the old object is reused, so that the person's entities skip the update by
-identity.
+A part is rebuilt only when the person's profile (a baseline started again, too), sessions, their
+coach view or the day of their trend changed; otherwise the old object is reused, so that the
+person's entities skip the update by identity.
 """
 
 from __future__ import annotations
@@ -43,7 +43,11 @@ def people_parts(
                 trend = old.trend
         if trend is None:
             trend = trends.trend(
-                profile.name, records, as_of=today, zone=dt_util.get_default_time_zone()
+                profile.name,
+                records,
+                as_of=today,
+                zone=dt_util.get_default_time_zone(),
+                baseline_from=profile.baseline_from,
             )
         people[person_id] = PersonSessions(
             profile=profile,

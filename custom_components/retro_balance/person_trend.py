@@ -29,9 +29,18 @@ class PersonTrends:
         self._reported: set[str] = set()
 
     def trend(
-        self, name: str, sessions: Sequence[SessionRecord], *, as_of: date, zone: tzinfo
+        self,
+        name: str,
+        sessions: Sequence[SessionRecord],
+        *,
+        as_of: date,
+        zone: tzinfo,
+        baseline_from: date | None = None,
     ) -> PersonTrend | None:
-        """Every measure's trend on `as_of` (None, logged, when it cannot be computed)."""
+        """Every measure's trend on `as_of` (None, logged, when it cannot be computed).
+
+        `baseline_from`: the day the person's baseline starts again (`restart_baseline`).
+        """
         inputs = trend_inputs(sessions, zone)
         for problem in inputs.skipped:
             if problem not in self._reported:
@@ -43,7 +52,7 @@ class PersonTrends:
                     problem,
                 )
         try:
-            return assess_person(inputs.observations, as_of)
+            return assess_person(inputs.observations, as_of, baseline_from=baseline_from)
         except ValueError as err:  # the inputs are checked, so this is a bug: say so once
             LOGGER.error("Pad %s: the trends of %s cannot be computed: %s", self._pad_id, name, err)
             return None

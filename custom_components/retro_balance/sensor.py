@@ -64,6 +64,7 @@ from .trend_values import (
     effect_reasons,
     effect_state,
     raised_by_trend,
+    restart_reasons,
     slope_unit,
     trend_change,
     trend_details,
@@ -92,6 +93,18 @@ class PersonSensorDescription(SensorEntityDescription):
     """Sentences in the user's language for reasons given as codes (not recorded)."""
     headline_fn: Callable[[PersonSessions], SessionRecord | None] | None = None
     """For a headline value: the session it comes from (a newer one not counted is described)."""
+
+
+def _restart_explanation(
+    measure: TrendMeasure,
+) -> Callable[[HomeAssistant, PersonSessions], Mapping[str, Any]]:
+    reasons_fn = restart_reasons(measure)
+
+    def explanation(hass: HomeAssistant, person: PersonSessions) -> Mapping[str, Any]:
+        reasons = reasons_fn(person)
+        return {ATTR_EXPLANATION: explain_trend(hass, reasons)} if reasons else {}
+
+    return explanation
 
 
 def _trend_explanation(hass: HomeAssistant, person: PersonSessions) -> Mapping[str, Any]:
@@ -192,6 +205,7 @@ PERSON_SENSORS: tuple[PersonSensorDescription, ...] = (
             suggested_display_precision=0,
             value_fn=trend_change(measure),
             attributes_fn=trend_details(measure),
+            explain_fn=_restart_explanation(measure),
         )
         for measure in TrendMeasure
     ),
@@ -203,6 +217,7 @@ PERSON_SENSORS: tuple[PersonSensorDescription, ...] = (
             suggested_display_precision=1,
             value_fn=trend_slope(measure),
             attributes_fn=trend_details(measure),
+            explain_fn=_restart_explanation(measure),
         )
         for measure in TrendMeasure
     ),

@@ -1,4 +1,4 @@
-"""Actions: start/cancel a test, assign/delete a stored session, export and import the history.
+"""Actions: tests, stored sessions, the history's export and import, a baseline started again.
 
 Each names its pad with `pad` (the pad's device, picked from a list) or, as older calls do,
 `config_entry_id`; the person with `person` (a person's device from a list, or a name).
@@ -18,9 +18,12 @@ from homeassistant.core import (
     callback,
 )
 from homeassistant.helpers import config_validation as cv
+from homeassistant.util import dt as dt_util
 
 from .const import (
+    ATTR_CLEAR,
     ATTR_CONFIG_ENTRY_ID,
+    ATTR_DATE,
     ATTR_INCLUDE_RAW_COP,
     ATTR_PAD,
     ATTR_PERSON,
@@ -28,6 +31,7 @@ from .const import (
     ATTR_SESSION_ID,
     ATTR_SESSIONS,
     ATTR_TEST,
+    CONF_BASELINE_FROM,
     DAILY_CHECK,
     DOMAIN,
     SERVICE_ASSIGN_SESSION,
@@ -35,10 +39,12 @@ from .const import (
     SERVICE_DELETE_SESSION,
     SERVICE_EXPORT_HISTORY,
     SERVICE_IMPORT_HISTORY,
+    SERVICE_RESTART_BASELINE,
     SERVICE_START_TEST,
 )
 from .engine.clinical.session import SessionRecord
 from .export import SCOPE_ALL, SCOPE_PERSON, SCOPE_UNASSIGNED, SCOPES, export_response
+from .live_settings import async_apply_settings
 from .service_targets import pad_of, person_of, service_error
 from .settings import TEST_CHOICES
 
@@ -75,6 +81,15 @@ IMPORT_HISTORY_SCHEMA = vol.Schema(
         **_PAD,
         vol.Optional(ATTR_PERSON): cv.string,
         vol.Required(ATTR_SESSIONS): vol.All(cv.ensure_list, [dict]),
+    }
+)
+
+RESTART_BASELINE_SCHEMA = vol.Schema(
+    {
+        **_PAD,
+        vol.Required(ATTR_PERSON): cv.string,
+        vol.Optional(ATTR_DATE): cv.date,
+        vol.Optional(ATTR_CLEAR, default=False): cv.boolean,
     }
 )
 
@@ -167,6 +182,29 @@ async def _async_import_history(call: ServiceCall) -> ServiceResponse:
     return {"imported": len(imported), "skipped": len(records) - len(imported)}
 
 
+async def _async_restart_baseline(call: ServiceCall) -> None:
+    """Start a person's baseline again on `date` (default today), or from the start (`clear`).
+
+    Stored in the person's subentry (it survives restarts and goes with the person) and applied
+    before the action returns: trends, the declining flag, the fall risk and the coach follow.
+    """
+    pad = pad_of(call)
+    person_id = person_of(call.hass, pad, call.data[ATTR_PERSON])
+    day = call.data.get(ATTR_DATE)
+    if call.data[ATTR_CLEAR] and day is not None:
+        raise service_error("baseline_clear_with_date")
+    today = dt_util.now().date()
+    if day is not None and day > today:
+        raise service_error("baseline_date_in_future", date=day.isoformat())
+    entry = pad.coordinator.config_entry
+    subentry = entry.subentries[person_id]
+    data = {key: value for key, value in subentry.data.items() if key != CONF_BASELINE_FROM}
+    if not call.data[ATTR_CLEAR]:
+        data[CONF_BASELINE_FROM] = (day or today).isoformat()
+    if call.hass.config_entries.async_update_subentry(entry, subentry, data=data):
+        await async_apply_settings(call.hass, entry)
+
+
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register the actions."""
@@ -188,6 +226,12 @@ def async_setup_services(hass: HomeAssistant) -> None:
         _async_export_history,
         schema=EXPORT_HISTORY_SCHEMA,
         supports_response=SupportsResponse.ONLY,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_RESTART_BASELINE,
+        _async_restart_baseline,
+        schema=RESTART_BASELINE_SCHEMA,
     )
     hass.services.async_register(
         DOMAIN,

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 
 from .const import (
+    CONF_BASELINE_FROM,
     CONF_BIRTH_YEAR,
     CONF_CAP_S,
     CONF_DAILY_TESTS,
@@ -17,6 +19,7 @@ from .const import (
     CONF_WEIGHT_MAX_KG,
     CONF_WEIGHT_MIN_KG,
     DAILY_CHECK,
+    LOGGER,
     SINGLE_LEG_PRACTICE,
     SUBENTRY_PERSON,
 )
@@ -85,7 +88,24 @@ def person_profile(subentry: ConfigSubentry) -> PersonProfile:
         sex=Sex(data[CONF_SEX]),
         weight_min_kg=data.get(CONF_WEIGHT_MIN_KG),
         weight_max_kg=data.get(CONF_WEIGHT_MAX_KG),
+        baseline_from=baseline_from(data),
     )
+
+
+def baseline_from(data: Mapping[str, Any]) -> date | None:
+    """Return the day a person's trend baseline starts again (None: never started again).
+
+    Only the `restart_baseline` action writes it, as an ISO date; anything else found there (a
+    hand-edited file) is ignored, as if the baseline was never started again.
+    """
+    value = data.get(CONF_BASELINE_FROM)
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        LOGGER.warning("Ignoring a person's baseline start that is not a date: %r", value)
+        return None
 
 
 def people(entry: ConfigEntry[Any]) -> dict[str, PersonProfile]:

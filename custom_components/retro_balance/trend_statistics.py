@@ -20,7 +20,9 @@ are written (`async_add_external_statistics` replaces a row of the same hour), a
 holding a row that is no longer computed (its session deleted) is cleared and written again.
 So the first start after an upgrade, or an import, writes the history once; a restart writes
 nothing; and nothing is counted twice — the rows carry means, minima and maxima, never sums.
-It runs at start-up and whenever a person's sessions change, one person at a time.
+It runs at start-up and whenever a person's sessions change or their baseline is started again
+(`restart_baseline`: the rows before that day stay as they were, the baseline rows from it on
+are gone until the new baseline is built), one person at a time.
 """
 
 from __future__ import annotations
@@ -80,12 +82,21 @@ def statistic_id(pad_id: str, name: str, measure: TrendMeasure, suffix: str = ""
     return f"{DOMAIN}:{slugify(pad_id)}_{person}_{measure.value}{suffix}"
 
 
-def person_rows(pad_id: str, name: str, sessions: Iterable[SessionRecord], zone: tzinfo) -> Rows:
+def person_rows(
+    pad_id: str,
+    name: str,
+    sessions: Iterable[SessionRecord],
+    zone: tzinfo,
+    baseline_from: date | None = None,
+) -> Rows:
     """Every statistic of a person with its rows (in an executor: it runs the detector)."""
     inputs = trend_inputs(sessions, zone)
     rows: Rows = {}
     for measure in TrendMeasure:
-        levels = daily_levels(measure_history(measure, inputs.observations[measure]))
+        history = measure_history(
+            measure, inputs.observations[measure], baseline_from=baseline_from
+        )
+        levels = daily_levels(history)
         unit = None if measure is TrendMeasure.BALANCE_SCORE else SPECS[measure].unit
         for suffix, kind in KINDS.items():
             metadata = StatisticMetaData(
@@ -145,7 +156,7 @@ class TrendStatistics:
         self._hass = hass
         self._entry = entry
         self._coordinator = coordinator
-        self._synced: dict[str, tuple[SessionRecord, ...]] = {}
+        self._synced: dict[str, tuple[tuple[SessionRecord, ...], date | None]] = {}
         self._lock = asyncio.Lock()
 
     @callback
@@ -177,9 +188,11 @@ class TrendStatistics:
     def _changed(self) -> None:
         for person_id, person in self._coordinator.data.people.items():
             # The coordinator keeps a person's tuple of sessions while they do not change.
-            if self._synced.get(person_id) is person.sessions:
+            synced = self._synced.get(person_id)
+            baseline_from = person.profile.baseline_from
+            if synced is not None and synced[0] is person.sessions and synced[1] == baseline_from:
                 continue
-            self._synced[person_id] = person.sessions
+            self._synced[person_id] = (person.sessions, baseline_from)
             self._entry.async_create_task(
                 self._hass, self._async_sync(person), f"{DOMAIN} statistics {person_id}"
             )
@@ -195,6 +208,7 @@ class TrendStatistics:
                 person.profile.name,
                 person.sessions,
                 dt_util.get_default_time_zone(),
+                person.profile.baseline_from,
             )
             # What this sync compares with must include what the last one queued.
             await recorder.async_block_till_done()

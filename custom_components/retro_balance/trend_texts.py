@@ -3,12 +3,12 @@
 Home Assistant translates a state and an attribute holding one string, not a list of reasons,
 so the sentences are rendered here from the integration's translations: the text of a reason is
 `selector.trend_reason.options.<code>` of `strings.json` (`translations/<language>.json`), with
-the placeholders `{measure}` (the
-measure's name, `selector.trend_measure.options.<measure>`) and `{figure}` (the reason's figure,
-formatted for its code: a change as signed % or points, an error as % or points, a level in its
-unit, else a count). The codes that describe the method rather than the finding (`UNSAID`) stay
-codes. Home Assistant keeps the integration's translations cached for the configured language
-(English fills gaps), so rendering needs no I/O. A code without a text still shows, as
+the placeholders `{measure}` (the measure's name, `selector.trend_measure.options.<measure>`),
+`{figure}` (the reason's figure, formatted for its code: a change as signed % or points, an error
+as % or points, a level in its unit, else a count) and `{day}` (the date a reason is about, ISO:
+`baseline_restarted`). The codes that describe the method rather than the finding (`UNSAID`)
+stay codes. Home Assistant keeps the integration's translations cached for the configured
+language (English fills gaps), so rendering needs no I/O. A code without a text still shows, as
 `code (measure: figure)`.
 """
 
@@ -92,7 +92,8 @@ def sentence(translations: Mapping[str, str], reason: TrendReason) -> str:
     if template:
         measure = translations.get(option_key(MEASURE, reason.measure), reason.measure.value)
         try:
-            return template.format(measure=measure, figure=figure)
+            day = "" if reason.day is None else reason.day.isoformat()
+            return template.format(measure=measure, figure=figure, day=day)
         except (KeyError, IndexError, ValueError):
             pass  # a translation with a placeholder of its own making
     return f"{reason.code.value} ({reason.measure.value}: {figure})"

@@ -22,7 +22,7 @@ from .engine.trends.detector import TrendStatus
 from .engine.trends.effect import ProgrammeEffect, programme_effect
 from .engine.trends.inputs import trend_inputs
 from .engine.trends.measure import SPECS, Scale, TrendMeasure
-from .engine.trends.reasons import TrendReason
+from .engine.trends.reasons import TrendCode, TrendReason
 from .engine.trends.results import MeasureTrend, PersonTrend, TrendEventKind
 from .engine.trends.risk import combine_fall_risk
 from .snapshot import PersonSessions
@@ -92,10 +92,34 @@ def trend_details(measure: TrendMeasure) -> Callable[[PersonSessions], Details |
         if trend is None:
             return None
         shown = trend.as_dict()
-        keys = ("status", "declining", "unit", "baseline", "current", "change", "sessions")
+        keys = (
+            "status",
+            "declining",
+            "unit",
+            "baseline",
+            "current",
+            "change",
+            "sessions",
+            "baseline_since",
+        )
         return {key: shown[key] for key in keys}
 
     return details
+
+
+RESTART_CODES = frozenset({TrendCode.BASELINE_RESTARTED, TrendCode.BUILDING_BASELINE})
+
+
+def restart_reasons(measure: TrendMeasure) -> Callable[[PersonSessions], tuple[TrendReason, ...]]:
+    """Read why a measure's baseline is not the first one: started again, and how far it is."""
+
+    def reasons(person: PersonSessions) -> tuple[TrendReason, ...]:
+        trend = _measure(person, measure)
+        if trend is None or trend.baseline_since is None:
+            return ()
+        return tuple(reason for reason in trend.reasons if reason.code in RESTART_CODES)
+
+    return reasons
 
 
 def declining(person: PersonSessions) -> bool | None:
@@ -121,9 +145,11 @@ def declining_details(person: PersonSessions) -> Details | None:
     if trend is None:
         return None
     since = [m.declining_since for m in trend.measures if m.declining_since is not None]
+    restarted = [m.baseline_since for m in trend.measures if m.baseline_since is not None]
     return {
         "declining_measures": [measure.value for measure in trend.declining_measures],
         "declining_since": min(since).isoformat() if since else None,
+        "baseline_since": max(restarted).isoformat() if restarted else None,
         "statuses": {m.measure.value: m.status.value for m in trend.measures},
         ATTR_REASONS: [reason.as_dict() for reason in declining_reasons(person)],
     }
@@ -241,10 +267,22 @@ class TrendSwitch:
 
 
 def trend_switches(old: PersonTrend, new: PersonTrend) -> tuple[TrendSwitch, ...]:
-    """List what switched from `old` to `new`: measures that began declining, then recovered."""
+    """List what switched from `old` to `new`: measures that began declining, then recovered.
+
+    A decline that ends because the baseline was started again is no recovery: not listed.
+    """
     was = {trend.measure: trend.declining for trend in old.measures}
+    restarted = {
+        trend.measure
+        for trend in new.measures
+        if trend.baseline_since != old.measure(trend.measure).baseline_since
+    }
     began = tuple(t for t in new.measures if t.declining and not was.get(t.measure, False))
-    ended = tuple(t for t in new.measures if not t.declining and was.get(t.measure, False))
+    ended = tuple(
+        t
+        for t in new.measures
+        if not t.declining and was.get(t.measure, False) and t.measure not in restarted
+    )
     switches = []
     for kind, measures in (
         (TrendEventKind.DECLINE_DETECTED, began),

@@ -150,10 +150,12 @@ def test_every_event_type_is_translated() -> None:
 
 
 def test_reason_texts_use_only_their_placeholders() -> None:
-    """A text may name the measure and the figure, nothing else (trend_texts renders them)."""
+    """A text may name the measure, the figure and the day, nothing else (trend_texts renders
+    them); only a reason about a date names the day."""
     selectors = load("strings.json")["selector"]
     for code, text in selectors["trend_reason"]["options"].items():
-        assert text.format(measure="M", figure="F"), code
+        assert text.format(measure="M", figure="F", day="D"), code
+        assert ("{day}" in text) == (code == TrendCode.BASELINE_RESTARTED), code
 
 
 def test_every_text_the_integration_renders_itself_exists() -> None:

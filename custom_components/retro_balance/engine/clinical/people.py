@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Final
 
@@ -59,6 +59,9 @@ class PersonProfile:
     sex: Sex
     weight_min_kg: float | None = None
     weight_max_kg: float | None = None
+    baseline_from: date | None = None
+    """The day the person's trend baseline starts again (a new pad, after an operation); None:
+    from their first session (``engine/trends``, ``docs/trends.md``)."""
 
     def __post_init__(self) -> None:
         """Reject profiles that could not identify or score anyone."""
@@ -78,6 +81,10 @@ class PersonProfile:
             )
         if not isinstance(self.sex, Sex):
             raise ValueError(f"sex must be one of {[s.value for s in Sex]}, got {self.sex!r}")
+        if self.baseline_from is not None and (
+            isinstance(self.baseline_from, datetime) or not isinstance(self.baseline_from, date)
+        ):
+            raise ValueError(f"baseline_from must be a date, got {self.baseline_from!r}")
         self._check_weight_range()
 
     def _check_weight_range(self) -> None:
