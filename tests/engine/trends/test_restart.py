@@ -74,7 +74,8 @@ def test_declining_before_the_restart_then_building_then_a_new_baseline():
     assert not last.declining
     assert last.status is TrendStatus.STABLE
     assert last.baseline == pytest.approx(4.0, rel=0.1)
-    assert last.change_pct is not None and abs(last.change_pct) < 10
+    assert last.change_pct is not None
+    assert abs(last.change_pct) < 10
     assert last.declining_since is None
     assert last.recovered_on is None  # a restart is not a recovery
     assert TrendCode.BASELINE_RESTARTED in _codes(last)
@@ -88,7 +89,8 @@ def test_sessions_before_the_restart_keep_their_trends_and_rows():
     assert restarted.trends[:kept] == plain.trends[:kept]
     assert len(restarted.trends) == len(plain.trends)
     assert restarted.days[0] == RESTART
-    assert restarted.earlier is not None and len(restarted.earlier.days) == kept
+    assert restarted.earlier is not None
+    assert len(restarted.earlier.days) == kept
     assert [e for e in restarted.events if e.day < RESTART] == [
         e for e in plain.events if e.day < RESTART
     ]

@@ -1,0 +1,207 @@
+"""`retro_balance.restart_baseline`: a person's baseline started again, stored, applied at once."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import STATE_UNKNOWN
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import device_registry as dr
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.retro_balance.const import CONF_BASELINE_FROM, DOMAIN, SUBENTRY_PERSON
+from custom_components.retro_balance.engine.trends.assess import assess_person
+from custom_components.retro_balance.engine.trends.inputs import trend_inputs
+from custom_components.retro_balance.engine.trends.measure import TrendMeasure
+from custom_components.retro_balance.settings import baseline_from
+
+from .helpers import ANNA_ID, ENTRY_ID
+from .trend_history import YESTERDAY, declining_history, start
+
+pytestmark = pytest.mark.usefixtures("mqtt_mock")
+
+DECLINING = "binary_sensor.anna_balance_declining"
+SLS_CHANGE = "sensor.anna_single_leg_stance_left_change_from_baseline"
+SLS_SLOPE = "sensor.anna_single_leg_stance_left_30_day_slope"
+FALL_RISK = "sensor.anna_fall_risk"
+TREND_EVENT = "event.anna_balance_trend"
+TODAY = YESTERDAY + timedelta(days=1)
+RECENT = YESTERDAY - timedelta(days=13)
+"""Two weeks before the end of the history: enough sessions since for a new baseline."""
+
+
+def engine_trend(records, restart: date | None):
+    inputs = trend_inputs(records, dt_util.get_default_time_zone())
+    return assess_person(inputs.observations, TODAY, baseline_from=restart)
+
+
+def anna_device(hass: HomeAssistant) -> str:
+    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, ANNA_ID)})
+    assert device is not None
+    return device.id
+
+
+async def restart_baseline(hass: HomeAssistant, **data: Any) -> None:
+    await hass.services.async_call(DOMAIN, "restart_baseline", data, blocking=True)
+
+
+def stored(entry: MockConfigEntry) -> Any:
+    return entry.subentries[ANNA_ID].data.get(CONF_BASELINE_FROM)
+
+
+async def test_a_restart_ends_the_decline_at_once_and_says_why(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await start(hass, mock_config_entry, hass_storage, freezer, declining_history())
+    coordinator = mock_config_entry.runtime_data.coordinator
+    assert hass.states.get(DECLINING).state == "on"
+    assert "trend_reasons" in hass.states.get(FALL_RISK).attributes
+    assert coordinator.coach_inputs(ANNA_ID).declining
+    event_before = hass.states.get(TREND_EVENT).state
+
+    await restart_baseline(hass, person=anna_device(hass))  # no date: today
+
+    # Applied before the action returned: no waiting for the entry's update listener.
+    assert stored(mock_config_entry) == TODAY.isoformat()
+    declining = hass.states.get(DECLINING)
+    assert declining.state == "off"
+    assert declining.attributes["baseline_since"] == TODAY.isoformat()
+    assert declining.attributes["declining_measures"] == []
+    risk = hass.states.get(FALL_RISK)
+    assert "trend_reasons" not in risk.attributes
+    assert "level_from_results" not in risk.attributes
+    assert not coordinator.coach_inputs(ANNA_ID).declining
+    for entity_id in (SLS_CHANGE, SLS_SLOPE):
+        state = hass.states.get(entity_id)
+        assert state.state == STATE_UNKNOWN
+        assert state.attributes["baseline_since"] == TODAY.isoformat()
+        assert state.attributes["status"] == "building_baseline"
+        assert state.attributes["sessions"] == 0
+        assert state.attributes["explanation"] == [
+            "Single-leg stance left: the baseline was started again on "
+            f"{TODAY.isoformat()}; 0 sessions since.",
+            "Single-leg stance left: 9 more sessions are needed for a personal baseline.",
+        ]
+    await hass.async_block_till_done()
+    # A restart is no recovery: the trend event does not fire.
+    assert hass.states.get(TREND_EVENT).state == event_before
+
+
+async def test_a_restart_in_the_past_builds_a_new_baseline_from_the_sessions_since(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    records = declining_history()
+    await start(hass, mock_config_entry, hass_storage, freezer, records)
+    await restart_baseline(hass, config_entry_id=ENTRY_ID, person="anna", date=RECENT.isoformat())
+    expected = engine_trend(records, RECENT)
+    sls = expected.measure(TrendMeasure.SINGLE_LEG_LEFT)
+    assert sls.baseline is not None
+    assert sls.baseline_since == RECENT
+    assert (
+        sls.baseline != engine_trend(records, None).measure(TrendMeasure.SINGLE_LEG_LEFT).baseline
+    )
+
+    change = hass.states.get(SLS_CHANGE)
+    assert change.attributes["baseline"] == pytest.approx(sls.baseline, abs=1e-3)
+    assert float(change.state) == pytest.approx(sls.change_pct, abs=0.05)
+    assert change.attributes["baseline_since"] == RECENT.isoformat()
+    assert change.attributes["sessions"] == sls.sessions
+    assert hass.states.get(DECLINING).state == ("on" if expected.declining else "off")
+
+
+async def test_the_restart_survives_a_restart_of_the_entry_and_a_change_of_details(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await start(hass, mock_config_entry, hass_storage, freezer, declining_history())
+    await restart_baseline(hass, person=anna_device(hass), date=RECENT.isoformat())
+
+    assert await hass.config_entries.async_reload(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get(SLS_CHANGE).attributes["baseline_since"] == RECENT.isoformat()
+
+    # Changing her details keeps it (it is not on the form).
+    result = await mock_config_entry.start_subentry_reconfigure_flow(hass, SUBENTRY_PERSON, ANNA_ID)
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"],
+        {"name": "Anna", "birth_year": 1953, "sex": "female"}
+        | {"weight_min_kg": 55.0, "weight_max_kg": 70.0},
+    )
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    assert stored(mock_config_entry) == RECENT.isoformat()
+    assert mock_config_entry.subentries[ANNA_ID].data["birth_year"] == 1953
+    assert hass.states.get(SLS_CHANGE).attributes["baseline_since"] == RECENT.isoformat()
+
+
+async def test_clear_or_the_first_day_undoes_the_restart(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    records = declining_history()
+    await start(hass, mock_config_entry, hass_storage, freezer, records)
+    await restart_baseline(hass, person=anna_device(hass))
+    assert hass.states.get(DECLINING).state == "off"
+
+    await restart_baseline(hass, person=anna_device(hass), clear=True)
+    assert stored(mock_config_entry) is None
+    assert hass.states.get(DECLINING).state == "on"
+    assert hass.states.get(SLS_CHANGE).attributes["baseline_since"] is None
+
+    first = min(record.started_at for record in records).astimezone(dt_util.get_default_time_zone())
+    await restart_baseline(hass, person=anna_device(hass), date=first.date().isoformat())
+    assert hass.states.get(DECLINING).state == "on"
+    assert hass.states.get(SLS_CHANGE).attributes["baseline_since"] is None
+
+
+@pytest.mark.parametrize(
+    ("data", "key"),
+    [
+        ({"person": "Zoe", "config_entry_id": ENTRY_ID}, "unknown_person"),
+        ({"person": "Anna", "config_entry_id": ENTRY_ID, "date": "2026-06-02"}, None),
+        (
+            {"person": "Anna", "config_entry_id": ENTRY_ID, "date": "2026-05-01", "clear": True},
+            "baseline_clear_with_date",
+        ),
+    ],
+)
+async def test_bad_calls_are_refused_and_leave_the_stored_day_alone(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    data: dict[str, Any],
+    key: str | None,
+) -> None:
+    await start(hass, mock_config_entry, hass_storage, freezer, declining_history())
+    await restart_baseline(hass, person=anna_device(hass), date=RECENT.isoformat())
+    with pytest.raises(ServiceValidationError) as err:
+        await restart_baseline(hass, **data)
+    assert err.value.translation_key == (key or "baseline_date_in_future")
+    if key is None:
+        assert err.value.translation_placeholders == {"date": "2026-06-02"}
+    assert stored(mock_config_entry) == RECENT.isoformat()
+    assert hass.states.get(SLS_CHANGE).attributes["baseline_since"] == RECENT.isoformat()
+
+
+async def test_a_stored_day_that_is_not_a_date_is_ignored(caplog: pytest.LogCaptureFixture) -> None:
+    assert baseline_from({CONF_BASELINE_FROM: "3 March"}) is None
+    assert baseline_from({CONF_BASELINE_FROM: 20260303}) is None
+    assert "not a date" in caplog.text
+    assert baseline_from({CONF_BASELINE_FROM: "2026-03-03"}) == date(2026, 3, 3)
+    assert baseline_from({}) is None
