@@ -253,3 +253,47 @@ async def test_a_persons_results_are_kept_as_sessions_not_as_sensor_statistics(
     )
     assert anna == ["sensor.anna_retro_walk_minutes_this_week", "sensor.anna_retro_walks_this_week"]
     assert TANDEM in {item["statistic_id"] for item in listed}
+
+
+async def test_a_restarted_baseline_rewrites_the_rows_from_its_day_only(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    records = declining_history()
+    await start(hass, mock_config_entry, hass_storage, freezer, records)
+    before = await rows(hass, *anna_ids())
+    restart_day = YESTERDAY - timedelta(days=13)
+    zone = dt_util.get_default_time_zone()
+    cut = row_start(restart_day, zone).timestamp()
+
+    await hass.services.async_call(
+        DOMAIN,
+        "restart_baseline",
+        {"config_entry_id": ENTRY_ID, "person": "Anna", "date": restart_day.isoformat()},
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+    after = await rows(hass, *anna_ids())
+
+    expected = person_rows(PAD_ID, "Anna", records, zone, restart_day)
+    for key, (_, data) in expected.items():
+        assert [row["start"] for row in after.get(key, [])] == [
+            row["start"].timestamp() for row in data
+        ], key
+        assert [row["mean"] for row in after.get(key, [])] == pytest.approx(
+            [row["mean"] for row in data]
+        ), key
+        # Rows before the restart are what they were.
+        old = [row for row in before.get(key, []) if row["start"] < cut]
+        assert [row for row in after.get(key, []) if row["start"] < cut] == old, key
+    # From the restart on: the values as they were, no baseline until it is built again.
+    baseline = after[f"{TANDEM}_baseline"]
+    building = [row for row in before[f"{TANDEM}_baseline"] if cut <= row["start"]]
+    assert building  # the old baseline reached past the restart day
+    assert [row for row in baseline if row["start"] >= cut] != building
+    values = [row for row in after[TANDEM] if row["start"] >= cut]
+    assert values == [row for row in before[TANDEM] if row["start"] >= cut]
+    first_new = min(row["start"] for row in baseline if row["start"] >= cut)
+    assert len([row for row in values if row["start"] < first_new]) == 3 + 6 - 1
