@@ -8,7 +8,8 @@ figures it rests on and its limits are in ``docs/trends.md``. Modules:
 - ``robust``: censored median, robust spread, Theil–Sen slope;
 - ``detector``: the decline and recovery rules over a whole series, as arrays;
 - ``reasons``, ``sources``: reason codes and the references behind them;
-- ``results``, ``assess``: result types and the public API;
+- ``results``, ``describe``, ``assess``: result types, a session described, the public API (a
+  baseline started again from a day splits a history in two);
 - ``risk``: a fall-risk level raised by a confirmed decline;
 - ``inputs``: a person's stored sessions → the observations of each measure;
 - ``daily``: one row per session day (value, baseline band, current level) for statistics;
