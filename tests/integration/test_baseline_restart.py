@@ -128,6 +128,8 @@ async def test_the_restart_survives_a_restart_of_the_entry_and_a_change_of_detai
 ) -> None:
     await start(hass, mock_config_entry, hass_storage, freezer, declining_history())
     await restart_baseline(hass, person=anna_device(hass), date=RECENT.isoformat())
+    await restart_baseline(hass, person=anna_device(hass), date=RECENT.isoformat())  # no change
+    assert stored(mock_config_entry) == RECENT.isoformat()
 
     assert await hass.config_entries.async_reload(mock_config_entry.entry_id)
     await hass.async_block_till_done()
