@@ -72,6 +72,31 @@ def test_explain_adds_reason_codes(tmp_path):
     assert codes == ["measurement_error", "change_beyond_error", "decline_persisted"]
 
 
+def test_baseline_from_starts_the_baseline_again(tmp_path):
+    """After an operation: the drop is history, and a new baseline is built from that day."""
+    csv_file = _csv(tmp_path, ["date,test,value", *_declining_rows()])
+    restart = day(25).isoformat()
+    status, results, errors = _run(csv_file, "--baseline-from", restart, "--explain")
+    assert (status, errors) == (0, [])
+    before, building = results[24]["single_leg_left"], results[32]["single_leg_left"]
+    assert before["baseline"] == 20.0
+    assert building["status"] == "building_baseline"  # 8 sessions since: 3 practice + 5
+    assert "baseline_restarted" in [r["code"] for r in building["reasons"]]
+    after = results[-1]["single_leg_left"]  # the 10th session since: a new baseline
+    assert (after["baseline"], after["declining"]) == (3.0, False)
+    _, unrestarted, _ = _run(csv_file)
+    assert unrestarted[-1]["single_leg_left"]["declining"] is True
+
+
+@pytest.mark.parametrize("bad", ["2025-13-01", "yesterday", "2025-1-5"])
+def test_a_bad_baseline_date_is_a_usage_error(tmp_path, capsys, bad):
+    csv_file = _csv(tmp_path, ["date,test,value", "2025-01-01,tandem,30"])
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["trend", csv_file, "--baseline-from", bad])
+    assert exit_.value.code == 2
+    assert f"bad date {bad!r}" in capsys.readouterr().err
+
+
 def test_cap_option_censors_holds(tmp_path):
     rows = [f"{day(k).isoformat()},tandem,25" for k in range(12)]
     _, results, _ = _run(_csv(tmp_path, ["date,test,value", *rows]), "--cap-s", "20", "--explain")

@@ -5,7 +5,8 @@ several rows per date allowed, any order, dates may be missing) and prints one J
 date found in the file, in date order: ``{"date": ..., <test>: {...}}`` with, for every test
 measured on or before that date, its baseline, current level, change, slope and ``declining``
 flag (``--explain`` adds the reason codes). Holds at or above ``--cap-s`` count as held to the
-cap (censored).
+cap (censored). ``--baseline-from DATE`` starts every test's baseline again on that day (after an
+operation, a new pad), as the integration's ``restart_baseline`` action does.
 
 Bad rows get one line each on stderr, ``FILE:LINE: problem``, nothing is printed on stdout, and
 the exit status is 1 (2 for bad command-line arguments, as argparse does).
@@ -61,6 +62,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"hold cap in s: holds at or above it are censored (default {DEFAULT_HOLD_CAP_S:g})",
     )  # fmt: skip
     parser.add_argument("--explain", action="store_true", help="add each test's reason codes")
+    parser.add_argument(
+        "--baseline-from", type=_iso_day, default=None, metavar="YYYY-MM-DD",
+        help="start every test's baseline again on this day (earlier sessions are history)",
+    )  # fmt: skip
+
+
+def _iso_day(text: str) -> date:
+    """Read an ISO date for argparse (its error becomes a usage error, status 2)."""
+    try:
+        if not _ISO_DATE.fullmatch(text):
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"bad date {text!r}; expected YYYY-MM-DD") from None
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -78,7 +93,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         err.write(f"{args.file}: cannot read: {error}\n")
         return 1
     try:
-        rows = list(trend_rows(observations, explain=args.explain))
+        rows = list(
+            trend_rows(observations, explain=args.explain, baseline_from=args.baseline_from)
+        )
     except Exception as error:  # a bad file must never end in a traceback
         err.write(f"{args.file}: unexpected {type(error).__name__}: {error}\n")
         return 1
@@ -145,11 +162,14 @@ def _parse_row(
 
 
 def trend_rows(
-    observations: Mapping[TrendMeasure, list[Observation]], *, explain: bool = False
+    observations: Mapping[TrendMeasure, list[Observation]],
+    *,
+    explain: bool = False,
+    baseline_from: date | None = None,
 ) -> Iterator[dict[str, Any]]:
     """One JSON-ready object per date of ``observations``, in date order."""
     histories: dict[TrendMeasure, MeasureHistory] = {
-        measure: measure_history(measure, observations[measure])
+        measure: measure_history(measure, observations[measure], baseline_from=baseline_from)
         for measure in TrendMeasure
         if measure in observations
     }
