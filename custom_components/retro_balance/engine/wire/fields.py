@@ -12,6 +12,12 @@ from typing import Any, cast
 
 import numpy as np
 
+try:
+    from orjson import JSONDecodeError as _FastDecodeError
+    from orjson import loads as _fast_loads
+except ImportError:  # pragma: no cover - Home Assistant always has orjson; the engine alone may not
+    _fast_loads = None
+
 from ..arrays import FloatArray
 from .messages import (
     MAX_ABS_LOAD_KG,
@@ -72,6 +78,25 @@ def load_object(payload: bytes | str) -> dict[str, Any]:
             "not_object", f"payload must be a JSON object, got {type(data).__name__}"
         )
     return cast(dict[str, Any], data)
+
+
+def fast_object(payload: bytes | str) -> dict[str, Any] | None:
+    """Return the payload as a JSON object through orjson, or None where `load_object` must judge.
+
+    orjson (Home Assistant's JSON library) decodes a frame about four times faster than the
+    standard library. It accepts less (NaN, lone surrogates, integers beyond 64 bits) and reads
+    an integer beyond 64 bits as a float, so its object is only good for a message that passes
+    every check: whoever refuses it parses it again with `load_object`, whose errors are the
+    protocol's (the size check comes first either way).
+    """
+    check_size(payload)
+    if _fast_loads is None:  # pragma: no cover - see the import
+        return None
+    try:
+        data = _fast_loads(payload)
+    except _FastDecodeError:
+        return None
+    return cast(dict[str, Any], data) if type(data) is dict else None
 
 
 def require(data: dict[str, Any], field: str) -> Any:
