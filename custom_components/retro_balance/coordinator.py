@@ -43,6 +43,7 @@ from .const import (
 )
 from .engine.clinical.people import PersonProfile
 from .engine.detection.daily_check import CheckEvent, IncompleteReason
+from .engine.detection.pad_state import PadState
 from .engine.wire.messages import ButtonPress, Cue, Frame, PadInfo, ProtocolError
 from .engine.wire.sequencing import TimeBase
 from .engine.wire.twins import TwinEvidence
@@ -117,6 +118,7 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
             coach=self.coach,
             publish=self._publish_now,
         )
+        self._shown: tuple[PadState, int | None] | None = None  # as last published
         self.data = self._snapshot(self._people(MappingProxyType({})))
 
     # --- life cycle ---------------------------------------------------------------------
@@ -185,18 +187,21 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
     @callback
     def frame_received(self, frame: Frame, t_first_s: float) -> None:
         """Feed the monitor and the running test; publish at once only if the state changed."""
-        was = self._live.shown_at_once()
         self._liveness.frame_arrived()
-        self._live.monitor.feed(frame)
+        monitor = self._live.monitor
+        monitor.feed(frame)
         # Only a run keeps the weight of every frame (the median is worked out when asked for).
         running = self._runs.running
-        weight_kg = (
-            self._live.monitor.weight_kg if running and self._live.monitor.occupied else None
-        )
+        weight_kg = monitor.weight_kg if running and monitor.occupied else None
         test_moved_on = self._runs.feed(frame, t_first_s, weight_kg)
-        self._issues.calibration(self._live.monitor.calibration_issue)
-        instruction_changed = self._live.guide()
-        if test_moved_on or instruction_changed or self._live.shown_at_once() != was:
+        self._issues.calibration(monitor.calibration_issue)
+        # Without a running check the instruction follows the pad's state alone, so it can only
+        # have changed when that did; a running check's may change with any frame.
+        if (
+            test_moved_on
+            or self._live.shown_at_once() != self._shown
+            or (running and self._live.guide())
+        ):
             self._publish_now()
         else:
             self._live_updates.async_schedule_call()
@@ -373,6 +378,7 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
     @callback
     def _publish_now(self) -> None:
         self._live.guide()
+        self._shown = self._live.shown_at_once()
         self.async_set_updated_data(self._snapshot(self.data.people))
 
     def _snapshot(self, people: Mapping[str, PersonSessions]) -> PadSnapshot:
