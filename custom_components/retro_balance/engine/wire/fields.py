@@ -8,15 +8,10 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from typing import Any, cast
 
 import numpy as np
-
-try:
-    from orjson import JSONDecodeError as _FastDecodeError
-    from orjson import loads as _fast_loads
-except ImportError:  # pragma: no cover - Home Assistant always has orjson; the engine alone may not
-    _fast_loads = None
 
 from ..arrays import FloatArray
 from .messages import (
@@ -27,6 +22,12 @@ from .messages import (
     PROTOCOL_VERSION,
     ProtocolError,
 )
+
+_fast_loads: Callable[[bytes | str], Any] | None
+try:
+    from orjson import loads as _fast_loads
+except ImportError:  # pragma: no cover - Home Assistant always has orjson; the engine alone may not
+    _fast_loads = None
 
 
 def _reject_constant(name: str) -> Any:
@@ -94,7 +95,7 @@ def fast_object(payload: bytes | str) -> dict[str, Any] | None:
         return None
     try:
         data = _fast_loads(payload)
-    except _FastDecodeError:
+    except ValueError:  # orjson.JSONDecodeError
         return None
     return cast(dict[str, Any], data) if type(data) is dict else None
 
