@@ -2,6 +2,6 @@
 
 The end-to-end tests (tests/e2e) start the same real parts through this package: mosquitto and
 Home Assistant as subprocesses on loopback (`processes`, `mosquitto`, `home_assistant`, `stack`),
-a client of Home Assistant's APIs (`client`), the demo pad and household (`demo`, `demo_pad`),
-the stack itself (`devstack`), and screenshots for the docs (`screenshots`, `browser`).
+a client of Home Assistant's APIs (`client`), the demo pad and household (`demo`, `demo_pad`,
+`live_pad`), the stack itself (`devstack`), and screenshots for the docs (`screenshots`, `browser`).
 """

@@ -13,14 +13,14 @@ import sys
 from collections.abc import Sequence
 from types import FrameType
 
-from custom_components.retro_balance.engine.wire import topics
 from pad_simulator.body import Phase
-from pad_simulator.runner import BrokerSettings, PadClient, play
+from pad_simulator.runner import BrokerSettings
 from pad_simulator.scenarios import ScenarioOptions, build_timeline
 from pad_simulator.simulation import Simulation, device_config
 from pad_simulator.timeline import empty_pad
 
 from .demo import DEMO_PAD_ID, FRANK, MARGARET
+from .live_pad import play_live
 
 SECOND_PERSON_EVERY = 3
 """Every third round, Frank does his check after Margaret's."""
@@ -65,21 +65,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     simulation = Simulation(
         demo_timeline(args.every_min * 60.0), device_config(), seed=args.seed, loop=True
     )
-    pad = PadClient(
+    play_live(
         args.pad_id,
-        topics.DEFAULT_PREFIX,
         simulation,
         BrokerSettings(host=args.host, port=args.port),
-        sys.stdout,
+        f"demo pad {args.pad_id}: a daily check every {args.every_min:g} min",
     )
-    try:
-        pad.connect()
-        print(f"demo pad {args.pad_id}: a daily check every {args.every_min:g} min", flush=True)
-        play([pad], speed=1.0)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        pad.close()
     return 0
 
 

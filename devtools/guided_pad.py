@@ -15,9 +15,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from custom_components.retro_balance.engine.wire import topics
 from pad_simulator.body import LEFT_LEG, QUIET_EO, TANDEM, Phase
-from pad_simulator.runner import BrokerSettings, PadClient, play
+from pad_simulator.runner import BrokerSettings
 from pad_simulator.scenarios import REACTION_S
 from pad_simulator.simulation import Simulation, device_config
 from pad_simulator.timeline import (
@@ -31,6 +30,7 @@ from pad_simulator.timeline import (
 )
 
 from .demo import DEMO_PAD_ID
+from .live_pad import play_live
 
 PAUSE_S = 3.0
 """Standing on both feet between tests and trials (after the cue, before the next position)."""
@@ -76,21 +76,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         trials=args.trials,
     )
     simulation = Simulation(timeline, device_config(), seed=args.seed)
-    pad = PadClient(
+    play_live(
         args.pad_id,
-        topics.DEFAULT_PREFIX,
         simulation,
         BrokerSettings(host=args.host, port=args.port),
-        sys.stdout,
+        f"guided pad {args.pad_id}: empty for {args.wait:g} s, then the check",
     )
-    try:
-        pad.connect()
-        print(f"guided pad {args.pad_id}: empty for {args.wait:g} s, then the check", flush=True)
-        play([pad], speed=1.0)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        pad.close()
     return 0
 
 

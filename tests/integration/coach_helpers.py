@@ -23,6 +23,7 @@ AMSTERDAM = "Europe/Amsterdam"
 NEW_YORK = "America/New_York"
 ANNA_REMINDER = "event.anna_retro_walk_reminder"
 ANNA_NEXT = "sensor.anna_next_walking_reminder"
+ANNA_PHASE_CHOICE = "select.anna_retro_walk_phase_choice"
 COACH_KEY = f"{DOMAIN}.{ENTRY_ID}.coach"
 
 
@@ -46,6 +47,25 @@ async def restart(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     """Unload the pad and set it up again (what a restart does to it)."""
     assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+
+async def down_until(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    entry: MockConfigEntry,
+    until: datetime | str | timedelta,
+) -> None:
+    """Unload the pad, let the clock jump to `until` (or on by it) with no timer firing, set it up.
+
+    Home Assistant down meanwhile: what comes due in the gap is seen only on the new setup.
+    """
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    if isinstance(until, timedelta):
+        freezer.tick(until)
+    else:
+        freezer.move_to(until)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
 
@@ -142,6 +162,11 @@ def coach_view(entry: MockConfigEntry, person_id: str = ANNA_ID) -> PersonCoach:
     view = entry.runtime_data.coordinator.data.people[person_id].coach
     assert view is not None
     return view
+
+
+async def choose_phase(hass: HomeAssistant, option: str) -> None:
+    """Anna's phase chosen by hand (`phase_1`…), or `automatic`, through her select."""
+    await call(hass, "select", "select_option", entity_id=ANNA_PHASE_CHOICE, option=option)
 
 
 async def call(

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Any
 from unittest.mock import PropertyMock, patch
 
 import pytest
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigSubentryDataWithId
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
@@ -20,9 +22,11 @@ from custom_components.retro_balance.const import (
     CONF_PREFIX,
     DOMAIN,
 )
+from custom_components.retro_balance.engine.clinical.session import SessionRecord
 from custom_components.retro_balance.engine.wire.protocol import encode_info
 
 from .helpers import ANNA_ID, BEN_ID, ENTRY_ID, INFO, PAD_ID, PREFIX, fire, person
+from .trend_history import declining_history, start
 
 
 @pytest.fixture(autouse=True)
@@ -106,3 +110,17 @@ async def init_integration(
     fire(hass, "status", b"online")
     await hass.async_block_till_done()
     return mock_config_entry
+
+
+@pytest.fixture
+async def declining_anna(
+    hass: HomeAssistant,
+    mqtt_mock: MqttMockHAClient,
+    mock_config_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+) -> list[SessionRecord]:
+    """Anna's eight declining weeks, stored by an earlier run, loaded at `NOW`: the records."""
+    records = declining_history()
+    await start(hass, mock_config_entry, hass_storage, freezer, records)
+    return records

@@ -6,7 +6,6 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
@@ -15,29 +14,26 @@ from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.retro_balance.const import CONF_BASELINE_FROM, DOMAIN, SUBENTRY_PERSON
-from custom_components.retro_balance.engine.trends.assess import assess_person
-from custom_components.retro_balance.engine.trends.inputs import trend_inputs
+from custom_components.retro_balance.engine.clinical.session import SessionRecord
 from custom_components.retro_balance.engine.trends.measure import TrendMeasure
 from custom_components.retro_balance.settings import baseline_from
 
 from .helpers import ANNA_ID, ENTRY_ID
-from .trend_history import YESTERDAY, declining_history, start
+from .trend_history import (
+    DECLINING,
+    FALL_RISK,
+    SLS_CHANGE,
+    SLS_SLOPE,
+    TODAY,
+    YESTERDAY,
+    engine_trend,
+)
 
 pytestmark = pytest.mark.usefixtures("mqtt_mock")
 
-DECLINING = "binary_sensor.anna_balance_declining"
-SLS_CHANGE = "sensor.anna_single_leg_stance_left_change_from_baseline"
-SLS_SLOPE = "sensor.anna_single_leg_stance_left_30_day_slope"
-FALL_RISK = "sensor.anna_fall_risk"
 TREND_EVENT = "event.anna_balance_trend"
-TODAY = YESTERDAY + timedelta(days=1)
 RECENT = YESTERDAY - timedelta(days=13)
 """Two weeks before the end of the history: enough sessions since for a new baseline."""
-
-
-def engine_trend(records, restart: date | None):
-    inputs = trend_inputs(records, dt_util.get_default_time_zone())
-    return assess_person(inputs.observations, TODAY, baseline_from=restart)
 
 
 def anna_device(hass: HomeAssistant) -> str:
@@ -54,13 +50,10 @@ def stored(entry: MockConfigEntry) -> Any:
     return entry.subentries[ANNA_ID].data.get(CONF_BASELINE_FROM)
 
 
+@pytest.mark.usefixtures("declining_anna")
 async def test_a_restart_ends_the_decline_at_once_and_says_why(
-    hass: HomeAssistant,
-    mock_config_entry: MockConfigEntry,
-    hass_storage: dict[str, Any],
-    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
 ) -> None:
-    await start(hass, mock_config_entry, hass_storage, freezer, declining_history())
     coordinator = mock_config_entry.runtime_data.coordinator
     assert hass.states.get(DECLINING).state == "on"
     assert "trend_reasons" in hass.states.get(FALL_RISK).attributes
@@ -96,20 +89,15 @@ async def test_a_restart_ends_the_decline_at_once_and_says_why(
 
 
 async def test_a_restart_in_the_past_builds_a_new_baseline_from_the_sessions_since(
-    hass: HomeAssistant,
-    mock_config_entry: MockConfigEntry,
-    hass_storage: dict[str, Any],
-    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, declining_anna: list[SessionRecord]
 ) -> None:
-    records = declining_history()
-    await start(hass, mock_config_entry, hass_storage, freezer, records)
     await restart_baseline(hass, config_entry_id=ENTRY_ID, person="anna", date=RECENT.isoformat())
-    expected = engine_trend(records, RECENT)
+    expected = engine_trend(declining_anna, baseline_from=RECENT)
     sls = expected.measure(TrendMeasure.SINGLE_LEG_LEFT)
     assert sls.baseline is not None
     assert sls.baseline_since == RECENT
     assert (
-        sls.baseline != engine_trend(records, None).measure(TrendMeasure.SINGLE_LEG_LEFT).baseline
+        sls.baseline != engine_trend(declining_anna).measure(TrendMeasure.SINGLE_LEG_LEFT).baseline
     )
 
     change = hass.states.get(SLS_CHANGE)
@@ -120,13 +108,10 @@ async def test_a_restart_in_the_past_builds_a_new_baseline_from_the_sessions_sin
     assert hass.states.get(DECLINING).state == ("on" if expected.declining else "off")
 
 
+@pytest.mark.usefixtures("declining_anna")
 async def test_the_restart_survives_a_restart_of_the_entry_and_a_change_of_details(
-    hass: HomeAssistant,
-    mock_config_entry: MockConfigEntry,
-    hass_storage: dict[str, Any],
-    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
 ) -> None:
-    await start(hass, mock_config_entry, hass_storage, freezer, declining_history())
     await restart_baseline(hass, person=anna_device(hass), date=RECENT.isoformat())
     await restart_baseline(hass, person=anna_device(hass), date=RECENT.isoformat())  # no change
     assert stored(mock_config_entry) == RECENT.isoformat()
@@ -150,13 +135,8 @@ async def test_the_restart_survives_a_restart_of_the_entry_and_a_change_of_detai
 
 
 async def test_clear_or_the_first_day_undoes_the_restart(
-    hass: HomeAssistant,
-    mock_config_entry: MockConfigEntry,
-    hass_storage: dict[str, Any],
-    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, declining_anna: list[SessionRecord]
 ) -> None:
-    records = declining_history()
-    await start(hass, mock_config_entry, hass_storage, freezer, records)
     await restart_baseline(hass, person=anna_device(hass))
     assert hass.states.get(DECLINING).state == "off"
 
@@ -165,7 +145,9 @@ async def test_clear_or_the_first_day_undoes_the_restart(
     assert hass.states.get(DECLINING).state == "on"
     assert hass.states.get(SLS_CHANGE).attributes["baseline_since"] is None
 
-    first = min(record.started_at for record in records).astimezone(dt_util.get_default_time_zone())
+    first = min(record.started_at for record in declining_anna).astimezone(
+        dt_util.get_default_time_zone()
+    )
     await restart_baseline(hass, person=anna_device(hass), date=first.date().isoformat())
     assert hass.states.get(DECLINING).state == "on"
     assert hass.states.get(SLS_CHANGE).attributes["baseline_since"] is None
@@ -182,15 +164,10 @@ async def test_clear_or_the_first_day_undoes_the_restart(
         ),
     ],
 )
+@pytest.mark.usefixtures("declining_anna")
 async def test_bad_calls_are_refused_and_leave_the_stored_day_alone(
-    hass: HomeAssistant,
-    mock_config_entry: MockConfigEntry,
-    hass_storage: dict[str, Any],
-    freezer: FrozenDateTimeFactory,
-    data: dict[str, Any],
-    key: str | None,
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, data: dict[str, Any], key: str | None
 ) -> None:
-    await start(hass, mock_config_entry, hass_storage, freezer, declining_history())
     await restart_baseline(hass, person=anna_device(hass), date=RECENT.isoformat())
     with pytest.raises(ServiceValidationError) as err:
         await restart_baseline(hass, **data)

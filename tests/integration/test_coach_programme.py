@@ -28,14 +28,29 @@ from custom_components.retro_balance.storage import STORAGE_MINOR_VERSION, STORA
 from pad_simulator.scenarios import generate
 from tests.engine.coach.builders import full_week, with_log
 
-from .coach_helpers import COACH_KEY, ReminderLog, call, coach_view, set_up_at, travel, utc
+from .coach_helpers import (
+    ANNA_PHASE_CHOICE,
+    COACH_KEY,
+    ReminderLog,
+    call,
+    choose_phase,
+    coach_view,
+    down_until,
+    set_up_at,
+    travel,
+    utc,
+)
 from .helpers import ANNA_ID, ENTRY_ID, INFO, fire, play
 
 FIXTURE = Path(__file__).parent / "fixtures" / "sessions.json"
 PHASE = "sensor.anna_retro_walk_phase"
 WEEK = timedelta(weeks=1)
+NOV_20_CHECK = datetime(2026, 11, 20, 7, 30, tzinfo=UTC)
+"""When Anna did her stored daily check (fall risk low)."""
 NOV_30 = date(2026, 11, 30)
-"""A Monday, ten days after Anna's stored daily check (fall risk low)."""
+"""A Monday, ten days after Anna's stored daily check."""
+DEC_9 = "2026-12-09T09:00:00+01:00"
+"""A Wednesday morning, nineteen days after her stored check."""
 
 
 def anna_session(
@@ -91,6 +106,18 @@ def in_phase_2_since(monday: date, weeks_before: int = 2) -> CoachState:
     )
 
 
+async def set_up_after_her_check(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    entry: MockConfigEntry,
+    coach: CoachState | None,
+) -> None:
+    """Anna's 20 November check and `coach` stored, the pad set up on `DEC_9`."""
+    store(hass_storage, [anna_session(1, NOV_20_CHECK)], coach)
+    await set_up_at(hass, freezer, entry, DEC_9)
+
+
 def codes(hass: HomeAssistant) -> list[str]:
     return [reason["code"] for reason in hass.states.get(PHASE).attributes["reasons"]]
 
@@ -105,7 +132,7 @@ async def test_two_good_weeks_and_low_risk_step_up_on_monday(
     state = with_log(
         CoachState.start(NOV_30), full_week(NOV_30, Phase(1)) + full_week(NOV_30 + WEEK, Phase(1))
     )
-    store(hass_storage, [anna_session(1, datetime(2026, 11, 20, 7, 30, tzinfo=UTC))], state)
+    store(hass_storage, [anna_session(1, NOV_20_CHECK)], state)
     # Sunday evening: the second week is not over yet.
     await set_up_at(hass, freezer, mock_config_entry, "2026-12-13T20:00:00+01:00")
     assert hass.states.get(PHASE).state == "phase_1"
@@ -172,12 +199,9 @@ async def test_a_high_fall_risk_check_steps_back_to_phase_1_at_once(
     mock_config_entry: MockConfigEntry,
 ) -> None:
     """A daily check losing balance after 3 s (tandem and each leg): high risk, phase 1."""
-    store(
-        hass_storage,
-        [anna_session(1, datetime(2026, 11, 20, 7, 30, tzinfo=UTC))],
-        in_phase_2_since(NOV_30),
+    await set_up_after_her_check(
+        hass, hass_storage, freezer, mock_config_entry, in_phase_2_since(NOV_30)
     )
-    await set_up_at(hass, freezer, mock_config_entry, "2026-12-09T09:00:00+01:00")
     assert hass.states.get(PHASE).state == "phase_2"
     fire(hass, "info", encode_info(INFO))
     fire(hass, "status", b"online")
@@ -225,11 +249,9 @@ async def test_the_override_wins_and_says_what_the_rules_give(
     freezer: FrozenDateTimeFactory,
     mock_config_entry: MockConfigEntry,
 ) -> None:
-    store(hass_storage, [anna_session(1, datetime(2026, 11, 20, 7, 30, tzinfo=UTC))], None)
-    await set_up_at(hass, freezer, mock_config_entry, "2026-12-09T09:00:00+01:00")
-    choice = "select.anna_retro_walk_phase_choice"
-    assert hass.states.get(choice).state == "automatic"
-    await call(hass, "select", "select_option", entity_id=choice, option="phase_3")
+    await set_up_after_her_check(hass, hass_storage, freezer, mock_config_entry, None)
+    assert hass.states.get(ANNA_PHASE_CHOICE).state == "automatic"
+    await choose_phase(hass, "phase_3")
     phase = hass.states.get(PHASE)
     assert (phase.state, phase.attributes["chosen_by_hand"]) == ("phase_3", True)
     assert phase.attributes["automatic_phase"] == "phase_1"
@@ -238,7 +260,7 @@ async def test_the_override_wins_and_says_what_the_rules_give(
         "The rules would give phase 1, not the chosen phase 3."
     )
     # Back to the rules: they start from the phase the person is in.
-    await call(hass, "select", "select_option", entity_id=choice, option="automatic")
+    await choose_phase(hass, "automatic")
     phase = hass.states.get(PHASE)
     assert (phase.state, phase.attributes["chosen_by_hand"]) == ("phase_3", False)
     assert codes(hass) == ["top_phase"]
@@ -251,8 +273,7 @@ async def test_everything_is_still_there_after_a_restart(
     freezer: FrozenDateTimeFactory,
     mock_config_entry: MockConfigEntry,
 ) -> None:
-    store(hass_storage, [anna_session(1, datetime(2026, 11, 20, 7, 30, tzinfo=UTC))], None)
-    await set_up_at(hass, freezer, mock_config_entry, "2026-12-09T09:00:00+01:00")
+    await set_up_after_her_check(hass, hass_storage, freezer, mock_config_entry, None)
     await call(hass, "button", "press", entity_id="button.anna_log_retro_walk")
     await call(
         hass,
@@ -265,13 +286,7 @@ async def test_everything_is_still_there_after_a_restart(
         note="In the kitchen",
     )
     await call(hass, "time", "set_value", entity_id="time.anna_walking_reminder_time", time="18:15")
-    await call(
-        hass,
-        "select",
-        "select_option",
-        entity_id="select.anna_retro_walk_phase_choice",
-        option="phase_2",
-    )
+    await choose_phase(hass, "phase_2")
     await call(
         hass,
         DOMAIN,
@@ -297,10 +312,7 @@ async def test_everything_is_still_there_after_a_restart(
     assert shown["select.anna_walking_reminder_days"] == "custom"
     assert shown["sensor.anna_retro_walk_minutes_this_week"] == "3.0"
     assert hass_storage[COACH_KEY]["data"]["people"][ANNA_ID] == before.as_dict()
-    assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
-    freezer.tick(timedelta(minutes=5))
-    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
+    await down_until(hass, freezer, mock_config_entry, timedelta(minutes=5))
     after = coach_view(mock_config_entry).state
     assert after.activities == before.activities
     assert (after.phase_history, after.override) == (before.phase_history, before.override)

@@ -21,7 +21,9 @@ from .coach_helpers import (
     NEW_YORK,
     ReminderLog,
     call,
+    choose_phase,
     coach_state,
+    down_until,
     restart,
     set_up_at,
     travel,
@@ -46,6 +48,19 @@ async def quiet_hours(hass: HomeAssistant, start: str, end: str) -> None:
     """Anna's quiet hours, through her entities (end first: never equal to the start)."""
     await call(hass, "time", "set_value", entity_id="time.anna_quiet_hours_end", time=end)
     await call(hass, "time", "set_value", entity_id="time.anna_quiet_hours_start", time=start)
+
+
+async def reminders_every_day_at(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    entry: MockConfigEntry,
+    when: str,
+    wall: str,
+) -> ReminderLog:
+    """The pad set up at `when` (Amsterdam), Anna's reminders every day at `wall`: the log."""
+    await set_up_at(hass, freezer, entry, when)
+    await every_day_at(hass, wall)
+    return ReminderLog(hass)
 
 
 def assert_on_time(log: ReminderLog) -> None:
@@ -173,9 +188,9 @@ async def test_snooze_by_button_and_by_action(
     freezer: FrozenDateTimeFactory,
     mock_config_entry: MockConfigEntry,
 ) -> None:
-    await set_up_at(hass, freezer, mock_config_entry, "2026-05-04T08:30:00+02:00")
-    await every_day_at(hass, "10:00")
-    log = ReminderLog(hass)
+    log = await reminders_every_day_at(
+        hass, freezer, mock_config_entry, "2026-05-04T08:30:00+02:00", "10:00"
+    )
     await travel(hass, freezer, "2026-05-04T10:00:00+02:00")
     assert len(log.fired) == 1
     await call(hass, "button", "press", entity_id="button.anna_snooze_walking_reminder")
@@ -202,9 +217,9 @@ async def test_quiet_hours_move_a_reminder_and_a_snooze_to_their_end(
     mock_config_entry: MockConfigEntry,
 ) -> None:
     """A 22:30 reminder in quiet hours 21:00–08:00 comes at 08:00, once a day, never dropped."""
-    await set_up_at(hass, freezer, mock_config_entry, "2026-06-01T12:00:00+02:00")
-    await every_day_at(hass, "22:30")
-    log = ReminderLog(hass)
+    log = await reminders_every_day_at(
+        hass, freezer, mock_config_entry, "2026-06-01T12:00:00+02:00", "22:30"
+    )
     await travel(hass, freezer, "2026-06-03T12:00:00+02:00")
     assert log.scheduled == [
         utc("2026-06-02T08:00:00+02:00"),
@@ -227,9 +242,9 @@ async def test_no_reminder_on_a_day_already_walked_or_when_switched_off(
     freezer: FrozenDateTimeFactory,
     mock_config_entry: MockConfigEntry,
 ) -> None:
-    await set_up_at(hass, freezer, mock_config_entry, "2026-05-04T08:30:00+02:00")
-    await every_day_at(hass, "10:00")
-    log = ReminderLog(hass)
+    log = await reminders_every_day_at(
+        hass, freezer, mock_config_entry, "2026-05-04T08:30:00+02:00", "10:00"
+    )
     await call(hass, "button", "press", entity_id="button.anna_log_retro_walk")
     assert hass.states.get("sensor.anna_next_walking_reminder").state == (
         "2026-05-05T08:00:00+00:00"
@@ -252,9 +267,9 @@ async def test_a_new_time_zone_neither_doubles_nor_drops_a_reminder(
     mock_config_entry: MockConfigEntry,
 ) -> None:
     """Moved from Amsterdam to New York at 13:00 Amsterdam (07:00 New York) on 10 June."""
-    await set_up_at(hass, freezer, mock_config_entry, "2026-06-09T12:00:00+02:00")
-    await every_day_at(hass, "10:00")
-    log = ReminderLog(hass)
+    log = await reminders_every_day_at(
+        hass, freezer, mock_config_entry, "2026-06-09T12:00:00+02:00", "10:00"
+    )
     await travel(hass, freezer, "2026-06-10T13:00:00+02:00")
     await hass.config.async_update(time_zone=NEW_YORK)
     await hass.async_block_till_done()
@@ -273,13 +288,10 @@ async def test_a_reminder_due_during_a_restart_fires_late_once(
     freezer: FrozenDateTimeFactory,
     mock_config_entry: MockConfigEntry,
 ) -> None:
-    await set_up_at(hass, freezer, mock_config_entry, "2026-05-04T09:50:00+02:00")
-    await every_day_at(hass, "10:00")
-    log = ReminderLog(hass)
-    assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
-    freezer.move_to("2026-05-04T10:40:00+02:00")
-    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
+    log = await reminders_every_day_at(
+        hass, freezer, mock_config_entry, "2026-05-04T09:50:00+02:00", "10:00"
+    )
+    await down_until(hass, freezer, mock_config_entry, "2026-05-04T10:40:00+02:00")
     assert log.scheduled == [utc("2026-05-04T10:00:00+02:00")]
     assert log.fired[0].data["late"] is True
     await restart(hass, mock_config_entry)
@@ -295,13 +307,10 @@ async def test_reminders_due_long_before_a_restart_are_recorded_as_missed(
     mock_config_entry: MockConfigEntry,
 ) -> None:
     """Down from Monday 09:50 to Wednesday 13:00: three reminders missed, none sent."""
-    await set_up_at(hass, freezer, mock_config_entry, "2026-05-04T09:50:00+02:00")
-    await every_day_at(hass, "10:00")
-    log = ReminderLog(hass)
-    assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
-    freezer.move_to("2026-05-06T13:00:00+02:00")
-    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
+    log = await reminders_every_day_at(
+        hass, freezer, mock_config_entry, "2026-05-04T09:50:00+02:00", "10:00"
+    )
+    await down_until(hass, freezer, mock_config_entry, "2026-05-06T13:00:00+02:00")
     assert log.fired == []
     missed = [utc(f"2026-05-0{day}T10:00:00+02:00") for day in (4, 5, 6)]
     assert list(coach_state(mock_config_entry).missed_reminders) == missed
@@ -319,13 +328,7 @@ async def test_a_phase_3_reminder_names_the_days_mental_task(
 ) -> None:
     await set_up_at(hass, freezer, mock_config_entry, "2026-05-04T08:30:00+02:00")
     await every_day_at(hass, "10:00")
-    await call(
-        hass,
-        "select",
-        "select_option",
-        entity_id="select.anna_retro_walk_phase_choice",
-        option="phase_3",
-    )
+    await choose_phase(hass, "phase_3")
     log = ReminderLog(hass)
     await travel(hass, freezer, "2026-05-05T11:00:00+02:00")
     tasks = [fired.data["dual_task"] for fired in log.fired]

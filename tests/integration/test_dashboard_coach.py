@@ -17,7 +17,7 @@ from custom_components.retro_balance.dashboard import DASHBOARD_URL
 from custom_components.retro_balance.dashboard_cards import Member, PadPage, Texts
 from custom_components.retro_balance.dashboard_views import dashboard
 
-from .coach_helpers import call, set_up_at
+from .coach_helpers import call, choose_phase, set_up_at
 from .dashboard_helpers import cards, load
 from .helpers import ENTRY_ID
 
@@ -128,13 +128,7 @@ async def test_the_cards_say_the_phase_the_week_and_a_snooze_in_words(
     ]
 
     # A phase chosen by hand: its target, its advice, and why.
-    await call(
-        hass,
-        "select",
-        "select_option",
-        entity_id="select.anna_retro_walk_phase_choice",
-        option="phase_2",
-    )
+    await choose_phase(hass, "phase_2")
     shown = said(hass, status)
     assert shown[:2] == [
         "## Phase 2: proprioceptive build",

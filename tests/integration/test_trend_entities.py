@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import timedelta
 from types import MappingProxyType
 from typing import Any
 from unittest.mock import patch
@@ -14,41 +14,40 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.retro_balance.engine.clinical.session import SessionRecord
 from custom_components.retro_balance.engine.detection.stance_result import EndReason, StanceTest
-from custom_components.retro_balance.engine.trends.assess import assess_person
-from custom_components.retro_balance.engine.trends.inputs import trend_inputs
 from custom_components.retro_balance.engine.trends.measure import TrendMeasure
 from custom_components.retro_balance.trend_texts import UNSAID
 
 from .helpers import ANNA_ID
-from .trend_history import NOW, YESTERDAY, declining_history, set_up, stable_history, start, store
+from .trend_history import (
+    DECLINING,
+    FALL_RISK,
+    NOW,
+    SLS_CHANGE,
+    SLS_SLOPE,
+    YESTERDAY,
+    declining_history,
+    engine_trend,
+    next_day,
+    set_up,
+    stable_history,
+    start,
+    store,
+)
 
 pytestmark = pytest.mark.usefixtures("mqtt_mock")
 
-DECLINING = "binary_sensor.anna_balance_declining"
-SLS_CHANGE = "sensor.anna_single_leg_stance_left_change_from_baseline"
-SLS_SLOPE = "sensor.anna_single_leg_stance_left_30_day_slope"
 SCORE_CHANGE = "sensor.anna_balance_score_change_from_baseline"
-FALL_RISK = "sensor.anna_fall_risk"
 EFFECT = "sensor.anna_programme_effect"
 
 
-def engine_trend(records, as_of: date):
-    inputs = trend_inputs(records, dt_util.get_default_time_zone())
-    return assess_person(inputs.observations, as_of)
-
-
 async def test_a_slow_decline_shows_on_every_trend_entity(
-    hass: HomeAssistant,
-    mock_config_entry: MockConfigEntry,
-    hass_storage: dict[str, Any],
-    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, declining_anna: list[SessionRecord]
 ) -> None:
-    records = declining_history()
-    await start(hass, mock_config_entry, hass_storage, freezer, records)
-    expected = engine_trend(records, YESTERDAY + timedelta(days=1))
+    expected = engine_trend(declining_anna)
     assert expected.declining  # the demo's declining course is flagged by its end
 
     declining = hass.states.get(DECLINING)
@@ -87,14 +86,10 @@ async def test_a_slow_decline_shows_on_every_trend_entity(
     assert hass.states.get("sensor.ben_balance_score_change_from_baseline").state == STATE_UNKNOWN
 
 
+@pytest.mark.usefixtures("declining_anna")
 async def test_a_confirmed_decline_raises_the_fall_risk_one_level_with_its_reasons(
     hass: HomeAssistant,
-    mock_config_entry: MockConfigEntry,
-    hass_storage: dict[str, Any],
-    freezer: FrozenDateTimeFactory,
 ) -> None:
-    records = declining_history()
-    await start(hass, mock_config_entry, hass_storage, freezer, records)
     risk = hass.states.get(FALL_RISK)
     from_results = risk.attributes["level_from_results"]
     order = ["low", "moderate", "high"]
@@ -131,25 +126,16 @@ async def test_a_stable_person_is_not_declining_and_keeps_the_level_of_the_resul
 
 
 async def test_weeks_without_a_check_drop_the_current_level_but_keep_the_decision(
-    hass: HomeAssistant,
-    mock_config_entry: MockConfigEntry,
-    hass_storage: dict[str, Any],
-    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, declining_anna: list[SessionRecord]
 ) -> None:
-    records = declining_history()
-    await start(hass, mock_config_entry, hass_storage, freezer, records)
     assert hass.states.get(SLS_CHANGE).state != STATE_UNKNOWN
-    last = records[-1].started_at.astimezone(dt_util.get_default_time_zone()).date()
+    last = declining_anna[-1].started_at.astimezone(dt_util.get_default_time_zone()).date()
 
     # Day by day: the trends move on at each midnight; the level holds for 20 days.
     while dt_util.now().date() < last + timedelta(days=20):
-        freezer.tick(timedelta(days=1))
-        async_fire_time_changed(hass, dt_util.utcnow())
-        await hass.async_block_till_done()
+        await next_day(hass, freezer)
         assert hass.states.get(SLS_CHANGE).state != STATE_UNKNOWN
-    freezer.tick(timedelta(days=1))  # 21 days after the last session
-    async_fire_time_changed(hass, dt_util.utcnow())
-    await hass.async_block_till_done()
+    await next_day(hass, freezer)  # 21 days after the last session
 
     assert hass.states.get(SLS_CHANGE).state == STATE_UNKNOWN
     assert hass.states.get(SLS_SLOPE).state == STATE_UNKNOWN
@@ -161,13 +147,10 @@ async def test_weeks_without_a_check_drop_the_current_level_but_keep_the_decisio
     assert any("no session for 21 days" in line for line in declining.attributes["explanation"])
 
 
+@pytest.mark.usefixtures("declining_anna")
 async def test_the_trend_is_computed_once_per_change_not_per_update(
-    hass: HomeAssistant,
-    mock_config_entry: MockConfigEntry,
-    hass_storage: dict[str, Any],
-    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
 ) -> None:
-    await start(hass, mock_config_entry, hass_storage, freezer, declining_history())
     coordinator = mock_config_entry.runtime_data.coordinator
     before = coordinator.data.people[ANNA_ID]
     with patch("custom_components.retro_balance.person_trend.assess_person") as assess:
@@ -178,13 +161,10 @@ async def test_the_trend_is_computed_once_per_change_not_per_update(
     assert coordinator.data.people[ANNA_ID] is before
 
 
+@pytest.mark.usefixtures("declining_anna")
 async def test_the_programme_effect_waits_for_a_start_date(
-    hass: HomeAssistant,
-    mock_config_entry: MockConfigEntry,
-    hass_storage: dict[str, Any],
-    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
 ) -> None:
-    await start(hass, mock_config_entry, hass_storage, freezer, declining_history())
     effect = hass.states.get(EFFECT)
     assert effect.state == STATE_UNKNOWN
     assert "explanation" not in effect.attributes
@@ -228,7 +208,7 @@ async def test_a_stored_value_the_detector_refuses_is_left_out_and_logged_once(
     caplog.set_level(logging.WARNING)
     await set_up(hass, mock_config_entry)
 
-    good = engine_trend(records[:-1], YESTERDAY + timedelta(days=1))
+    good = engine_trend(records[:-1])
     change = hass.states.get(SLS_CHANGE)
     expected = good.measure(TrendMeasure.SINGLE_LEG_LEFT).change_pct
     assert float(change.state) == pytest.approx(expected, abs=0.05)
@@ -241,9 +221,7 @@ async def test_a_stored_value_the_detector_refuses_is_left_out_and_logged_once(
     assert len(lines) == 1
     assert bad.session_id in lines[0]
     # A new day recomputes the trend, but says it no more.
-    freezer.tick(timedelta(days=1))
-    async_fire_time_changed(hass, dt_util.utcnow())
-    await hass.async_block_till_done()
+    await next_day(hass, freezer)
     again = [r for r in caplog.records if "left out of the trends" in r.getMessage()]
     assert len(again) == 1
     # The stored session itself is untouched.
@@ -272,7 +250,5 @@ async def test_a_trend_that_cannot_be_computed_is_unknown_not_wrong(
     assert "trend_reasons" not in risk.attributes
     assert "the trends of Anna cannot be computed" in caplog.text
     # The next day computes it again, now that it works.
-    freezer.tick(timedelta(days=1))
-    async_fire_time_changed(hass, dt_util.utcnow())
-    await hass.async_block_till_done()
+    await next_day(hass, freezer)
     assert hass.states.get(DECLINING).state == "on"

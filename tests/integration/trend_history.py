@@ -10,16 +10,16 @@ from typing import Any
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.retro_balance.const import DOMAIN
 from custom_components.retro_balance.engine.clinical.norms import Sex
 from custom_components.retro_balance.engine.clinical.people import PersonProfile
 from custom_components.retro_balance.engine.clinical.session import SessionRecord, assess_session
-from custom_components.retro_balance.engine.trends.assess import measure_history
+from custom_components.retro_balance.engine.trends.assess import assess_person, measure_history
 from custom_components.retro_balance.engine.trends.inputs import trend_inputs
 from custom_components.retro_balance.engine.trends.measure import TrendMeasure
-from custom_components.retro_balance.engine.trends.results import TrendEventKind
+from custom_components.retro_balance.engine.trends.results import PersonTrend, TrendEventKind
 from custom_components.retro_balance.storage import STORAGE_MINOR_VERSION, STORAGE_VERSION
 from devtools.demo_history import FRANK_COURSE, daily_check, demo_history, session_id
 
@@ -28,6 +28,12 @@ from .helpers import ANNA_ID, ENTRY_ID, PAD_ID
 NOW = "2026-06-01T17:00:00+00:00"
 """10:00 in the tests' time zone (US/Pacific): the day after the last simulated session."""
 YESTERDAY = date(2026, 5, 31)
+TODAY = YESTERDAY + timedelta(days=1)
+
+DECLINING = "binary_sensor.anna_balance_declining"
+SLS_CHANGE = "sensor.anna_single_leg_stance_left_change_from_baseline"
+SLS_SLOPE = "sensor.anna_single_leg_stance_left_30_day_slope"
+FALL_RISK = "sensor.anna_fall_risk"
 
 
 ANNA = PersonProfile(
@@ -66,6 +72,14 @@ def check_on(day: date, *, factor: float = 1.0) -> SessionRecord:
         body_mass_kg=course.body_mass_kg,
     )
     return assess_session(record, ANNA)
+
+
+def engine_trend(
+    records: Sequence[SessionRecord], *, baseline_from: date | None = None
+) -> PersonTrend:
+    """What the engine makes of `records` on `TODAY`, the baseline from `baseline_from` if given."""
+    inputs = trend_inputs(records, dt_util.get_default_time_zone())
+    return assess_person(inputs.observations, TODAY, baseline_from=baseline_from)
 
 
 def first_event(
@@ -111,6 +125,13 @@ async def start(
     freezer.move_to(NOW)
     store(hass_storage, records)
     await set_up(hass, entry)
+
+
+async def next_day(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    """Let a day pass and fire Home Assistant's timers."""
+    freezer.tick(timedelta(days=1))
+    async_fire_time_changed(hass, dt_util.utcnow())
+    await hass.async_block_till_done()
 
 
 async def import_sessions(
