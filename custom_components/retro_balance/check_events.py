@@ -7,7 +7,7 @@ The data is small (no trial details; the person's *Balance check* event entity h
 
     entry_id, pad_id, session_id, change ("stored" | "assigned"), person_id, person (name or
     None), device_id, entity_id (the person's event entity, or the pad's unassigned-session one),
-    kind, complete, incomplete_reason, interrupted, tests_done, tests_planned, score (rounded),
+    kind, complete, incomplete_reason, interrupted, tests_done, tests_planned, score (as shown),
     fall_risk (this check's level, None when unassigned), holds ({test: seconds}), weight_kg,
     started_at, ended_at (ISO 8601, UTC)
 """
@@ -27,6 +27,7 @@ from .data import RetroBalanceConfigEntry
 from .engine.clinical.outcomes import Outcome
 from .engine.clinical.session import SessionRecord, best_result
 from .event import PAD_EVENT, PERSON_EVENT
+from .person_results import shown_score
 from .sessions import ChangeKind, SessionChange, session_signal
 
 EVENT_CHECK: Final = f"{DOMAIN}_check"
@@ -53,7 +54,7 @@ def check_event_data(
         "interrupted": record.interrupted,
         "tests_done": len(record.tests_done),
         "tests_planned": len(record.planned_tests) or None,
-        "score": None if score is None else round(score),
+        "score": None if score is None else shown_score(score),
         "fall_risk": level,
         "holds": holds(record),
         "weight_kg": None if weight_kg is None else round(weight_kg, 1),

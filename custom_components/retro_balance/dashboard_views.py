@@ -176,7 +176,8 @@ def _why(found: Mapping[str, str], texts: Texts) -> str:
     lines: list[str] = []
     sections = (
         ("fall_risk", ("explanation", "trend_explanation"), "state_translated('{}')"),
-        # Not rounded: the template rounds half to even, the frontend half up (98.5: 98 or 99).
+        # The state as it is: already rounded as shown (`shown_score`), halves up as the
+        # frontend rounds (the template's rounding would take 98.5 to 98).
         ("balance_score", ("make_up",), "states('{}', rounded=False, with_unit=True)"),
         ("percentile", ("meaning",), "states('{}', rounded=False, with_unit=True)"),
     )

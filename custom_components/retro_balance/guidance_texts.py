@@ -9,13 +9,13 @@ instruction itself is the *Instruction* sensor's translated state
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Final
 
 from .check_summary import CheckSummary, GuidanceResult, PracticeSummary
 from .const import DOMAIN
 from .engine.detection.guidance import CheckProgress, Instruction, TrialOutcome
+from .person_results import shown_score
 from .reason_texts import option_key
 from .snapshot import shown_progress_s
 
@@ -113,9 +113,7 @@ def summary_text(translations: Mapping[str, str], summary: CheckSummary) -> str:
         )
     if summary.score is None:
         return _text(translations, "summary_no_score", name=summary.person)
-    # A whole number, half up, is what is said and read at a glance (Python's round() takes
-    # 98.5 to 98); the score sensor shows the stored one decimal.
-    score = math.floor(summary.score + 0.5)
+    score = shown_score(summary.score)  # as the score sensor shows it
     return _text(translations, "summary_score", name=summary.person, score=score)
 
 

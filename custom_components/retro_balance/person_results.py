@@ -8,12 +8,18 @@ interrupted (`SessionRecord.interrupted`: cancelled, signal lost, the person gon
 check is shown as what it is beside the headline (`check_notes`). Everything clinical —
 outcomes, scores, the fall-risk level and its reasons — is the engine's stored assessment
 (`engine.clinical.assessment`); this module only picks and rounds.
+
+A score — the balance score, the balance for age, a test's points — and the sway percentile are
+shown to people as whole numbers, halves up (`shown_score`), everywhere: the sensors' states, the
+check's summary and its spoken text, the logbook, the dashboard and `export_history`'s summary.
+The stored sessions keep the engine's figures.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Final
 
 from .engine.clinical.assessment import BalanceAssessment, StanceJudgement
 from .engine.clinical.fall_risk import RiskLevel, RiskReason
@@ -36,6 +42,23 @@ FALL_RISK_STATES: Mapping[RiskLevel, str] = {
 
 type RecordValue[V] = Callable[[SessionRecord], V | None]
 type Details = Mapping[str, Any]
+
+SCORE_DECIMALS: Final = 0
+"""Decimals of a score (and the percentile) as shown: none. The score's day-to-day error is
+3.25 points and a reliable change 9 points (SEM and MDC95, Caccese 2022, `docs/trends.md`), so a
+tenth is noise; the percentile is interpolated between seven published percentiles, 5 to 95,
+of Santos & Duarte 2016 (`docs/scoring.md`), and says "steadier than 70 of 100 people"."""
+
+
+def shown_score(value: float) -> float:
+    """Round a score or percentile as people are shown it: `SCORE_DECIMALS`, halves up.
+
+    Halves go up, as the frontend rounds (Python's `round` takes 98.5 to 98). A whole number is an
+    `int`, so the sensor's state reads "77", not "77.0".
+    """
+    scale = 10**SCORE_DECIMALS
+    scaled = math.floor(value * scale + 0.5)
+    return scaled if SCORE_DECIMALS == 0 else scaled / scale
 
 
 def newest[V](value: RecordValue[V]) -> Callable[[PersonSessions], V | None]:
@@ -123,17 +146,17 @@ def sway(test: StanceTest, measure: str) -> RecordValue[float]:
 
 
 def score(record: SessionRecord) -> float | None:
-    """Return the balance score (None for a partial check)."""
+    """Return the balance score as shown (None for a partial check)."""
     if record.assessment is None or record.assessment.score is None:
         return None
-    return round(record.assessment.score, 1)
+    return shown_score(record.assessment.score)
 
 
 def for_age(record: SessionRecord) -> float | None:
-    """Return the standing for age (None for a partial check)."""
+    """Return the standing for age as shown (None for a partial check)."""
     if record.assessment is None or record.assessment.for_age is None:
         return None
-    return round(record.assessment.for_age, 1)
+    return shown_score(record.assessment.for_age)
 
 
 def score_details(person: PersonSessions) -> Details | None:
@@ -162,10 +185,10 @@ def score_points(person: PersonSessions) -> Details | None:
 
 
 def percentile(record: SessionRecord) -> float | None:
-    """Return the eyes-closed sway steadiness percentile for age."""
+    """Return the eyes-closed sway steadiness percentile for age, as shown."""
     if record.assessment is None or record.assessment.percentile is None:
         return None
-    return round(record.assessment.percentile, 1)
+    return shown_score(record.assessment.percentile)
 
 
 def percentile_details(record: SessionRecord) -> Details:

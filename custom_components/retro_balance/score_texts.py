@@ -18,7 +18,7 @@ from homeassistant.helpers.translation import async_get_cached_translations
 from .const import DOMAIN
 from .engine.clinical.assessment import BalanceAssessment, StanceJudgement
 from .engine.clinical.outcomes import Outcome
-from .person_results import headline_record, percentile, score
+from .person_results import headline_record, percentile, score, shown_score
 from .reason_texts import CATEGORY, option_key
 from .snapshot import PersonSessions
 
@@ -43,7 +43,7 @@ def _number(value: float | None, decimals: int = 1) -> str:
 
 def _part(translations: Mapping[str, str], judged: StanceJudgement) -> str:
     test = translations.get(option_key(TEST_SELECTOR, judged.test.value), judged.test.value)
-    points = _number(judged.points, 0)
+    points = "" if judged.points is None else shown_score(judged.points)
     if judged.outcome is Outcome.POSITION_NOT_TAKEN:
         return _text(translations, "points_position_not_taken", test=test, points=points)
     if judged.outcome is Outcome.STANCE_NOT_KEPT:
@@ -77,7 +77,7 @@ def percentile_meaning(
     translations: Mapping[str, str], value: float, *, approximate: bool
 ) -> list[str]:
     """Say what the sway-steadiness percentile means, and that it is not a risk."""
-    said = [_text(translations, "percentile", percentile=_number(value, 0))]
+    said = [_text(translations, "percentile", percentile=shown_score(value))]
     if approximate:
         said.append(_text(translations, "percentile_approximate"))
     return said

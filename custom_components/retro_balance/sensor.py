@@ -37,6 +37,7 @@ from .live_settings import async_follow_people
 from .pad_sensors import PAD_SENSORS, PadSensor
 from .person_results import (
     FALL_RISK_STATES,
+    SCORE_DECIMALS,
     fall_risk_reasons,
     fall_risk_record,
     fall_risk_state,
@@ -154,9 +155,10 @@ PERSON_SENSORS: tuple[PersonSensorDescription, ...] = (
     PersonSensorDescription(
         key="balance_score",
         translation_key="balance_score",
-        # As stored (one decimal): without a state class or unit the frontend shows the state
-        # as it is, so more-info, cards and the Why card's template all agree.
-        suggested_display_precision=1,
+        # Without a state class, unit or numeric device class the frontend shows the state as it
+        # is and ignores the precision: the state itself is rounded as shown (`shown_score`), so
+        # more-info, cards, the Why card, the summary and the logbook say the same number.
+        suggested_display_precision=SCORE_DECIMALS,
         value_fn=headline(score),
         attributes_fn=score_points,
         explain_fn=explain_make_up,
@@ -165,7 +167,7 @@ PERSON_SENSORS: tuple[PersonSensorDescription, ...] = (
     PersonSensorDescription(
         key="balance_for_age",
         translation_key="balance_for_age",
-        suggested_display_precision=1,
+        suggested_display_precision=SCORE_DECIMALS,
         value_fn=headline(for_age),
         attributes_fn=score_details,
         headline_fn=headline_record(for_age),
@@ -175,7 +177,7 @@ PERSON_SENSORS: tuple[PersonSensorDescription, ...] = (
         key="percentile",
         translation_key="percentile",
         native_unit_of_measurement=PERCENTAGE,
-        suggested_display_precision=0,
+        suggested_display_precision=SCORE_DECIMALS,
         value_fn=newest(percentile),
         attributes_fn=newest_details(percentile, percentile_details),
         explain_fn=explain_percentile,

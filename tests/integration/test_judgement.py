@@ -78,7 +78,7 @@ async def test_someone_who_never_lifts_a_foot_is_not_low(
     assert (float(tandem.state), tandem.attributes["outcome"]) == (30.0, "held")
     # Three kinds of test measured: a full check with a score; the legs earn nothing.
     score = hass.states.get("sensor.anna_balance_score")
-    assert float(score.state) == assessment.score
+    assert (score.state, assessment.score) == ("65", 64.8)  # shown whole; stored as scored
     assert set(score.attributes["covers"]) >= {leg.value for leg in LEGS}
     assert score.attributes["newest_check_partial"] is False
 
@@ -131,7 +131,7 @@ async def test_nothing_judgeable_is_its_own_state_and_never_hides_a_level(
 
 @pytest.fixture
 def anna_full_check(hass_storage: dict[str, Any]) -> None:
-    """Anna's stored daily check (the fixture's, assessed again on load: score 57.3)."""
+    """Anna's stored daily check (the fixture's, assessed again on load: score 57.3, shown 57)."""
     full = json.loads(FIXTURE.read_text())["sessions"][0]
     key = f"{DOMAIN}.{ENTRY_ID}"
     hass_storage[key] = {
@@ -147,7 +147,7 @@ async def test_a_partial_check_never_replaces_the_headline_score(
     hass: HomeAssistant, init_integration: MockConfigEntry, hass_storage: dict[str, Any]
 ) -> None:
     """Anna's full check scored; then a tandem test alone: it shows as tandem, not as a score."""
-    assert hass.states.get("sensor.anna_balance_score").state == "57.3"
+    assert hass.states.get("sensor.anna_balance_score").state == "57"
 
     await start(hass, "tandem", "Anna")
     await play(hass, generate("tandem", seed=2, weight_kg=62.0, lose_balance_at_s=20.0))
@@ -156,7 +156,7 @@ async def test_a_partial_check_never_replaces_the_headline_score(
     assert (partial.assessment.partial, partial.assessment.score) == (True, None)
     for key in ("balance_score", "balance_for_age"):
         state = hass.states.get(f"sensor.anna_{key}")
-        assert state.state == {"balance_score": "57.3", "balance_for_age": "70.0"}[key]
+        assert state.state == {"balance_score": "57", "balance_for_age": "70"}[key]
         assert state.attributes["newest_check_partial"] is True
         assert len(state.attributes["covers"]) == 4
     assert float(hass.states.get("sensor.anna_tandem_stance").state) > 19.0
@@ -184,8 +184,8 @@ async def test_an_interrupted_check_never_replaces_the_headline(
     assert cut.assessment.score is not None  # two kinds of test: it has a score of its own
 
     for key, shown in (
-        ("balance_score", "57.3"),
-        ("balance_for_age", "70.0"),
+        ("balance_score", "57"),
+        ("balance_for_age", "70"),
         ("fall_risk", "low"),
     ):
         state = hass.states.get(f"sensor.anna_{key}")

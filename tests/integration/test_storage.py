@@ -76,7 +76,7 @@ async def test_values_after_restart(
     anna = stored(hass_storage)["sessions"][0]
     assert anna["assessment"]["format"] == 2
     score = hass.states.get("sensor.anna_balance_score")
-    assert float(score.state) == anna["assessment"]["score"]
+    assert (score.state, anna["assessment"]["score"]) == ("59", 58.5)  # shown whole, halves up
     risk = hass.states.get("sensor.anna_fall_risk")
     assert risk.state == anna["assessment"]["fall_risk"]["level"]
     assert risk.attributes["reasons"] == anna["assessment"]["fall_risk"]["reasons"]
@@ -108,10 +108,10 @@ async def test_format_1_assessments_are_assessed_again_once(
     with caplog.at_level(logging.INFO):
         await setup(hass, mock_config_entry)
     # Anna (born 1952) was 74 on 2026-11-20: the new scale against a fit young adult.
-    assert hass.states.get("sensor.anna_balance_score").state == "57.3"
-    assert hass.states.get("sensor.anna_balance_for_age").state == "70.0"
+    assert hass.states.get("sensor.anna_balance_score").state == "57"
+    assert hass.states.get("sensor.anna_balance_for_age").state == "70"
     percentile = hass.states.get("sensor.anna_sway_steadiness_eyes_closed_percentile_for_age")
-    assert percentile.state == "74.4"
+    assert percentile.state == "74"
     assert percentile.attributes["approximate"] is False
     assert hass.states.get("sensor.anna_fall_risk").state == "low"
     anna, unassigned = stored(hass_storage)["sessions"]
@@ -130,7 +130,7 @@ async def test_format_1_assessments_are_assessed_again_once(
     await hass.async_block_till_done()
     assert hass_storage[KEY] is written
     assert not [r for r in caplog.records if "assessed again" in r.message]
-    assert hass.states.get("sensor.anna_balance_score").state == "57.3"
+    assert hass.states.get("sensor.anna_balance_score").state == "57"
 
 
 async def test_sessions_that_cannot_be_assessed_again_are_kept(
@@ -163,7 +163,7 @@ async def test_sessions_that_cannot_be_assessed_again_are_kept(
     assert history.get("c" * 32).assessment is None
     assert history.get("b" * 32).results == history.get(data["sessions"][0]["session_id"]).results
     # Anna's readable session was assessed and shows.
-    assert hass.states.get("sensor.anna_balance_score").state == "57.3"
+    assert hass.states.get("sensor.anna_balance_score").state == "57"
 
 
 async def test_migration_from_v1(
