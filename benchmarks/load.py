@@ -191,6 +191,9 @@ def run_once(
                 c["duplicate"] + c["out_of_order"] + c["late"] + c["lost"] for c in counters
             )
             dropped = max(dropped, published - received)
+            for pad, pad_counters in zip(ids, counters, strict=True):
+                if pad_counters["accepted"] != report["frames"].get(pad, 0):
+                    print(f"  pad {pad}: published {report['frames'].get(pad, 0)}, {pad_counters}")
         if watch is not None:
             watch.stop()
     figures = RunFigures(
@@ -198,6 +201,9 @@ def run_once(
         pads=pads,
         window_s=window_end_s - window_start_s,
         cpu_s=end.cpu_s - start.cpu_s,
+        system_s=end.system_s - start.system_s,
+        gc_s=probe["gc_s"],
+        gc_collections=probe["gc_collections"],
         lag_ms={
             k: None if probe[k] is None else probe[k] * 1e3
             for k in ("lag_p50_s", "lag_p99_s", "lag_max_s")

@@ -28,6 +28,11 @@ class RunFigures:
     pads: int
     window_s: float
     cpu_s: float
+    system_s: float
+    """The part of `cpu_s` in the kernel."""
+    gc_s: list[float]
+    """Seconds in the garbage collector in the window, by generation (the probe's count)."""
+    gc_collections: list[int]
     lag_ms: dict[str, float | None]
     rss_mb: tuple[float, float]
     published: int
@@ -95,6 +100,12 @@ def print_figures(runs: list[RunFigures]) -> None:
     by_size: defaultdict[int, dict[str, RunFigures]] = defaultdict(dict)
     for run in runs:
         by_size[run.pads][run.mode] = run
+    for run in runs:
+        print(
+            f"{run.mode + ' ' + str(run.pads):<18} CPU {run.cpu_s:.1f} s of which kernel "
+            f"{run.system_s:.1f} s; garbage collector {sum(run.gc_s):.2f} s "
+            f"({'/'.join(str(n) for n in run.gc_collections)} collections of generation 0/1/2)"
+        )
     for pads, pair in sorted(by_size.items()):
         if len(pair) == 2:
             ratio = pair["integration"].cpu_per_pad_min / pair["baseline"].cpu_per_pad_min

@@ -123,6 +123,13 @@ def set_up_pads(
             ],
         )
     wait_until(loaded, what="the check pads to be loaded again", timeout_s=120, interval_s=1)
+
+    # A loaded entry's MQTT subscription may still be on its way to the broker (Home Assistant
+    # batches subscriptions): a pad is ready once its retained status has come through it.
+    def heard() -> bool:
+        return all(diagnostics(client, entries[pad_id])["online"] for pad_id in pad_ids)
+
+    wait_until(heard, what="every pad to be heard", timeout_s=60, interval_s=0.5)
     return entries
 
 
@@ -136,6 +143,8 @@ class ProcessSample:
     """CPU time (user + system, every thread) and resident memory of a process, now."""
 
     cpu_s: float
+    system_s: float
+    """The part of `cpu_s` spent in the kernel (sockets, timers, memory)."""
     rss_mb: float
 
     @classmethod
@@ -143,13 +152,14 @@ class ProcessSample:
         """Read /proc/<pid>/stat and /proc/<pid>/status."""
         stat = Path(f"/proc/{pid}/stat").read_text()
         fields = stat[stat.rindex(")") + 2 :].split()
-        cpu_s = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS_PER_S  # utime, stime
+        user_s = int(fields[11]) / CLOCK_TICKS_PER_S  # utime
+        system_s = int(fields[12]) / CLOCK_TICKS_PER_S  # stime
         rss_kb = next(
             int(line.split()[1])
             for line in Path(f"/proc/{pid}/status").read_text().splitlines()
             if line.startswith("VmRSS:")
         )
-        return cls(cpu_s=cpu_s, rss_mb=rss_kb / 1024)
+        return cls(cpu_s=user_s + system_s, system_s=system_s, rss_mb=rss_kb / 1024)
 
 
 def load_average() -> str:

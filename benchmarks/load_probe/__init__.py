@@ -7,13 +7,16 @@ Linked into the benchmark's own config folder, in both Home Assistant instances 
 - `load_probe.subscribe` (baseline only) calls `mqtt.async_subscribe` on exactly the topics the
   integration subscribes to, one `<prefix>/<pad>/+` per pad with QoS 1 and raw bytes, with a
   callback that only counts what arrives: what Home Assistant costs without the integration;
-- `load_probe.report` returns the lag percentiles since the last reset, and the messages counted
-  since the subscription, by pad and topic kind (`frames`, `status`, …).
+- `load_probe.report` returns the lag percentiles and the garbage collector's work (collections
+  and seconds, by generation) since the last reset, and the messages counted since the
+  subscription, by pad and topic kind (`frames`, `status`, …).
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
+import time
 from collections import Counter
 from typing import Any
 
@@ -62,6 +65,41 @@ class LoopLag:
         self._handle = self._loop.call_at(self._due, self._tick)
 
 
+class CollectorWork:
+    """Collections and the time spent in them, by generation (`gc.callbacks`).
+
+    A profiler charges a collection to whatever allocated the object that triggered it; this
+    counts it apart, in both Home Assistant instances alike.
+    """
+
+    def __init__(self) -> None:
+        """Nothing counted yet; not listening until `start`."""
+        self._started_at = 0.0
+        self.reset()
+
+    def reset(self) -> None:
+        """Count from now."""
+        self.collections = [0, 0, 0]
+        self.seconds = [0.0, 0.0, 0.0]
+
+    def start(self) -> None:
+        """Listen to every collection."""
+        gc.callbacks.append(self._phase)
+
+    def stop(self) -> None:
+        """Stop listening."""
+        if self._phase in gc.callbacks:
+            gc.callbacks.remove(self._phase)
+
+    def _phase(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started_at = time.perf_counter()
+            return
+        generation = info["generation"]
+        self.collections[generation] += 1
+        self.seconds[generation] += time.perf_counter() - self._started_at
+
+
 def percentile(ordered: list[float], fraction: float) -> float | None:
     """The nearest-rank percentile of an ascending list (None when empty)."""
     if not ordered:
@@ -73,11 +111,14 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Start the lag timer and register the two actions."""
     lag = LoopLag(hass.loop)
     lag.start()
+    collector = CollectorWork()
+    collector.start()
     received: dict[str, Counter[str]] = {}
 
     @callback
     def stop(_event: Event) -> None:
         lag.stop()
+        collector.stop()
 
     hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, stop)
 
@@ -99,10 +140,13 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
             "lag_p50_s": percentile(ordered, 0.50),
             "lag_p99_s": percentile(ordered, 0.99),
             "lag_max_s": ordered[-1] if ordered else None,
+            "gc_collections": list(collector.collections),
+            "gc_s": list(collector.seconds),
             "received": {pad_id: dict(counts) for pad_id, counts in received.items()},
         }
         if call.data.get("reset"):
             lag.lags_s = []
+            collector.reset()
         return result
 
     hass.services.async_register(DOMAIN, "subscribe", subscribe)
