@@ -25,6 +25,7 @@ from .engine.trends.measure import SPECS, Scale, TrendMeasure
 from .engine.trends.reasons import TrendCode, TrendReason
 from .engine.trends.results import MeasureTrend, PersonTrend, TrendEventKind
 from .engine.trends.risk import combine_fall_risk
+from .person_results import shown_score
 from .snapshot import PersonSessions
 
 type Details = Mapping[str, Any]
@@ -67,7 +68,10 @@ def trend_change(measure: TrendMeasure) -> Callable[[PersonSessions], float | No
         trend = _measure(person, measure)
         if trend is None:
             return None
-        return _rounded(trend.change_pct if _is_ratio(measure) else trend.change)
+        if _is_ratio(measure):
+            return _rounded(trend.change_pct)
+        # Points have no unit, so the frontend shows the state as it is: whole, as the score.
+        return None if trend.change is None else shown_score(trend.change)
 
     return value
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import replace
 from datetime import timedelta
 from types import MappingProxyType
@@ -79,7 +80,8 @@ async def test_a_slow_decline_shows_on_every_trend_entity(
     assert float(slope.state) == pytest.approx(sls.slope_pct_per_30d, abs=0.05)
     assert slope.attributes["unit_of_measurement"] == "%/30 d"
     score = expected.measure(TrendMeasure.BALANCE_SCORE)
-    assert float(hass.states.get(SCORE_CHANGE).state) == pytest.approx(score.change, abs=0.05)
+    # Points are shown whole, as the score is (`shown_score`): "-9", not "-9.3".
+    assert hass.states.get(SCORE_CHANGE).state == str(math.floor(score.change + 0.5))
 
     # Ben has no sessions: nothing declines, nothing is known.
     assert hass.states.get("binary_sensor.ben_balance_declining").state == "off"
