@@ -218,7 +218,12 @@ def effect(person: PersonSessions) -> ProgrammeEffect | None:
     result = None
     if person.programme_start is not None and person.trend is not None:
         inputs = trend_inputs(person.sessions, dt_util.get_default_time_zone())
-        result = programme_effect(inputs.observations, person.programme_start, person.trend.as_of)
+        result = programme_effect(
+            inputs.observations,
+            person.programme_start,
+            person.trend.as_of,
+            baseline_from=person.profile.baseline_from,
+        )
     _effects[person.profile.person_id] = (person, result)
     return result
 

@@ -32,6 +32,8 @@ from .trend_history import (
 pytestmark = pytest.mark.usefixtures("mqtt_mock")
 
 TREND_EVENT = "event.anna_balance_trend"
+PROGRAMME_EFFECT = "sensor.anna_programme_effect"
+WEEK = timedelta(days=7)
 RECENT = YESTERDAY - timedelta(days=13)
 """Two weeks before the end of the history: enough sessions since for a new baseline."""
 
@@ -184,3 +186,28 @@ async def test_a_stored_day_that_is_not_a_date_is_ignored(caplog: pytest.LogCapt
     assert "not a date" in caplog.text
     assert baseline_from({CONF_BASELINE_FROM: "2026-03-03"}) == date(2026, 3, 3)
     assert baseline_from({}) is None
+
+
+@pytest.mark.usefixtures("declining_anna")
+async def test_the_programme_effect_counts_from_a_restarted_baseline(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    began = YESTERDAY - timedelta(days=27)
+    # The programme began four weeks ago and has a walk logged (its effect is judged from then).
+    for action, data in (
+        ("restart_programme", {"start_date": began.isoformat()}),
+        ("log_retro_walk", {"minutes": 5}),
+    ):
+        await hass.services.async_call(
+            DOMAIN, action, {"person": anna_device(hass), **data}, blocking=True
+        )
+    await hass.async_block_till_done()
+    assert hass.states.get(PROGRAMME_EFFECT).state == "worsened"
+
+    # An operation a week into the programme: the weeks before it are another person's balance.
+    await restart_baseline(hass, person=anna_device(hass), date=(began + WEEK).isoformat())
+    effect = hass.states.get(PROGRAMME_EFFECT)
+    assert effect.state == "too_few_sessions"
+    sls = effect.attributes["measures"]["single_leg_left"]
+    assert sls["before_sessions"] == 0
+    assert sls["since_sessions"] > 0

@@ -154,3 +154,27 @@ def test_only_the_last_window_since_the_start_counts() -> None:
     effect = effect_of(SLS, values, as_of=START + 299)
     assert effect.since_sessions == WINDOW_DAYS
     assert effect.verdict is EffectVerdict.NO_CLEAR_CHANGE
+
+
+def test_a_baseline_started_again_before_the_programme_compares_from_that_day() -> None:
+    # Holds of 30 s before an operation on day 40, 8 s after it, 16 s since the programme: over
+    # all the weeks the programme looks like a loss; from the restart on it doubled the holds.
+    values = noisy(30.0, 40, 7) + noisy(8.0, START - 40, 8) + noisy(16.0, 60, 9)
+    observed = {SLS: observations(values)}
+    whole = programme_effect(observed, day(START), day(119)).measure(SLS)
+    assert whole.verdict is EffectVerdict.WORSENED
+    restarted = programme_effect(observed, day(START), day(119), baseline_from=day(40))
+    effect = restarted.measure(SLS)
+    assert effect.verdict is EffectVerdict.IMPROVED
+    assert effect.before == pytest.approx(8.0, rel=0.25)
+    # Only sessions from the restart count, its first ones again set aside as practice.
+    assert effect.before_sessions == START - 40 - DEFAULT_SETTINGS.practice_sessions
+
+
+def test_a_baseline_started_again_since_the_programme_leaves_nothing_to_compare() -> None:
+    observed = {SLS: observations(noisy(10.0, 120, 10))}
+    restarted = programme_effect(observed, day(START), day(119), baseline_from=day(START + 10))
+    effect = restarted.measure(SLS)
+    assert restarted.verdict is EffectVerdict.TOO_FEW_SESSIONS
+    assert effect.before_sessions == 0
+    assert codes(effect) == [TrendCode.TOO_FEW_SESSIONS_BEFORE]

@@ -144,12 +144,23 @@ def programme_effect(
     start: date,
     as_of: date,
     settings: DetectorSettings = DEFAULT_SETTINGS,
+    *,
+    baseline_from: date | None = None,
 ) -> ProgrammeEffect:
-    """Compare every measure since ``start`` with the weeks before it, on ``as_of``."""
-    measures = tuple(
-        measure_effect(daily_series(m, observations.get(m, ())), start, as_of, settings)
-        for m in TrendMeasure
-    )
+    """Compare every measure since ``start`` with the weeks before it, on ``as_of``.
+
+    ``baseline_from``: the day the person's baseline was started again (after an operation, on a
+    new pad, with a changed cap; ``assess.measure_history``). The sessions before it are not
+    compared with those after: the effect counts from that day as the trend does, its first
+    sessions again set aside as practice, so a restart after the programme's start leaves
+    nothing before it to compare (too few sessions before).
+    """
+
+    def series(measure: TrendMeasure) -> DailySeries:
+        whole = daily_series(measure, observations.get(measure, ()))
+        return whole if baseline_from is None else whole.split(baseline_from)[1]
+
+    measures = tuple(measure_effect(series(m), start, as_of, settings) for m in TrendMeasure)
     verdicts = {effect.verdict for effect in measures}
     if verdicts <= {EffectVerdict.TOO_FEW_SESSIONS}:
         verdict = EffectVerdict.TOO_FEW_SESSIONS
