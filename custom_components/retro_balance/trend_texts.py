@@ -23,6 +23,7 @@ from homeassistant.helpers.translation import async_get_cached_translations
 from .const import DOMAIN
 from .engine.trends.measure import SPECS, Scale, TrendMeasure
 from .engine.trends.reasons import TrendCode, TrendReason
+from .person_results import SCORE_DECIMALS, shown_score
 
 CATEGORY = "selector"
 TREND_REASON = "trend_reason"
@@ -115,4 +116,6 @@ def figure_text(translations: Mapping[str, str], reason: TrendReason) -> str:
     sign = "+" if kind is Figure.CHANGE else ""
     if spec.scale is Scale.LOG:
         return f"{figure:{sign}.0f} %"
+    if kind is Figure.CHANGE:  # a change of the score reads as the sensors show it: whole
+        return f"{shown_score(figure):{sign}.{SCORE_DECIMALS}f} {points}"
     return f"{figure:{sign}.1f} {points}"

@@ -54,8 +54,17 @@ async def translations(hass: HomeAssistant) -> None:
             "Single-leg stance left: -62 % from the baseline, beyond measurement error.",
         ),
         (
-            reason(TrendCode.CHANGE_WITHIN_ERROR, SCORE, 3.25),
-            "Balance score: +3.2 points from the baseline, within measurement error.",
+            # A change of the score reads whole, halves up, as the sensors show it.
+            reason(TrendCode.CHANGE_WITHIN_ERROR, SCORE, 3.5),
+            "Balance score: +4 points from the baseline, within measurement error.",
+        ),
+        (
+            reason(TrendCode.CHANGE_BEYOND_ERROR, SCORE, -9.3),
+            "Balance score: -9 points from the baseline, beyond measurement error.",
+        ),
+        (
+            reason(TrendCode.MEASUREMENT_ERROR, SCORE, 3.25),
+            "Balance score: the day-to-day measurement error is 3.2 points.",
         ),
         (
             reason(TrendCode.MEASUREMENT_ERROR, SLS, 40.8),
