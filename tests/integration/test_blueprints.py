@@ -103,13 +103,12 @@ async def test_a_confirmed_decline_notifies_once_with_its_reasons(
 
 
 @pytest.mark.usefixtures("blueprints")
+@pytest.mark.usefixtures("declining_anna")
 async def test_recovery_is_told_unless_not_wanted(
     hass: HomeAssistant,
     mock_config_entry: MockConfigEntry,
-    hass_storage: dict[str, Any],
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    await start(hass, mock_config_entry, hass_storage, freezer, declining_history())
     calls: list[ServiceCall] = async_mock_service(hass, "test", "notify")
     quiet: list[ServiceCall] = async_mock_service(hass, "test", "quiet")
     await automation(

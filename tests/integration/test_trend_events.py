@@ -111,28 +111,23 @@ async def test_no_event_again_on_reload_or_restart(
     assert hass.states.get("binary_sensor.anna_balance_declining").state == "on"
 
 
+@pytest.mark.usefixtures("declining_anna")
 async def test_a_session_that_changes_nothing_fires_nothing(
     hass: HomeAssistant,
     mock_config_entry: MockConfigEntry,
-    hass_storage: dict[str, Any],
-    freezer: FrozenDateTimeFactory,
 ) -> None:
-    records = declining_history()
-    await start(hass, mock_config_entry, hass_storage, freezer, records)
     events = async_capture_events(hass, EVENT_STATE_CHANGED)
     # One more declined day: still declining, nothing switched.
     await import_sessions(hass, [check_on(YESTERDAY + timedelta(days=1), factor=0.3)])
     assert fired(events) == []
 
 
+@pytest.mark.usefixtures("declining_anna")
 async def test_recovery_fires_recovered_dated_at_its_session(
     hass: HomeAssistant,
     mock_config_entry: MockConfigEntry,
-    hass_storage: dict[str, Any],
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    records = declining_history()
-    await start(hass, mock_config_entry, hass_storage, freezer, records)
     declining = set(
         hass.states.get("binary_sensor.anna_balance_declining").attributes["declining_measures"]
     )

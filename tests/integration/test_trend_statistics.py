@@ -25,6 +25,7 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 
 from custom_components.retro_balance import trend_statistics
 from custom_components.retro_balance.const import DOMAIN
+from custom_components.retro_balance.engine.clinical.session import SessionRecord
 from custom_components.retro_balance.engine.trends.measure import TrendMeasure
 from custom_components.retro_balance.trend_statistics import (
     SINCE,
@@ -135,13 +136,11 @@ async def test_existing_history_is_written_once_and_restarts_write_nothing(
     assert await rows(hass, *anna_ids()) == first
 
 
+@pytest.mark.usefixtures("declining_anna")
 async def test_statistics_are_named_with_their_unit(
     hass: HomeAssistant,
     mock_config_entry: MockConfigEntry,
-    hass_storage: dict[str, Any],
-    freezer: FrozenDateTimeFactory,
 ) -> None:
-    await start(hass, mock_config_entry, hass_storage, freezer, declining_history())
     await async_wait_recording_done(hass)
     listed = await get_instance(hass).async_add_executor_job(
         list_statistic_ids, hass, {TANDEM, f"{TANDEM}_baseline"}
@@ -153,14 +152,12 @@ async def test_statistics_are_named_with_their_unit(
     assert found[TANDEM]["statistics_unit_of_measurement"] == "s"
 
 
+@pytest.mark.usefixtures("declining_anna")
 async def test_a_new_session_adds_its_rows_only(
     hass: HomeAssistant,
     mock_config_entry: MockConfigEntry,
-    hass_storage: dict[str, Any],
-    freezer: FrozenDateTimeFactory,
     writes: MagicMock,
 ) -> None:
-    await start(hass, mock_config_entry, hass_storage, freezer, declining_history())
     before = await rows(hass, *anna_ids())
     writes.reset_mock()
 
@@ -178,11 +175,9 @@ async def test_a_new_session_adds_its_rows_only(
 async def test_a_deleted_session_takes_its_rows_with_it(
     hass: HomeAssistant,
     mock_config_entry: MockConfigEntry,
-    hass_storage: dict[str, Any],
-    freezer: FrozenDateTimeFactory,
+    declining_anna: list[SessionRecord],
 ) -> None:
-    records = declining_history()
-    await start(hass, mock_config_entry, hass_storage, freezer, records)
+    records = declining_anna
     gone = records[20]
     await hass.services.async_call(
         DOMAIN,
@@ -203,13 +198,11 @@ async def test_a_deleted_session_takes_its_rows_with_it(
         ], key
 
 
+@pytest.mark.usefixtures("declining_anna")
 async def test_a_removed_pad_takes_its_statistics_with_it(
     hass: HomeAssistant,
     mock_config_entry: MockConfigEntry,
-    hass_storage: dict[str, Any],
-    freezer: FrozenDateTimeFactory,
 ) -> None:
-    await start(hass, mock_config_entry, hass_storage, freezer, declining_history())
     assert await rows(hass, TANDEM)
     assert await hass.config_entries.async_remove(mock_config_entry.entry_id)
     await hass.async_block_till_done()
@@ -258,11 +251,9 @@ async def test_a_persons_results_are_kept_as_sessions_not_as_sensor_statistics(
 async def test_a_restarted_baseline_rewrites_the_rows_from_its_day_only(
     hass: HomeAssistant,
     mock_config_entry: MockConfigEntry,
-    hass_storage: dict[str, Any],
-    freezer: FrozenDateTimeFactory,
+    declining_anna: list[SessionRecord],
 ) -> None:
-    records = declining_history()
-    await start(hass, mock_config_entry, hass_storage, freezer, records)
+    records = declining_anna
     before = await rows(hass, *anna_ids())
     restart_day = YESTERDAY - timedelta(days=13)
     zone = dt_util.get_default_time_zone()
