@@ -46,13 +46,8 @@ def practice(right_holds_s: tuple[float, ...]) -> list[tuple[float, str, bytes]]
     return [(m.time_s, str(m.kind), m.payload) for m in simulation.messages()]
 
 
-async def test_practice_logs_holds_with_its_own_cues_and_no_session(
-    hass: HomeAssistant,
-    init_integration: MockConfigEntry,
-    mqtt_mock: MqttMockHAClient,
-    hass_storage: dict[str, Any],
-) -> None:
-    trends_before = init_integration.runtime_data.coordinator.data.people[ANNA_ID].trend
+async def start_practice_for_anna(hass: HomeAssistant) -> None:
+    """Choose Anna on the pad and press *Start balance practice*."""
     await call(
         hass,
         "select",
@@ -61,6 +56,16 @@ async def test_practice_logs_holds_with_its_own_cues_and_no_session(
         option="Anna",
     )
     await call(hass, "button", "press", entity_id="button.balance_pad_hall_start_balance_practice")
+
+
+async def test_practice_logs_holds_with_its_own_cues_and_no_session(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    mqtt_mock: MqttMockHAClient,
+    hass_storage: dict[str, Any],
+) -> None:
+    trends_before = init_integration.runtime_data.coordinator.data.people[ANNA_ID].trend
+    await start_practice_for_anna(hass)
     assert live(init_integration).testing
     await play(hass, practice((12.0, 14.0, 13.0)))
     assert not live(init_integration).testing
@@ -192,14 +197,7 @@ async def test_a_walk_that_cannot_be_logged_cues_fail(
 async def test_practice_ends_with_the_goal_reached_on_both_legs(
     hass: HomeAssistant, init_integration: MockConfigEntry, mqtt_mock: MqttMockHAClient
 ) -> None:
-    await call(
-        hass,
-        "select",
-        "select_option",
-        entity_id="select.balance_pad_hall_next_check_for",
-        option="Anna",
-    )
-    await call(hass, "button", "press", entity_id="button.balance_pad_hall_start_balance_practice")
+    await start_practice_for_anna(hass)
     await play(hass, practice((31.5,)))
     assert cues(mqtt_mock) == ["start", "pass", "start", "pass", "stop"]
     result = hass.states.get("sensor.balance_pad_hall_check_result").state
