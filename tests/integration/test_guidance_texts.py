@@ -20,7 +20,6 @@ from custom_components.retro_balance.engine.detection.guidance import (
 from custom_components.retro_balance.engine.detection.stance_result import (
     EndReason,
     StancePhase,
-    StanceResult,
     StanceTest,
 )
 from custom_components.retro_balance.guidance_texts import (
@@ -29,6 +28,7 @@ from custom_components.retro_balance.guidance_texts import (
     result_text,
     summary_text,
 )
+from tests.engine.clinical.session_records import result as hold
 
 PACKAGE = Path(__file__).parents[2] / "custom_components" / "retro_balance"
 STRINGS = json.loads((PACKAGE / "strings.json").read_text())
@@ -133,19 +133,6 @@ def test_a_position_not_taken_is_said_kindly() -> None:
 def test_a_check_in_words(checked: CheckSummary, said: str) -> None:
     assert summary_text(EN, checked) == said
     assert result_text(EN, checked) == said
-
-
-def hold(test: StanceTest, hold_s: float, end: EndReason = EndReason.TOUCHED_DOWN) -> StanceResult:
-    return StanceResult(
-        test=test,
-        hold_time_s=hold_s,
-        cap_s=30.0,
-        end_reason=end,
-        started_at_s=0.0,
-        body_mass_kg=62.0,
-        sway=None,
-        quality=frozenset(),
-    )
 
 
 def test_a_practice_in_words() -> None:
