@@ -84,6 +84,11 @@ EVENT_SESSION_UNASSIGNED: Final = "session_unassigned"
 
 # Live values reach entities at most this often (the pad sends ~8 frames per second).
 LIVE_UPDATE_INTERVAL_S: Final = 1.0
+# While no test runs, a pad's frames wait at most this long after the first of them arrived and
+# are then judged together, which costs much less than one by one (`docs/architecture.md`).
+FRAME_BATCH_S: Final = 1.0
+# ...and no more than this many wait (a flood of frames is judged at once, memory stays bounded).
+MAX_HELD_FRAMES: Final = 64
 # The test progress sensor moves in steps of this many seconds: Home Assistant records a state
 # for every step, and a step a second would be most of the rows a pad writes in a day.
 PROGRESS_STEP_S: Final = 5

@@ -7,9 +7,11 @@ shows), follows whether the pad can be heard at all through `PadLiveness` (broke
 fresh frames, a second pad under its id), keeps the running test durable (`RunJournal`), raises
 repairs through `PadIssues`, tells the person on the pad what to do (`PadGuidance`, which
 follows every published state), owns the people's retro-walking coach (`PadCoach`,
-`coordinator.coach`), and publishes a new `PadSnapshot` with `async_set_updated_data`: at once
-when the pad's state changes or a test moves on, at most once a second
-(`LIVE_UPDATE_INTERVAL_S`) for the live values that change with every frame. Entities read the
+`coordinator.coach`), and publishes a new `PadSnapshot` with `async_set_updated_data`. While a
+test runs it takes every frame at once and publishes at once when the pad's state changes or the
+test moves on, at most once a second (`LIVE_UPDATE_INTERVAL_S`) for the live values that change
+with every frame. Without a test it takes a second of frames at a time (`FRAME_BATCH_S`) and
+publishes only when something the pad's entities show changed. Entities read the
 snapshot; selects, buttons and actions call `coordinator.commands` (`PadCommands`) or the
 coach, never anything else. What happens on each fault: `docs/reliability.md`.
 """
@@ -52,7 +54,7 @@ from .issues import PadIssues
 from .liveness import PadLiveness
 from .pad_commands import PadCommands
 from .pad_live import PadLive
-from .pad_mqtt import PadMqtt
+from .pad_mqtt import PadMqtt, TimedFrame
 from .person_parts import coach_inputs, people_parts
 from .person_trend import PersonTrends
 from .runs import FinishedRun, PadRuns
@@ -184,27 +186,54 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
 
     # --- the pad's messages (PadListener) ---------------------------------------------------
 
+    @property
+    def holds_frames(self) -> bool:
+        """While no test runs, frames may wait a second: nothing shown needs each at once."""
+        return not self._runs.running
+
     @callback
-    def frame_received(self, frame: Frame, t_first_s: float) -> None:
+    def frames_received(self, frames: Sequence[TimedFrame]) -> None:
+        """Take accepted frames: each in turn while a test runs, else together."""
+        if self._runs.running:
+            for frame, t_first_s in frames:
+                self._test_frame(frame, t_first_s)
+        else:
+            self._frames_without_test(frames)
+
+    def _test_frame(self, frame: Frame, t_first_s: float) -> None:
         """Feed the monitor and the running test; publish at once only if the state changed."""
         self._liveness.frame_arrived()
         monitor = self._live.monitor
         monitor.feed(frame)
-        # Only a run keeps the weight of every frame (the median is worked out when asked for).
-        running = self._runs.running
-        weight_kg = monitor.weight_kg if running and monitor.occupied else None
+        # The run keeps the weight of every frame (the median is worked out when asked for).
+        weight_kg = monitor.weight_kg if monitor.occupied else None
         test_moved_on = self._runs.feed(frame, t_first_s, weight_kg)
         self._issues.calibration(monitor.calibration_issue)
-        # Without a running check the instruction follows the pad's state alone, so it can only
-        # have changed when that did; a running check's may change with any frame.
         if (
             test_moved_on
             or self._live.shown_at_once() != self._shown
-            or (running and self._live.guide())
+            or (self._runs.running and self._live.guide())
         ):
             self._publish_now()
         else:
             self._live_updates.async_schedule_call()
+
+    def _frames_without_test(self, frames: Sequence[TimedFrame]) -> None:
+        """Feed the monitor a second of frames; publish only if what the pad shows changed.
+
+        Frames dropped are among what it shows; `frames` may be empty when all were dropped.
+        Without a running test the instruction follows the pad's state alone, which is part of
+        what the pad shows.
+        """
+        if frames:
+            self._liveness.frame_arrived()
+            monitor = self._live.monitor
+            monitor.feed_all([frame for frame, _ in frames])
+            last_frame, t_first_s = frames[-1]
+            self._runs.feed(last_frame, t_first_s, None)
+            self._issues.calibration(monitor.calibration_issue)
+        if self._live.live_pad() != self.data.pad:
+            self._publish_now()
 
     @callback
     def time_base_changed(self, why: TimeBase) -> None:

@@ -17,6 +17,7 @@ from .const import (
     CONF_WEIGHT_MIN_KG,
 )
 from .data import RetroBalanceConfigEntry
+from .engine.wire.sequencing import FrameVerdict, SequenceCounters
 from .snapshot import LivePad
 
 TO_REDACT = {
@@ -45,7 +46,11 @@ async def async_get_config_entry_diagnostics(
                 for subentry in entry.subentries.values()
             ],
         },
-        "pad": _pad(data.coordinator.data.pad, entry.data[CONF_PREFIX]),
+        "pad": _pad(
+            data.coordinator.data.pad,
+            entry.data[CONF_PREFIX],
+            data.coordinator.mqtt.frame_counters,
+        ),
         "sessions": {
             "stored": len(sessions),
             "unassigned": sum(record.person_id is None for record in sessions),
@@ -77,8 +82,8 @@ def _coach(coach: PadCoach) -> dict[str, Any]:
     }
 
 
-def _pad(pad: LivePad, prefix: str) -> dict[str, Any]:
-    """Return the pad's live state and counters as last published (no personal data)."""
+def _pad(pad: LivePad, prefix: str, counters: SequenceCounters) -> dict[str, Any]:
+    """Return the pad's live state as last published and its counters now (no personal data)."""
     info = pad.info
     return {
         "pad_id": pad.pad_id,
@@ -98,8 +103,12 @@ def _pad(pad: LivePad, prefix: str) -> dict[str, Any]:
         },
         "measured_rate_hz": pad.measured_rate_hz,
         "malformed": dict(pad.malformed),
-        "rejected": pad.rejected,
-        "sequencer": pad.frames.as_dict(),
+        "rejected": {
+            verdict.value: count
+            for verdict in FrameVerdict
+            if verdict is not FrameVerdict.ACCEPTED and (count := getattr(counters, verdict.value))
+        },
+        "sequencer": counters.as_dict(),
         "calibration_issue": None
         if pad.calibration_issue is None
         else pad.calibration_issue.message,

@@ -52,6 +52,8 @@ class PadCommands:
     @callback
     def async_start_test(self, what: str, person_id: str | None = None) -> None:
         """Start the daily check, one stance test or single-leg practice, optionally for someone."""
+        # The frames that waited come first: the test starts after them, from the pad as it is.
+        self._mqtt.release_frames()
         if not self._live.heard:
             raise self._error("pad_offline")
         if self._liveness.twins:

@@ -19,7 +19,7 @@ from homeassistant.util import dt as dt_util
 from .const import DAILY_CHECK, DOMAIN, LOGGER, MODEL_ID_PAD
 from .engine.clinical.people import Identification, identify_person
 from .engine.detection.guidance import CheckProgress
-from .engine.detection.pad_state import PadMonitor, PadState, pad_state
+from .engine.detection.pad_state import RATE_DECIMALS, PadMonitor, PadState, pad_state
 from .engine.signal.cop import WII_BALANCE_BOARD, PadGeometry
 from .engine.wire.messages import PadInfo
 from .guidance import PadGuidance
@@ -29,6 +29,10 @@ from .pad_mqtt import PadMqtt
 from .runs import PadRuns
 from .sessions import PadSessions
 from .snapshot import LivePad, shown_progress_s
+
+
+def _rounded(value: float | None, decimals: int) -> float | None:
+    return None if value is None else round(value, decimals)
 
 
 class PadLive:
@@ -182,7 +186,7 @@ class PadLive:
             weight_kg=monitor.shown_weight_kg if fresh else None,
             occupied=monitor.occupied if fresh else False,
             recognised=self._recognised() if fresh else None,
-            measured_rate_hz=monitor.measured_rate_hz if fresh else None,
+            measured_rate_hz=_rounded(monitor.measured_rate_hz, RATE_DECIMALS) if fresh else None,
             testing=self._runs.running,
             current_test=self._runs.current_test,
             elapsed_s=self._runs.elapsed_s,
@@ -191,7 +195,7 @@ class PadLive:
             result=self._guidance.result,
             next_test=self.next_test,
             selected_person_id=self.selected_person_id,
-            frames=self._mqtt.frame_counters,
+            dropped_frames=self._mqtt.frame_counters.dropped,
             malformed=self._mqtt.malformed,
             calibration_issue=monitor.calibration_issue,
             twin_pads=self._liveness.twins,
@@ -208,10 +212,11 @@ class PadLive:
         ).person_id
 
     def _recognised(self) -> Identification | None:
+        # By the weight shown, which holds still while someone stands still (so does the reason).
         if not (self.online and self.monitor.occupied):
             return None
         return identify_person(
-            self.monitor.weight_kg,
+            self.monitor.shown_weight_kg,
             list(self._sessions.people.values()),
             selected_person_id=None,
             on_date=dt_util.now().date(),

@@ -1,17 +1,23 @@
 """A pad's MQTT traffic: subscribe, route by topic, parse, put frames in order, publish commands.
 
-The message callback runs in the event loop for every frame (~8 a second): it parses the payload,
-lets the sequencer judge a frame, counts and logs (rate-limited) what it drops, and hands what is
-good to a `PadListener` (the coordinator), telling it first when a frame starts a new time base
-(reboot, clock jump) and when a frame conflicts (another pad under the same id). It decides
-nothing else. A cue the pad cannot hear (it is offline, MQTT is down, the publish fails) is kept
-and sent once the pad is back, if it is still recent (`CUE_RESEND_WITHIN_S`).
+The message callback runs in the event loop for every message. Frames come ~8 a second; while
+the listener (the coordinator) can take them late (no test runs), they wait unparsed, at most
+`FRAME_BATCH_S` after the first of them arrived, and are then judged together: parsed, put in
+order by the sequencer (each with the time it arrived), counted and logged (rate-limited) when
+dropped, and handed over in one call. A running test takes each frame at once. Any other message
+of the pad (status, info, a button press) and a test starting hand over the waiting frames
+first, so the listener sees every message in the order it arrived. It is told when a frame
+starts a new time base (reboot, clock jump) and when a frame conflicts (another pad under the
+same id). It decides nothing else. A cue the pad cannot hear (it is offline, MQTT
+is down, the publish fails) is kept and sent once the pad is back, if it is still recent
+(`CUE_RESEND_WITHIN_S`).
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from time import monotonic
 from types import MappingProxyType
 from typing import Protocol
@@ -20,7 +26,7 @@ from homeassistant.components import mqtt
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 
-from .const import CUE_RESEND_WITHIN_S, LOG_INTERVAL_S, LOGGER
+from .const import CUE_RESEND_WITHIN_S, FRAME_BATCH_S, LOG_INTERVAL_S, LOGGER, MAX_HELD_FRAMES
 from .engine.wire.messages import ButtonPress, Cue, Frame, PadInfo, ProtocolError
 from .engine.wire.protocol import (
     encode_cue_command,
@@ -36,12 +42,22 @@ from .engine.wire.topics import TopicKind, parse_topic, topic
 LOGGED_PAYLOAD_BYTES = 100
 LOGGED_MESSAGE_CHARS = 200
 
+type TimedFrame = tuple[Frame, float]
+"""An accepted frame with its first sample's device time, unwrapped (`SequenceCheck.t_first_s`)."""
+
 
 class PadListener(Protocol):
     """What a pad's messages are handed to (each call comes from the event loop)."""
 
-    def frame_received(self, frame: Frame, t_first_s: float) -> None:
-        """Take an accepted frame, with its first sample's device time unwrapped."""
+    @property
+    def holds_frames(self) -> bool:
+        """Whether frames may wait up to `FRAME_BATCH_S` to be handed over together."""
+
+    def frames_received(self, frames: Sequence[TimedFrame]) -> None:
+        """Take accepted frames in order (one while a test runs; up to a second's otherwise).
+
+        Called after every frame, or every batch of them, judged, even if none was accepted.
+        """
 
     def time_base_changed(self, why: TimeBase) -> None:
         """Prepare for the next frame: it is on a new clock (a reboot or a clock jump)."""
@@ -99,6 +115,9 @@ class PadMqtt:
         self._malformed: Counter[str] = Counter()
         self._log = RateLimitedLog()
         self._pending_cue: tuple[Cue, float] | None = None
+        self._frames_topic = topic(prefix, pad_id, TopicKind.FRAMES)
+        self._held: list[tuple[bytes | str, float]] = []  # payload, monotonic time of arrival
+        self._release: asyncio.TimerHandle | None = None
         self._handlers: dict[TopicKind, Callable[[PadListener, bytes | str], None]] = {
             TopicKind.FRAMES: self._on_frame,
             TopicKind.STATUS: self._on_status,
@@ -107,15 +126,28 @@ class PadMqtt:
         }
 
     async def async_subscribe(self, listener: PadListener) -> CALLBACK_TYPE:
-        """Subscribe to every topic of the pad; returns the unsubscribe callback."""
+        """Subscribe to every topic of the pad; returns the unsubscribe callback.
+
+        Unsubscribing drops the frames still waiting: nothing that runs needs them.
+        """
         self._listener = listener
-        return await mqtt.async_subscribe(
+        unsubscribe = await mqtt.async_subscribe(
             self.hass,
             f"{self.prefix}/{self.pad_id}/+",
             self.async_handle_message,
             qos=1,
             encoding=None,
         )
+
+        @callback
+        def stop() -> None:
+            unsubscribe()
+            if self._release is not None:
+                self._release.cancel()
+                self._release = None
+            self._held.clear()
+
+        return stop
 
     @property
     def frame_counters(self) -> SequenceCounters:
@@ -135,37 +167,79 @@ class PadMqtt:
     @callback
     def async_handle_message(self, msg: mqtt.ReceiveMessage) -> None:
         """Route one message of the subscription; topics of other pads are ignored."""
+        listener = self._listener
+        if listener is None:
+            return
+        if msg.topic == self._frames_topic and listener.holds_frames:
+            self._hold(msg.payload)
+            return
         parsed = parse_topic(msg.topic, self.prefix)
-        if self._listener is None or parsed is None or parsed[0] != self.pad_id:
+        if parsed is None or parsed[0] != self.pad_id:
             return
         if handler := self._handlers.get(parsed[1]):
-            handler(self._listener, msg.payload)
+            self.release_frames()
+            handler(listener, msg.payload)
+
+    def _hold(self, payload: bytes | str) -> None:
+        held = self._held
+        held.append((payload, monotonic()))
+        if len(held) >= MAX_HELD_FRAMES:
+            self.release_frames()
+        elif self._release is None:
+            self._release = self.hass.loop.call_later(FRAME_BATCH_S, self.release_frames)
+
+    @callback
+    def release_frames(self) -> None:
+        """Judge the waiting frames now and hand over those accepted."""
+        if self._release is not None:
+            self._release.cancel()
+            self._release = None
+        held, self._held = self._held, []
+        if held and self._listener is not None:
+            self._judge(self._listener, held)
 
     def _on_frame(self, listener: PadListener, payload: bytes | str) -> None:
-        try:
-            frame = parse_frame(payload)
-        except ProtocolError as err:
-            self._drop_malformed(listener, TopicKind.FRAMES, err, payload)
-            return
-        check = self._sequencer.check(frame, received_s=monotonic())
-        if not check.accepted:
-            self._log.warning(
-                f"frames:{check.verdict.value}",
-                "Dropped a %s frame (seq %s) from pad %s",
-                check.verdict.value,
-                frame.seq,
-                self.pad_id,
-            )
-            if check.verdict is FrameVerdict.CONFLICTING:
-                listener.frame_conflicting()
-            listener.message_dropped(None)
-            return
-        if check.new_time_base is not None:
-            LOGGER.info(
-                "Pad %s: new time base (%s) at seq %s", self.pad_id, check.new_time_base, frame.seq
-            )
-            listener.time_base_changed(check.new_time_base)
-        listener.frame_received(frame, check.t_first_s)
+        self._judge(listener, [(payload, monotonic())])
+
+    def _judge(self, listener: PadListener, arrived: Sequence[tuple[bytes | str, float]]) -> None:
+        """Parse and order frames as they arrived; hand over the accepted ones together.
+
+        Those before a new time base are handed over before the listener hears of it; the
+        listener is handed the rest even if none was accepted (it publishes the drops).
+        """
+        accepted: list[TimedFrame] = []
+        for payload, received_s in arrived:
+            try:
+                frame = parse_frame(payload)
+            except ProtocolError as err:
+                self._drop_malformed(listener, TopicKind.FRAMES, err, payload)
+                continue
+            check = self._sequencer.check(frame, received_s=received_s)
+            if not check.accepted:
+                self._log.warning(
+                    f"frames:{check.verdict.value}",
+                    "Dropped a %s frame (seq %s) from pad %s",
+                    check.verdict.value,
+                    frame.seq,
+                    self.pad_id,
+                )
+                if check.verdict is FrameVerdict.CONFLICTING:
+                    listener.frame_conflicting()
+                listener.message_dropped(None)
+                continue
+            if check.new_time_base is not None:
+                LOGGER.info(
+                    "Pad %s: new time base (%s) at seq %s",
+                    self.pad_id,
+                    check.new_time_base,
+                    frame.seq,
+                )
+                if accepted:
+                    listener.frames_received(accepted)
+                    accepted = []
+                listener.time_base_changed(check.new_time_base)
+            accepted.append((frame, check.t_first_s))
+        listener.frames_received(accepted)
 
     def _on_status(self, listener: PadListener, payload: bytes | str) -> None:
         try:

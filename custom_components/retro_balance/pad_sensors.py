@@ -95,11 +95,7 @@ PAD_SENSORS: tuple[PadSensorDescription, ...] = (
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
         suggested_display_precision=1,
-        value_fn=lambda snapshot: (
-            None
-            if snapshot.pad.measured_rate_hz is None
-            else round(snapshot.pad.measured_rate_hz, 1)
-        ),
+        value_fn=lambda snapshot: snapshot.pad.measured_rate_hz,
     ),
     PadSensorDescription(
         key="dropped_frames",

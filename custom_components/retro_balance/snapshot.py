@@ -23,11 +23,6 @@ from .engine.detection.pad_state import CalibrationIssue, PadState
 from .engine.detection.stance_result import StanceTest
 from .engine.trends.results import PersonTrend
 from .engine.wire.messages import PadInfo
-from .engine.wire.sequencing import FrameVerdict, SequenceCounters
-
-REJECTED_VERDICTS = tuple(
-    verdict for verdict in FrameVerdict if verdict is not FrameVerdict.ACCEPTED
-)
 
 
 def shown_progress_s(elapsed_s: float) -> int:
@@ -55,6 +50,7 @@ class LivePad:
     recognised: Identification | None
     """Who the pad recognises by the weight on it now (None: nobody on the online pad)."""
     measured_rate_hz: float | None
+    """Samples received per second, to `RATE_DECIMALS` (None once frames stopped)."""
     testing: bool
     """Whether a test or daily check is running."""
     current_test: StanceTest | None
@@ -71,8 +67,9 @@ class LivePad:
     """What *Start selected test* starts: `DAILY_CHECK` or a stance test's value."""
     selected_person_id: str | None
     """Who the next test is for (None: identify by weight)."""
-    frames: SequenceCounters
-    """Every frame the sequencer judged, by verdict, and the frames lost on the way."""
+    dropped_frames: int
+    """Frames refused by the sequencer (duplicate, out of order, late, conflicting) or lost on
+    the way. The sequencer's counters move with every frame; they are `PadMqtt.frame_counters`."""
     malformed: Mapping[str, int]
     """Messages the parser refused, by reason."""
     calibration_issue: CalibrationIssue | None
@@ -88,19 +85,6 @@ class LivePad:
     def progress_s(self) -> int | None:
         """Seconds held so far in whole steps of `PROGRESS_STEP_S` (None when no test runs)."""
         return None if self.elapsed_s is None else shown_progress_s(self.elapsed_s)
-
-    @property
-    def rejected(self) -> dict[str, int]:
-        """Frames the sequencer refused, by verdict (only verdicts that happened)."""
-        counts = {
-            verdict.value: getattr(self.frames, verdict.value) for verdict in REJECTED_VERDICTS
-        }
-        return {verdict: count for verdict, count in counts.items() if count}
-
-    @property
-    def dropped_frames(self) -> int:
-        """Frames refused by the sequencer (duplicate, out of order, late) or lost on the way."""
-        return sum(self.rejected.values()) + self.frames.lost
 
     @property
     def malformed_frames(self) -> int:

@@ -27,6 +27,7 @@ from custom_components.retro_balance.const import (
 )
 from custom_components.retro_balance.engine.clinical.session import SessionRecord
 from custom_components.retro_balance.engine.wire.messages import PadInfo
+from custom_components.retro_balance.engine.wire.sequencing import SequenceCounters
 from custom_components.retro_balance.snapshot import LivePad
 from pad_simulator.scenarios import ScenarioOptions, build_timeline
 from pad_simulator.timeline import timeline_spans
@@ -90,7 +91,7 @@ async def play(hass: HomeAssistant, messages: Iterable[tuple[float, str, bytes]]
 
 
 async def flush_live_updates(hass: HomeAssistant) -> None:
-    """Let the once-a-second live updates (weight, counters) through."""
+    """Let the frames that wait (no test runs) and the once-a-second live updates through."""
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=2))
     await hass.async_block_till_done()
 
@@ -99,6 +100,12 @@ def live(entry: MockConfigEntry) -> LivePad:
     """The pad part of the coordinator's last published snapshot."""
     pad: LivePad = entry.runtime_data.coordinator.data.pad
     return pad
+
+
+def counters(entry: MockConfigEntry) -> SequenceCounters:
+    """The pad's frame counters now (they move with every frame; the snapshot shows drops)."""
+    counts: SequenceCounters = entry.runtime_data.coordinator.mqtt.frame_counters
+    return counts
 
 
 def records(hass_storage: dict[str, Any], entry_id: str = ENTRY_ID) -> list[SessionRecord]:

@@ -108,7 +108,7 @@ async def test_test_events_publish_at_once(
 ) -> None:
     """Starting, the state changing and cancelling are shown at once, not a second later."""
     fire(hass, "frames", standing(1))
-    await hass.async_block_till_done()
+    await flush_live_updates(hass)
     assert hass.states.get(STATE).state == "occupied"
     await hass.services.async_call(
         DOMAIN, "start_test", {"config_entry_id": ENTRY_ID, "test": "tandem"}, blocking=True

@@ -33,7 +33,7 @@ from custom_components.retro_balance.dashboard_views import dashboard
 from pad_simulator.scenarios import generate
 
 from .dashboard_helpers import load, view
-from .helpers import BEN_ID, ENTRY_ID, PREFIX, person, play
+from .helpers import BEN_ID, ENTRY_ID, PREFIX, flush_live_updates, person, play
 
 START = "button.balance_pad_hall_start_daily_check"
 
@@ -197,6 +197,7 @@ async def test_the_cards_templates_render_the_reasons_in_words(
 ) -> None:
     """The markdown cards' templates, rendered by Home Assistant after Anna's daily check."""
     await play(hass, generate("daily-check", seed=3, weight_kg=62.0, lose_balance_at_s=12.0))
+    await flush_live_updates(hass)  # the frames after the check: Anna stepped off
     config = await load(hass_ws_client)
     care = view(config, "care")
     [why, _] = [card["content"] for card in care if card.get("title") == "Why"]

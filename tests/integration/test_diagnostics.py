@@ -44,7 +44,7 @@ async def test_diagnostics(
     fire(hass, "info", encode_info(INFO))
     fire(hass, "status", b"online")
     fire(hass, "frames", b"not json")
-    await hass.async_block_till_done()
+    await flush_live_updates(hass)
     diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, init_integration)
     assert diagnostics == snapshot
     text = json.dumps(diagnostics)

@@ -320,7 +320,7 @@ async def test_update_entity_republishes(
         "frames",
         encode_frame(Frame(seq=1, t_ms=1000, rate_hz=80.0, cells_kg=loads(15, 15, 15, 15))),
     )
-    await hass.async_block_till_done()
+    await flush_live_updates(hass)
     await hass.services.async_call(
         "homeassistant",
         "update_entity",

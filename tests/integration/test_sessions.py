@@ -16,7 +16,7 @@ from custom_components.retro_balance.const import DOMAIN
 from custom_components.retro_balance.engine.clinical.session import SessionRecord
 from pad_simulator.scenarios import generate
 
-from .helpers import ANNA_ID, BEN_ID, ENTRY_ID, play, stored
+from .helpers import ANNA_ID, BEN_ID, ENTRY_ID, flush_live_updates, play, stored
 
 
 def cues(mqtt_mock: MqttMockHAClient) -> list[str]:
@@ -51,6 +51,7 @@ async def test_single_leg_hold_time(
     )
     assert hass.states.get("sensor.balance_pad_hall_pad_state").state == "waiting_for_person"
     await play(hass, generate("sls-left", seed=3, weight_kg=62.0, lose_balance_at_s=lose_at_s))
+    await flush_live_updates(hass)  # the frames after the test: Anna stepped off
     assert hass.states.get("sensor.balance_pad_hall_pad_state").state == "idle"
 
     (record,) = sessions(hass_storage)
