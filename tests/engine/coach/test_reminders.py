@@ -221,6 +221,15 @@ def test_quiet_hours_ending_in_the_spring_gap_end_at_the_first_valid_instant() -
     assert due.astimezone(AMSTERDAM) == datetime(2026, 3, 29, 3, 0, tzinfo=AMSTERDAM)
 
 
+def test_a_reminder_in_the_spring_gap_is_kept_out_of_the_quiet_hours_after_it() -> None:
+    """02:00 does not exist that night: the clock shows 03:00, inside 02:45-03:15 (hypothesis)."""
+    settings = _daily(2, quiet_hours=QuietHours(start=time(2, 45), end=time(3, 15)))
+    saturday = AMS_SPRING - timedelta(days=1)
+    due = next_reminder(at(saturday, 12), settings, AMSTERDAM, phase=P1)
+    assert due is not None
+    assert due.astimezone(AMSTERDAM) == datetime(2026, 3, 29, 3, 15, tzinfo=AMSTERDAM)
+
+
 def test_switched_off_means_nothing_due_and_nothing_next() -> None:
     off = ReminderSettings(enabled=False)
     assert next_reminder(at(MONDAY, 0), off, AMSTERDAM, phase=P1) is None

@@ -168,26 +168,28 @@ def reminder_days(settings: ReminderSettings, phase: Phase) -> frozenset[int]:
 
 def planned_at(day: date, settings: ReminderSettings, tz: ZoneInfo) -> datetime:
     """Return the instant of the reminder (and planned walk) of local `day`, out of quiet hours."""
-    wall = settings.time_of_day
-    quiet = settings.quiet_hours
-    if quiet is not None and quiet.contains(wall):
-        if quiet.wraps and wall >= quiet.start:
-            day += timedelta(days=1)
-        wall = quiet.end
-    return local_instant(day, wall, check_zone(tz))
+    at = local_instant(day, settings.time_of_day, check_zone(tz))
+    # Judged by the time the clock shows then: a time of day that a daylight-saving gap
+    # swallowed is shown as the gap's end, which may be quiet.
+    return _out_of_quiet(at, settings.quiet_hours, tz)
+
+
+def _out_of_quiet(at: datetime, quiet: QuietHours | None, tz: ZoneInfo) -> datetime:
+    """Return `at`, or the end of the quiet hours it falls in."""
+    if quiet is None:
+        return at
+    wall = local_wall_time(at, tz)
+    if not quiet.contains(wall):
+        return at
+    day = local_date(at, tz)
+    if quiet.wraps and wall >= quiet.start:
+        day += timedelta(days=1)
+    return local_instant(day, quiet.end, tz)
 
 
 def _snooze_at(settings: ReminderSettings, tz: ZoneInfo) -> datetime | None:
     until = settings.snoozed_until
-    if until is None:
-        return None
-    quiet = settings.quiet_hours
-    if quiet is None or not quiet.contains(local_wall_time(until, tz)):
-        return until
-    day = local_date(until, tz)
-    if quiet.wraps and local_wall_time(until, tz) >= quiet.start:
-        day += timedelta(days=1)
-    return local_instant(day, quiet.end, tz)
+    return None if until is None else _out_of_quiet(until, settings.quiet_hours, tz)
 
 
 def due_reminders(
