@@ -148,6 +148,41 @@ class _CornerWatch:
         return max(dead_s, frozen_s)
 
 
+class _FrameTotals:
+    """One frame's total loads (NaN where a cell missed) in the weight window."""
+
+    __slots__ = ("at_least", "count", "first", "rate_hz", "start_s", "totals_kg")
+
+    def __init__(
+        self, start_s: float, rate_hz: float, totals_kg: list[float], count: int, at_least: int
+    ) -> None:
+        self.start_s = start_s
+        self.rate_hz = rate_hz
+        self.totals_kg = totals_kg
+        self.first = 0
+        """Index of the first total still in the window."""
+        self.count = count
+        """Finite totals from `first` on."""
+        self.at_least = at_least
+        """Of those, how many are at least `OCCUPIED_MIN_KG`."""
+
+    def finite_kg(self) -> list[float]:
+        """Return the finite totals still in the window."""
+        kept_kg = self.totals_kg[self.first :]
+        if self.count == len(kept_kg):
+            return kept_kg
+        return [total_kg for total_kg in kept_kg if math.isfinite(total_kg)]
+
+    def time_s(self, index: int) -> float:
+        """Return when sample `index` was taken (pad clock, s)."""
+        return self.start_s + index / self.rate_hz
+
+    @property
+    def last_time_s(self) -> float:
+        """When the frame's last sample was taken (pad clock, s)."""
+        return self.time_s(len(self.totals_kg) - 1)
+
+
 class PadMonitor:
     """Occupancy, live weight, measured sample rate and calibration checks from the frame stream.
 
@@ -160,7 +195,8 @@ class PadMonitor:
 
     def reset(self) -> None:
         """Forget everything (the pad rebooted, or its clock jumped back)."""
-        self._totals: deque[tuple[float, float]] = deque()
+        self._totals: deque[_FrameTotals] = deque()
+        self._totals_count = 0  # finite totals in the window
         self._totals_at_least_occupied = 0
         self._weight_kg: float | None = None
         self._weight_stale = False
@@ -180,7 +216,11 @@ class PadMonitor:
         """Median total load over the last second (kg), or None before any complete sample."""
         if self._weight_stale:
             # Worked out when asked for (about once a second), not for every frame.
-            self._weight_kg = _median(sorted(total for _, total in self._totals))
+            in_window_kg: list[float] = []
+            for totals in self._totals:
+                in_window_kg.extend(totals.finite_kg())
+            in_window_kg.sort()
+            self._weight_kg = _median(in_window_kg)
             self._weight_stale = False
         return self._weight_kg
 
@@ -204,7 +244,7 @@ class PadMonitor:
     @property
     def occupied(self) -> bool:
         """True while the median total load over the last second is at least `OCCUPIED_MIN_KG`."""
-        count = len(self._totals)
+        count = self._totals_count
         at_least = self._totals_at_least_occupied
         # The median is at least the threshold when more than half of the samples are; only
         # an even count split exactly in half needs the median itself.
@@ -288,16 +328,29 @@ class PadMonitor:
     def _update_weight(
         self, samples: list[list[float]], start_s: float, end_s: float, rate_hz: float
     ) -> None:
+        totals_kg = [tl + tr + bl + br for tl, tr, bl, br in samples]
+        finite_kg = [total_kg for total_kg in totals_kg if math.isfinite(total_kg)]
+        at_least = len([total_kg for total_kg in finite_kg if total_kg >= OCCUPIED_MIN_KG])
         window = self._totals
-        at_least = self._totals_at_least_occupied
-        for index, (tl, tr, bl, br) in enumerate(samples):
-            total_kg = tl + tr + bl + br
+        window.append(_FrameTotals(start_s, rate_hz, totals_kg, len(finite_kg), at_least))
+        self._totals_count += len(finite_kg)
+        self._totals_at_least_occupied += at_least
+        # Samples a second or more older than the newest leave: whole frames, then the first
+        # samples of the oldest frame left.
+        while end_s - window[0].last_time_s >= WEIGHT_WINDOW_S:
+            gone = window.popleft()
+            self._totals_count -= gone.count
+            self._totals_at_least_occupied -= gone.at_least
+        oldest = window[0]
+        while end_s - oldest.time_s(oldest.first) >= WEIGHT_WINDOW_S:
+            total_kg = oldest.totals_kg[oldest.first]
+            oldest.first += 1
             if math.isfinite(total_kg):
-                window.append((start_s + index / rate_hz, total_kg))
-                at_least += total_kg >= OCCUPIED_MIN_KG
-        while window and end_s - window[0][0] >= WEIGHT_WINDOW_S:
-            at_least -= window.popleft()[1] >= OCCUPIED_MIN_KG
-        self._totals_at_least_occupied = at_least
+                oldest.count -= 1
+                self._totals_count -= 1
+                if total_kg >= OCCUPIED_MIN_KG:
+                    oldest.at_least -= 1
+                    self._totals_at_least_occupied -= 1
         self._weight_stale = True
 
     def _check_empty_offset(self, start_s: float, end_s: float) -> None:
