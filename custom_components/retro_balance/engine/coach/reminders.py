@@ -9,7 +9,9 @@ Semantics (``docs/coach.md``; all product choices):
   so a change neither doubles nor drops one.
 - Quiet hours ``[start, end)`` (may wrap past midnight): a reminder inside them is moved to their
   end (on the next day when the quiet hours wrap and the reminder is before midnight), never
-  dropped: one reminder a day is all the coach sends, so losing it would lose the day.
+  dropped: one reminder a day is all the coach sends, so losing it would lose the day. What
+  counts is the time the clock shows when it fires: one moved by the spring gap into quiet hours
+  is moved to their end too.
 - Snooze until a time: scheduled reminders before that time are not sent; one reminder is sent
   at that time (moved out of quiet hours like any other).
 - Intervals are half-open ``(since, until]``: polling back to back never repeats or skips one.
