@@ -35,11 +35,13 @@ OURS = "retro_balance/"
 
 PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("MQTT message routed (PadMqtt.async_handle_message)", ("PadMqtt.async_handle_message",)),
+    ("frames judged (PadMqtt._judge: held a second, or one in a test)", ("PadMqtt._judge",)),
     ("  parse the payload (parse_frame)", ("parse_frame ",)),
     ("  put frames in order (FrameSequencer)", ("FrameSequencer.",)),
-    ("  coordinator takes the frame (frame_received)", ("PadCoordinator.frame_received",)),
+    ("  coordinator takes them (frames_received)", ("PadCoordinator.frames_received",)),
     ("    pad monitor: weight, rate, cells (PadMonitor.feed)", ("PadMonitor.feed",)),
     ("    running test (PadRuns.feed)", ("PadRuns.feed",)),
+    ("    live state built to compare (PadLive.live_pad)", ("PadLive.live_pad",)),
     ("    publish now / schedule (Debouncer)", ("Debouncer.",)),
     ("snapshot built (PadCoordinator._snapshot)", ("PadCoordinator._snapshot",)),
     ("entities told (async_update_listeners)", ("DataUpdateCoordinator.async_update_listeners",)),
