@@ -133,3 +133,20 @@ async def test_frames_waiting_when_the_pad_is_unloaded_are_dropped(
     await hass.async_block_till_done()
     assert release_timers(hass) == []
     assert coordinator.mqtt.frame_counters.received == 0
+
+
+async def test_a_reboot_inside_a_second_of_frames_starts_a_new_time_base(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """The frames before the reboot are taken first, on the old clock; the rest on the new one."""
+    for seq in range(100, 104):
+        fire(hass, "frames", standing(seq))
+    rebooted = np.random.default_rng(0).normal(5.0, 0.005, (10, 4))  # 20 kg now on the pad
+    for seq in range(1, 9):
+        frame = Frame(seq=seq, t_ms=500 + seq * 125, rate_hz=80.0, cells_kg=rebooted)
+        fire(hass, "frames", encode_frame(frame))
+    await flush_live_updates(hass)
+    frames = counters(init_integration)
+    assert (frames.accepted, frames.reboots, frames.rejected) == (12, 1, 0)
+    # The monitor started over with the new clock: only the rebooted pad's second is weighed.
+    assert float(hass.states.get(WEIGHT).state) == 20.0
