@@ -26,7 +26,6 @@ from typing import Any
 from homeassistant.components import mqtt
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.debounce import Debouncer
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
@@ -39,7 +38,6 @@ from .coach_store import CoachStore
 from .const import (
     CONF_PAD_ID,
     CONF_PREFIX,
-    DAILY_CHECK,
     LIVE_UPDATE_INTERVAL_S,
     LOGGER,
 )
@@ -292,27 +290,8 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
 
     @callback
     def button_pressed(self, press: ButtonPress) -> None:
-        """Short press: start the daily check; long press: cancel, or "walk done" when idle."""
-        try:
-            if press.press == "short":
-                self.commands.async_start_test(DAILY_CHECK)
-            elif self._runs.running:
-                self.commands.async_cancel_test()
-            else:
-                self._walk_done()
-        except ServiceValidationError as err:
-            LOGGER.info("Ignored a %s press on pad %s: %s", press.press, self.pad_id, err)
-
-    def _walk_done(self) -> None:
-        """Log the retro walk of whoever is on the pad; cue pass once logged, fail if not."""
-        person_id = self._live.on_the_pad()
-        self._live.selected_person_id = None
-        self.config_entry.async_create_task(
-            self.hass, self._async_walk_done(person_id), "log retro walk from the pad"
-        )
-
-    async def _async_walk_done(self, person_id: str | None) -> None:
-        self.send_cue("pass" if await self.coach.async_walk_done_on_pad(person_id) else "fail")
+        """Take a press of the pad's own button as a command (`PadCommands.pad_button`)."""
+        self.commands.pad_button(press)
 
     @callback
     def message_dropped(self, error: ProtocolError | None) -> None:
@@ -326,9 +305,7 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
     @callback
     def send_cue(self, cue: Cue) -> None:
         """Send a cue without holding up the frame callback."""
-        self.config_entry.async_create_task(
-            self.hass, self.mqtt.async_cue(cue, pad_listening=self._live.heard), f"cue {cue}"
-        )
+        self.commands.send_cue(cue)
 
     @callback
     def check_moved_on(self, events: Sequence[CheckEvent]) -> None:

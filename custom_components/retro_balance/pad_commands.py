@@ -15,7 +15,8 @@ from homeassistant.core import callback
 from homeassistant.exceptions import ServiceValidationError
 
 from .coach_runtime import PadCoach
-from .const import DOMAIN, SINGLE_LEG_PRACTICE
+from .const import DAILY_CHECK, DOMAIN, LOGGER, SINGLE_LEG_PRACTICE
+from .engine.wire.messages import ButtonPress, Cue
 from .guidance import PadGuidance
 from .liveness import PadLiveness
 from .pad_live import PadLive
@@ -25,7 +26,7 @@ from .settings import run_plan
 
 
 class PadCommands:
-    """Start, cancel, tare and choose on one pad, and publish what changed."""
+    """Start, cancel, tare and choose on one pad (and from its button), send cues, publish."""
 
     def __init__(
         self,
@@ -103,6 +104,37 @@ class PadCommands:
         """Choose who the next test is for (None: identify by weight)."""
         self._live.selected_person_id = person_id
         self._publish()
+
+    @callback
+    def pad_button(self, press: ButtonPress) -> None:
+        """Short press: start the daily check; long press: cancel, or "walk done" when idle."""
+        try:
+            if press.press == "short":
+                self.async_start_test(DAILY_CHECK)
+            elif self._runs.running:
+                self.async_cancel_test()
+            else:
+                self._walk_done()
+        except ServiceValidationError as err:
+            LOGGER.info("Ignored a %s press on pad %s: %s", press.press, self._live.pad_id, err)
+
+    @callback
+    def send_cue(self, cue: Cue) -> None:
+        """Send a cue without holding anything up (kept for later if the pad cannot hear it)."""
+        self._entry.async_create_task(
+            self._mqtt.hass, self._mqtt.async_cue(cue, pad_listening=self._live.heard), f"cue {cue}"
+        )
+
+    def _walk_done(self) -> None:
+        """Log the retro walk of whoever is on the pad; cue pass once logged, fail if not."""
+        person_id = self._live.on_the_pad()
+        self._live.selected_person_id = None
+        self._entry.async_create_task(
+            self._mqtt.hass, self._async_walk_done(person_id), "log retro walk from the pad"
+        )
+
+    async def _async_walk_done(self, person_id: str | None) -> None:
+        self.send_cue("pass" if await self._coach.async_walk_done_on_pad(person_id) else "fail")
 
     def _error(self, key: str) -> ServiceValidationError:
         return ServiceValidationError(

@@ -17,9 +17,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import cast
 
-import numpy as np
-
 from ..wire.messages import CELL_ORDER, IDLE_BELOW_KG, Frame
+from .frame_window import FrameTotals, joined_following, median_of_sorted
 
 OCCUPIED_MIN_KG = IDLE_BELOW_KG
 """Total load at or above which someone is on the pad: where the firmware leaves idle mode."""
@@ -148,41 +147,6 @@ class _CornerWatch:
         return max(dead_s, frozen_s)
 
 
-class _FrameTotals:
-    """One frame's total loads (NaN where a cell missed) in the weight window."""
-
-    __slots__ = ("at_least", "count", "first", "rate_hz", "start_s", "totals_kg")
-
-    def __init__(
-        self, start_s: float, rate_hz: float, totals_kg: list[float], count: int, at_least: int
-    ) -> None:
-        self.start_s = start_s
-        self.rate_hz = rate_hz
-        self.totals_kg = totals_kg
-        self.first = 0
-        """Index of the first total still in the window."""
-        self.count = count
-        """Finite totals from `first` on."""
-        self.at_least = at_least
-        """Of those, how many are at least `OCCUPIED_MIN_KG`."""
-
-    def finite_kg(self) -> list[float]:
-        """Return the finite totals still in the window."""
-        kept_kg = self.totals_kg[self.first :]
-        if self.count == len(kept_kg):
-            return kept_kg
-        return [total_kg for total_kg in kept_kg if math.isfinite(total_kg)]
-
-    def time_s(self, index: int) -> float:
-        """Return when sample `index` was taken (pad clock, s)."""
-        return self.start_s + index / self.rate_hz
-
-    @property
-    def last_time_s(self) -> float:
-        """When the frame's last sample was taken (pad clock, s)."""
-        return self.time_s(len(self.totals_kg) - 1)
-
-
 class PadMonitor:
     """Occupancy, live weight, measured sample rate and calibration checks from the frame stream.
 
@@ -195,7 +159,7 @@ class PadMonitor:
 
     def reset(self) -> None:
         """Forget everything (the pad rebooted, or its clock jumped back)."""
-        self._totals: deque[_FrameTotals] = deque()
+        self._totals: deque[FrameTotals] = deque()
         self._totals_count = 0  # finite totals in the window
         self._totals_at_least_occupied = 0
         self._weight_kg: float | None = None
@@ -220,7 +184,7 @@ class PadMonitor:
             for totals in self._totals:
                 in_window_kg.extend(totals.finite_kg())
             in_window_kg.sort()
-            self._weight_kg = _median(in_window_kg)
+            self._weight_kg = median_of_sorted(in_window_kg)
             self._weight_stale = False
         return self._weight_kg
 
@@ -283,7 +247,7 @@ class PadMonitor:
         Fed a second of frames at once, the monitor does its per-frame work once instead of eight
         times; the cell checks then judge a second of samples at a time.
         """
-        for frame in _joined(frames):
+        for frame in joined_following(frames):
             self.feed(frame)
 
     def feed(self, frame: Frame) -> None:
@@ -332,7 +296,7 @@ class PadMonitor:
         finite_kg = [total_kg for total_kg in totals_kg if math.isfinite(total_kg)]
         at_least = len([total_kg for total_kg in finite_kg if total_kg >= OCCUPIED_MIN_KG])
         window = self._totals
-        window.append(_FrameTotals(start_s, rate_hz, totals_kg, len(finite_kg), at_least))
+        window.append(FrameTotals(start_s, rate_hz, totals_kg, len(finite_kg), at_least))
         self._totals_count += len(finite_kg)
         self._totals_at_least_occupied += at_least
         # Samples a second or more older than the newest leave: whole frames, then the first
@@ -416,46 +380,6 @@ class PadMonitor:
                     f"carry a person's weight: check its wiring and calibration."
                 ),
             )
-
-
-def _joined(frames: Sequence[Frame]) -> list[Frame]:
-    """Join each run of frames whose samples follow on each other at one rate into one frame."""
-    joined: list[Frame] = []
-    run: list[Frame] = []
-    for frame in frames:
-        if run and not _follows(run[-1], frame):
-            joined.append(_join(run))
-            run = []
-        run.append(frame)
-    if run:
-        joined.append(_join(run))
-    return joined
-
-
-def _follows(previous: Frame, frame: Frame) -> bool:
-    """Whether `frame`'s first sample comes one sample period after `previous`'s last."""
-    if frame.rate_hz != previous.rate_hz:
-        return False
-    gap_s = (frame.t_ms - previous.t_ms) / 1000.0 - previous.duration_s
-    return abs(gap_s) < 0.5 / frame.rate_hz
-
-
-def _join(run: list[Frame]) -> Frame:
-    if len(run) == 1:
-        return run[0]
-    first = run[0]
-    cells_kg = np.concatenate([frame.cells_kg for frame in run])
-    return Frame(seq=first.seq, t_ms=first.t_ms, rate_hz=first.rate_hz, cells_kg=cells_kg)
-
-
-def _median(ordered: list[float]) -> float | None:
-    """Return the median of an ascending list (None when empty)."""
-    count = len(ordered)
-    if count == 0:
-        return None
-    if count % 2:
-        return ordered[count // 2]
-    return 0.5 * (ordered[count // 2 - 1] + ordered[count // 2])
 
 
 def _corner_summary(readings: tuple[float, ...]) -> tuple[int, float, float, float]:
