@@ -142,10 +142,8 @@ class PadMqtt:
         @callback
         def stop() -> None:
             unsubscribe()
-            if self._release is not None:
-                self._release.cancel()
-                self._release = None
             self._held.clear()
+            self.release_frames()  # nothing left to judge: only stops the timer
 
         return stop
 
