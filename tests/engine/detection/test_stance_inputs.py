@@ -72,6 +72,9 @@ def test_constructor_rejects_bad_arguments() -> None:
         (np.full((2, 4), np.inf), 0.0, RATE, "infinite"),
         (np.full((2, 4), 1e308), 0.0, RATE, "beyond the protocol's ±500 kg"),  # found by fuzzing
         (np.full((2, 4), -500.5), 0.0, RATE, "beyond the protocol's ±500 kg"),
+        # A missed reading (NaN) beside a bad one does not hide it.
+        (np.array([[np.nan, 1.0, 1.0, np.inf]]), 0.0, RATE, "infinite"),
+        (np.array([[np.nan, 1.0, 1.0, 501.0]]), 0.0, RATE, "beyond the protocol's ±500 kg"),
         (np.zeros((10, 4)), float("nan"), RATE, "t_first_s must be finite"),
         (np.zeros((10, 4)), "0", RATE, "t_first_s must be a number"),
         (np.zeros((10, 4)), 0.0, 0.0, "rate_hz must be positive"),
@@ -81,6 +84,35 @@ def test_constructor_rejects_bad_arguments() -> None:
 def test_feed_rejects_bad_frames(cells: Any, t0: Any, rate: Any, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         StanceDetector(StanceTest.TANDEM).feed(cells, t0, rate)
+
+
+def test_a_frame_with_missed_readings_within_limits_is_taken() -> None:
+    cells = np.full((10, 4), 17.5)
+    cells[3, 1] = np.nan
+    assert StanceDetector(StanceTest.TANDEM).feed(cells, 0.0, RATE)[0].time_s == 0.0
+
+
+def test_the_detector_keeps_its_own_copy_of_a_frame_the_caller_may_change() -> None:
+    """The trace keeps frames until the test ends; a caller reusing its buffer changes nothing."""
+    stream = syn.single_leg(1.0, seed=1, hold_s=12.0)
+
+    def result(reuse_buffer: bool) -> StanceResult | None:
+        detector = StanceDetector(StanceTest.SINGLE_LEG_RIGHT)
+        buffer = np.empty((10, 4))
+        for frame in stream.frames:
+            cells = np.array(frame.cells_kg, dtype=np.float64)
+            if reuse_buffer:
+                buffer[...] = cells
+                cells = buffer
+            detector.feed(cells, frame.t_first_s, stream.rate_hz)
+            if reuse_buffer:
+                buffer[...] = 0.0  # scribbled over before the next frame
+        return detector.result
+
+    kept = result(reuse_buffer=False)
+    assert kept is not None
+    assert kept.sway is not None
+    assert result(reuse_buffer=True) == kept
 
 
 def test_frames_must_arrive_in_time_order() -> None:

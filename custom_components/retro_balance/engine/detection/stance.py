@@ -20,10 +20,9 @@ from __future__ import annotations
 import math
 from typing import cast
 
-import numpy as np
 import numpy.typing as npt
 
-from ..signal.cop import WII_BALANCE_BOARD, PadGeometry, centre_of_pressure
+from ..signal.cop import WII_BALANCE_BOARD, PadGeometry, half_size_cm
 from ..signal.measures import SwayMeasures
 from .stance_config import DetectorConfig
 from .stance_hold import Ending, Hold
@@ -40,7 +39,6 @@ from .stance_result import (
 )
 from .stance_settling import Settled, Settling
 from .stance_trace import (
-    BoolArray,
     SmoothedCop,
     StanceTrace,
     StreamClock,
@@ -94,7 +92,8 @@ class StanceDetector:
         self._events: list[StanceEvent] = []
         self._stream = StreamClock()
         self._cop = SmoothedCop()
-        self._trace = StanceTrace()
+        self._trace = StanceTrace(geometry, config.presence_kg)
+        self._half_size_cm = half_size_cm(geometry)
         self._settling = Settling(self._test, config, requires_repositioning=requires_repositioning)
         self._settled: Settled | None = None
         self._lift: LiftWatch | None = None
@@ -170,27 +169,25 @@ class StanceDetector:
             stream.first_s = t0
         self._events = []
 
-        times = t0 + np.arange(loads.shape[0]) * period_s
-        trace = centre_of_pressure(loads, self._geometry, min_total_kg=self._config.presence_kg)
-        finite: BoolArray = np.asarray(~np.isnan(loads).any(axis=1))
-        # NaN compares False, so a usable sample is also a finite one.
-        usable: BoolArray = np.asarray((loads >= self._config.negative_corner_kg).all(axis=1))
-        self._trace.append(
-            TraceFrame(times, trace.ap_cm, trace.ml_cm, trace.total_kg, finite, usable)
-        )
+        # Plain Python floats per sample: NumPy calls on ten samples would cost more than the
+        # arithmetic. NaN compares False, so a usable sample is also a finite one.
+        rows = cast(list[list[float]], loads.tolist())
+        low_kg = self._config.negative_corner_kg
+        usable = [
+            tl >= low_kg and tr >= low_kg and bl >= low_kg and br >= low_kg
+            for tl, tr, bl, br in rows
+        ]
+        self._trace.append(TraceFrame(loads, t0, period_s, usable))
 
         jump_kg = self._config.jump_kg
-        # Plain Python floats: per-sample NumPy scalar arithmetic would cost ten times more.
-        ok = cast(list[bool], usable.tolist())
-        totals = cast(list[float], trace.total_kg.tolist())
-        aps = cast(list[float], trace.ap_cm.tolist())
-        mls = cast(list[float], trace.ml_cm.tolist())
-        sample_times = cast(list[float], times.tolist())
-        for i, time_s in enumerate(sample_times):
+        presence_kg = self._config.presence_kg
+        half_width_cm, half_depth_cm = self._half_size_cm
+        for i, (tl, tr, bl, br) in enumerate(rows):
+            time_s = t0 + i * period_s
             stream.last_s = time_s
-            if not ok[i]:
+            if not usable[i]:
                 continue
-            total = totals[i]
+            total = tl + tr + bl + br
             last_total = stream.last_total_kg
             if (
                 last_total is not None
@@ -202,11 +199,17 @@ class StanceDetector:
                 usable[i] = False
                 continue
             stream.spike_run = 0
-            self._sample(time_s, total, aps[i], mls[i])
+            # The formulas of `centre_of_pressure`, in its order of operations.
+            if total >= presence_kg and total > 0:
+                ml_cm = half_width_cm * ((tr + br) - (tl + bl)) / total
+                ap_cm = half_depth_cm * ((tl + tr) - (bl + br)) / total
+            else:
+                ap_cm = ml_cm = math.nan
+            self._sample(time_s, total, ap_cm, ml_cm)
             if self._result is not None:
                 break
         if self._result is None:
-            self._after_frame(sample_times[-1])
+            self._after_frame(t0 + (len(rows) - 1) * period_s)
         if self._phase is StancePhase.WAITING_FOR_PERSON:
             self._trace.clear()
         return self._events

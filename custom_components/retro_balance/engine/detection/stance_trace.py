@@ -1,23 +1,24 @@
 """What the stance detector keeps of the stream: its clock, the smoothed COP, the samples.
 
 Frames are checked on the way in (`corner_rows`, `frame_clock`). The rules read an
-exponentially smoothed centre of pressure, one sample at a time (`SmoothedCop`). The samples
-themselves are kept one array per frame (`StanceTrace`) and read back only when a rule needs
-their recent past (dating a lift or a repositioning) and once when the test ends: the quality
-flags and the sway measures of the held part.
+exponentially smoothed centre of pressure, one sample at a time (`SmoothedCop`). The frames
+themselves are kept as they came, corner loads and all (`StanceTrace`), and read back only when
+a rule needs their recent past (dating a lift or a repositioning) and once when the test ends:
+the quality flags and the sway measures of the held part. Their COP is worked out then, for the
+whole span at once, with the same formulas the detector applied to each sample.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
 from ..arrays import FloatArray
-from ..signal.cop import as_corner_rows
+from ..signal.cop import PadGeometry, as_corner_rows, centre_of_pressure
 from ..signal.filtering import lowpass_zero_phase
 from ..signal.measures import MIN_SAMPLES, SwayMeasures, sway_measures
 from ..wire.messages import MAX_ABS_LOAD_KG
@@ -77,15 +78,23 @@ class SmoothedCop:
 
 @dataclass(slots=True)
 class TraceFrame:
-    """One fed frame, kept so that the held part can be analysed when the test ends."""
+    """One fed frame as it came, kept so that its recent past and the held part can be measured.
 
-    time_s: FloatArray
-    ap_cm: FloatArray
-    ml_cm: FloatArray
-    total_kg: FloatArray
-    finite: BoolArray
-    usable: BoolArray
+    Its COP is worked out only when a span is read back (`StanceTrace.between`): per frame the
+    detector needs each sample's COP once, in plain floats, and most frames are never read back.
+    """
+
+    loads_kg: FloatArray
+    """Corner loads ``(n, 4)``, never written to."""
+    start_s: float
+    period_s: float
+    usable: list[bool]
     """Finite and plausible; the detector clears it for a load spike after appending."""
+
+    @property
+    def last_s(self) -> float:
+        """When the frame's last sample was taken."""
+        return self.start_s + (len(self.usable) - 1) * self.period_s
 
 
 class TraceSamples(NamedTuple):
@@ -102,8 +111,10 @@ class TraceSamples(NamedTuple):
 class StanceTrace:
     """The frames of the current test, and what is measured on them when it ends."""
 
-    def __init__(self) -> None:
-        """Start empty."""
+    def __init__(self, geometry: PadGeometry, presence_kg: float) -> None:
+        """Start empty; the COP is measured on ``geometry``, from ``presence_kg`` of load on."""
+        self._geometry = geometry
+        self._presence_kg = presence_kg
         self._frames: list[TraceFrame] = []
 
     def append(self, frame: TraceFrame) -> None:
@@ -116,23 +127,26 @@ class StanceTrace:
 
     def between(self, from_s: float, to_s: float) -> TraceSamples:
         """Return the kept samples in ``[from_s, to_s)``."""
-        frames = [f for f in self._frames if f.time_s[-1] >= from_s and f.time_s[0] <= to_s]
-        time_s = np.concatenate([f.time_s for f in frames] or [np.empty(0)])
+        frames = [f for f in self._frames if f.last_s >= from_s and f.start_s <= to_s]
+        counts = np.array([len(f.usable) for f in frames], dtype=np.int64)
+        # Each sample's time as the detector had it: its frame's start + index · period.
+        index = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+        time_s = np.repeat([f.start_s for f in frames], counts) + index * np.repeat(
+            [f.period_s for f in frames], counts
+        )
         inside = (time_s >= from_s - 1e-9) & (time_s < to_s - 1e-9)
-
-        def column(name: str) -> npt.NDArray[Any]:
-            values: npt.NDArray[Any] = np.concatenate(
-                [getattr(f, name) for f in frames] or [np.empty(0)]
-            )
-            return values[inside]
-
+        loads = np.concatenate([f.loads_kg for f in frames] or [np.empty((0, 4))])[inside]
+        cop = centre_of_pressure(loads, self._geometry, min_total_kg=self._presence_kg)
+        usable = np.fromiter(
+            (flag for f in frames for flag in f.usable), dtype=bool, count=time_s.size
+        )
         return TraceSamples(
             time_s[inside],
-            column("ap_cm"),
-            column("ml_cm"),
-            column("total_kg"),
-            column("finite").astype(bool),
-            column("usable").astype(bool),
+            cop.ap_cm,
+            cop.ml_cm,
+            cop.total_kg,
+            ~np.isnan(loads).any(axis=1),
+            usable[inside],
         )
 
     def signal_quality(
@@ -178,12 +192,23 @@ class StanceTrace:
 
 
 def corner_rows(cells_kg: npt.ArrayLike) -> FloatArray:
-    """Corner loads as a float ``(n, 4)`` array, or a ``ValueError`` saying what is wrong."""
+    """Corner loads as a float ``(n, 4)`` array, or a ``ValueError`` saying what is wrong.
+
+    The array is the caller's own when it is a read-only float array (as the parser makes
+    them), else a copy: the detector keeps it.
+    """
     loads = as_corner_rows(cells_kg, "cells_kg", single_row=False)
-    if np.isinf(loads).any():
-        raise ValueError("cells_kg contains infinite values; use NaN for a missed reading")
-    if (np.abs(loads) > MAX_ABS_LOAD_KG).any():  # 1e308 kg would overflow the body mass
-        raise ValueError(f"cells_kg holds a load beyond the protocol's ±{MAX_ABS_LOAD_KG:g} kg")
+    if loads.flags.writeable:
+        if loads is cells_kg or loads.base is not None:
+            loads = loads.copy()
+        loads.flags.writeable = False
+    # One check for the usual frame; NaN (a missed reading) makes it look closer.
+    if loads.size and not float(np.abs(loads).max()) <= MAX_ABS_LOAD_KG:
+        readings = loads[~np.isnan(loads)]
+        if np.isinf(readings).any():
+            raise ValueError("cells_kg contains infinite values; use NaN for a missed reading")
+        if (np.abs(readings) > MAX_ABS_LOAD_KG).any():  # 1e308 kg would overflow the body mass
+            raise ValueError(f"cells_kg holds a load beyond the protocol's ±{MAX_ABS_LOAD_KG:g} kg")
     return loads
 
 

@@ -117,11 +117,15 @@ def centre_of_pressure(
     total_kg = tl + tr + bl + br
     valid = (total_kg >= min_total_kg) & (total_kg > 0)
     safe_total = np.where(valid, total_kg, np.nan)
-    half_width_cm = geometry.width_mm / MM_PER_CM / 2.0
-    half_depth_cm = geometry.depth_mm / MM_PER_CM / 2.0
+    half_width_cm, half_depth_cm = half_size_cm(geometry)
     ml_cm = half_width_cm * ((tr + br) - (tl + bl)) / safe_total
     ap_cm = half_depth_cm * ((tl + tr) - (bl + br)) / safe_total
     return CopTrace(ap_cm=ap_cm, ml_cm=ml_cm, total_kg=total_kg)
+
+
+def half_size_cm(geometry: PadGeometry) -> tuple[float, float]:
+    """Half the cell spacing left-right (ML) and front-back (AP), in cm: W/2 and D/2."""
+    return geometry.width_mm / MM_PER_CM / 2.0, geometry.depth_mm / MM_PER_CM / 2.0
 
 
 def as_corner_rows(values: npt.ArrayLike, name: str, *, single_row: bool = True) -> FloatArray:
