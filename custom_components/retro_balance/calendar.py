@@ -113,5 +113,10 @@ class RetroWalkCalendar(PersonEntity, CalendarEntity):
             raise coach_error("planned_walk_not_deletable")
         await self.coordinator.coach.async_delete_activity(self.person_id, uid)
 
+    def _shows_from(self) -> object:
+        # Only the coach's plan and log are on the calendar (not every check's results); the
+        # calendar entity moves on by itself when an event starts or ends.
+        return self.person.coach
+
     def _shown(self) -> tuple[object, ...]:
         return (self.available, self.event)

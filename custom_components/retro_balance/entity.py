@@ -105,7 +105,7 @@ class PersonEntity(RetroBalanceEntity):
                 via_device=(DOMAIN, coordinator.config_entry.entry_id),
             ),
         )
-        self._seen: tuple[bool, PersonSessions] | None = None
+        self._seen: tuple[bool, object] | None = None
 
     @property
     def person(self) -> PersonSessions:
@@ -123,14 +123,18 @@ class PersonEntity(RetroBalanceEntity):
             return attributes
         return {**attributes, **explain_fn(self.hass, self.person)}
 
+    def _shows_from(self) -> object:
+        """Return the part of the person that what the entity shows is worked out from."""
+        return self.person
+
     @callback
     def _handle_coordinator_update(self) -> None:
         if self.person_id not in self.coordinator.data.people:
             return  # the person was removed: Home Assistant is removing this entity
         # Most updates are the pad's live values: the person's part is then the same object.
         seen = self._seen
-        available, person = self.available, self.person
-        if seen is not None and seen[0] == available and seen[1] is person:
+        available, source = self.available, self._shows_from()
+        if seen is not None and seen[0] == available and seen[1] is source:
             return
-        self._seen = (available, person)
+        self._seen = (available, source)
         super()._handle_coordinator_update()

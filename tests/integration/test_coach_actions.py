@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
@@ -14,6 +16,7 @@ from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient, WebSocketGenerator
 
+from custom_components.retro_balance import calendar as calendar_platform
 from custom_components.retro_balance.const import DOMAIN
 from custom_components.retro_balance.engine.coach.activities import LoggedVia
 from custom_components.retro_balance.engine.coach.programme import ActivityKind, Support
@@ -157,6 +160,30 @@ async def test_the_calendar_plans_walks_and_shows_what_was_done(
     # The calendar's state: the next planned walk (Friday), off until it begins.
     state = hass.states.get(CALENDAR)
     assert (state.state, state.attributes["start_time"]) == ("off", "2026-03-06 10:00:00")
+
+
+async def test_the_calendar_is_worked_out_again_only_when_the_coach_changed(
+    hass: HomeAssistant, pad: MockConfigEntry
+) -> None:
+    """A person's results change with every check; the calendar shows only the coach's plan."""
+    worked_out: list[object] = []
+    real = calendar_platform.calendar_events
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        worked_out.append(args)
+        return real(*args, **kwargs)
+
+    coordinator = pad.runtime_data.coordinator
+    with patch.object(calendar_platform, "calendar_events", counted):
+        anna = coordinator.data.people[ANNA_ID]
+        coordinator.async_set_updated_data(
+            replace(coordinator.data, people={ANNA_ID: replace(anna, sessions=())})
+        )
+        await hass.async_block_till_done()
+        assert worked_out == []
+        await call(hass, "button", "press", entity_id="button.anna_log_retro_walk")
+        assert len(worked_out) == 1
+    assert hass.states.get(CALENDAR).attributes["start_time"] == "2026-03-02 10:00:00"
 
 
 async def test_deleting_a_logged_walk_in_the_calendar_undoes_it(
