@@ -207,10 +207,11 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
         weight_kg = monitor.weight_kg if monitor.occupied else None
         test_moved_on = self._runs.feed(frame, t_first_s, weight_kg)
         self._issues.calibration(monitor.calibration_issue)
+        progress = self._live.progress()
         if (
             test_moved_on
-            or self._live.shown_at_once() != self._shown
-            or (self._runs.running and self._live.guide())
+            or self._live.shown_at_once(progress) != self._shown
+            or (self._runs.running and self._live.guide(progress))
         ):
             self._publish_now()
         else:
@@ -383,8 +384,9 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
 
     @callback
     def _publish_now(self) -> None:
-        self._live.guide()
-        self._shown = self._live.shown_at_once()
+        progress = self._live.progress()
+        self._live.guide(progress)
+        self._shown = self._live.shown_at_once(progress)
         self.async_set_updated_data(self._snapshot(self.data.people))
 
     def _snapshot(self, people: Mapping[str, PersonSessions]) -> PadSnapshot:

@@ -149,9 +149,8 @@ class PadLive:
         """Whether someone stands on the pad, by frames fresh enough to tell."""
         return self._liveness.fresh and self.monitor.occupied
 
-    def state(self) -> PadState:
-        """Return the pad's state: offline, idle, occupied, waiting for a person, testing."""
-        progress = self.progress()
+    def _state(self, progress: CheckProgress | None) -> PadState:
+        """Return the pad's state (offline, idle, occupied, waiting for a person, testing)."""
         return pad_state(
             online=self.heard,
             occupied=self.occupied,
@@ -159,29 +158,33 @@ class PadLive:
             waiting_for_person=progress is not None and progress.waiting_for_person,
         )
 
-    def shown_at_once(self) -> tuple[PadState, int | None]:
-        """Return what is published as soon as it changes: the pad's state, the hold's step."""
+    def shown_at_once(self, progress: CheckProgress | None) -> tuple[PadState, int | None]:
+        """Return what is published as soon as it changes: the pad's state, the hold's step.
+
+        `progress` is `progress()` now (worked out once per frame by the caller).
+        """
         elapsed_s = self._runs.elapsed_s
-        return self.state(), None if elapsed_s is None else shown_progress_s(elapsed_s)
+        return self._state(progress), None if elapsed_s is None else shown_progress_s(elapsed_s)
 
     def progress(self) -> CheckProgress | None:
         """Return the running check's progress as the person on the pad sees it."""
         progress = self._runs.progress
         return None if progress is None else progress.on_pad(self.occupied)
 
-    def guide(self) -> bool:
-        """Let the guidance follow the check and the pad; whether its instruction changed."""
-        return self._guidance.update(self.progress(), occupied=self.heard and self.occupied)
+    def guide(self, progress: CheckProgress | None) -> bool:
+        """Let the guidance follow the check (`progress()` now) and the pad; whether it changed."""
+        return self._guidance.update(progress, occupied=self.heard and self.occupied)
 
     def live_pad(self) -> LivePad:
         """Return the pad's part of the snapshot."""
         fresh = self._liveness.fresh
         monitor = self.monitor
+        progress = self.progress()
         return LivePad(
             pad_id=self.pad_id,
             online=self.heard,
             broker_connected=self._liveness.broker_connected,
-            state=self.state(),
+            state=self._state(progress),
             info=self.info,
             weight_kg=monitor.shown_weight_kg if fresh else None,
             occupied=monitor.occupied if fresh else False,
@@ -190,7 +193,7 @@ class PadLive:
             testing=self._runs.running,
             current_test=self._runs.current_test,
             elapsed_s=self._runs.elapsed_s,
-            progress=self.progress(),
+            progress=progress,
             instruction=self._guidance.instruction,
             result=self._guidance.result,
             next_test=self.next_test,
