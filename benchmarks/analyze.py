@@ -6,18 +6,21 @@ Both sides read the same 60-s, 100 Hz recordings (the Santos & Duarte 2016 trial
 ``../shared/data`` when present, else 60 synthetic files of the same format) and compute the same
 sway measures, in this process, after start-up:
 
-- engine: ``main(["analyze", FILE..., "--fs", "100", "--ap", "COPx[cm]", "--ml", "COPy[cm]"])``;
+- engine: ``main(["analyze", FILE..., "--fs", "100", "--ap", "COPx[cm]", "--ml", "COPy[cm]"])``,
+  in its own process (``--jobs 1``) and in one worker process per CPU (``--jobs 0``, the workers
+  started inside the time measured);
 - script: ``np.loadtxt`` of the two columns, then the SciPy reference of ``benchmarks/engine.py``
   (``scipy.signal.welch`` per axis, ``scipy.stats.f.ppf``, ``np.cov`` eigenvalues).
 
-Prints milliseconds per file (median of several passes over all files) and the ratio
-engine / script (goal <= 0.5). The start-up of ``python -m …engine`` is printed apart.
+Prints milliseconds per file (median of several passes over all files) and the ratios
+engine / script (goal <= 0.5): the script is one process, as a researcher would write it. The start-up of ``python -m …engine`` is printed apart.
 """
 
 from __future__ import annotations
 
 import gzip
 import io
+import os
 import statistics
 import subprocess
 import sys
@@ -57,9 +60,13 @@ def recordings(folder: Path) -> list[Path]:
     return paths
 
 
-def engine_pass(files: list[Path]) -> float:
-    """Seconds for the engine's command to analyse every file (output discarded)."""
+def engine_pass(files: list[Path], jobs: int = 1) -> float:
+    """Seconds for the engine's command to analyse every file (output discarded).
+
+    With ``jobs`` other than 1 the worker processes are started within the time measured.
+    """
     argv = ["analyze", *map(str, files), "--fs", str(FS_HZ), "--ap", COLUMNS[0], "--ml", COLUMNS[1]]
+    argv += ["--jobs", str(jobs)]
     out, err = io.StringIO(), io.StringIO()
     start = time.perf_counter()
     status = main(argv, stdout=out, stderr=err)
@@ -98,13 +105,20 @@ def main_benchmark() -> None:
         source = "Santos & Duarte 2016 trials" if files[0].name.startswith("BDS") else "synthetic"
         engine_pass(files), script_pass(files)  # warm the caches and imports
         # Interleaved, so that a change in the machine's load touches both sides alike.
-        passes = [(engine_pass(files), script_pass(files)) for _ in range(PASSES)]
-        engine_s = statistics.median(engine for engine, _ in passes) / len(files)
-        script_s = statistics.median(script for _, script in passes) / len(files)
+        passes = [
+            (engine_pass(files), engine_pass(files, jobs=0), script_pass(files))
+            for _ in range(PASSES)
+        ]
+        engine_s, parallel_s, script_s = (
+            statistics.median(run[side] for run in passes) / len(files) for side in range(3)
+        )
+    cpus = os.process_cpu_count() or 1
     print(f"analyze over {len(files)} files ({source}, 60 s at 100 Hz, gzip), per file:")
-    print(f"  engine analyze:             {engine_s * 1e3:7.2f} ms")
-    print(f"  np.loadtxt + SciPy script:  {script_s * 1e3:7.2f} ms")
-    print(f"  ratio engine/script:        {engine_s / script_s:7.2f}  (goal <= 0.5)")
+    print(f"  engine analyze:                 {engine_s * 1e3:7.2f} ms")
+    print(f"  engine analyze --jobs 0 ({cpus} CPU): {parallel_s * 1e3:7.2f} ms")
+    print(f"  np.loadtxt + SciPy script:      {script_s * 1e3:7.2f} ms")
+    print(f"  ratio engine/script:            {engine_s / script_s:7.2f}  (goal <= 0.5)")
+    print(f"  ratio with --jobs 0:            {parallel_s / script_s:7.2f}")
     print(f"  start-up of the command (once per run, not per file): {start_up_seconds():.2f} s")
 
 

@@ -3,6 +3,7 @@
 import gzip
 import io
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -286,3 +287,53 @@ def test_default_streams_are_stdout_and_stderr(
     assert status == 1
     assert json.loads(captured.out)["samples"] == 200
     assert captured.err == f"{tmp_path / 'x'}: file not found\n"
+
+
+def _mixed_files(tmp_path: Path) -> list[Path]:
+    """Good files with a bad one and a missing one between them."""
+    files = [_cop_file(tmp_path / f"{index}.tsv", n=200 + 10 * index) for index in range(7)]
+    files.insert(2, _write(tmp_path / "bad.tsv", ["AP"], [[1]] * 20))
+    files.insert(5, tmp_path / "missing.tsv")
+    return files
+
+
+FORK_IN_PYTEST = pytest.mark.filterwarnings(
+    # pytest's process has threads of its own; the command line's has none when it forks.
+    "ignore:This process .* is multi-threaded:DeprecationWarning"
+)
+
+
+@FORK_IN_PYTEST
+@pytest.mark.parametrize("jobs", ["2", "0"])
+def test_worker_processes_give_the_same_output_in_the_same_order(tmp_path: Path, jobs: str) -> None:
+    files = _mixed_files(tmp_path)
+    alone = _analyze(*files)
+    assert alone[0] == 1
+    assert len(alone[1]) == 7
+    assert len(alone[2]) == 2
+    assert _analyze(*files, extra=("--jobs", jobs)) == alone
+
+
+@FORK_IN_PYTEST
+def test_files_of_a_worker_that_died_are_analysed_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = _mixed_files(tmp_path)
+    alone = _analyze(*files)
+    parent = os.getpid()
+    real = analyze.analyze_file
+
+    def dies_in_a_worker(path: str, args: object) -> object:
+        if os.getpid() != parent and path.endswith("3.tsv"):
+            os._exit(1)  # as if the worker were killed (out of memory, a signal)
+        return real(path, args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(analyze, "analyze_file", dies_in_a_worker)
+    assert _analyze(*files, extra=("--jobs", "2")) == alone
+
+
+def test_jobs_must_not_be_negative() -> None:
+    status, results, errors = _run("analyze", "f.tsv", "--fs", "50", "--ap", "a", "--ml", "b",
+                                   "--jobs", "-1")  # fmt: skip
+    assert (status, results) == (2, [])
+    assert errors[0].endswith("analyze: error: --jobs must be 0 (one per CPU) or more, got -1")

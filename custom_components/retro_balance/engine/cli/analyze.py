@@ -15,13 +15,23 @@ Two kinds of recording:
 After resampling, the longest stretch without a gap longer than ``--max-gap-s`` is analysed and
 its ``start_s``/``end_s`` and the number of ``gaps`` are reported. ``--lowpass-hz`` applies the
 zero-phase 4th-order Butterworth low-pass before the measures.
+
+``--jobs N`` analyses the files in N worker processes (0: one per CPU); the output is the same,
+in the order the files were given. Reading a file (decompressing, parsing) is most of the time
+and holds the interpreter, so threads would not help.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
+import os
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, TextIO
 
 import numpy as np
@@ -106,6 +116,10 @@ def add_arguments(analyze: argparse.ArgumentParser) -> None:
         "--lowpass-hz", type=float, metavar="HZ",
         help="zero-phase 4th-order Butterworth low-pass before the measures",
     )  # fmt: skip
+    analyze.add_argument(
+        "--jobs", type=int, default=1, metavar="N",
+        help="analyse files in N worker processes, 0 for one per CPU (default 1)",
+    )  # fmt: skip
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -115,19 +129,55 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         err.write(f"{PROG} analyze: error: {problem}\n")
         return 2
     failed = False
-    for path in args.files:
-        try:
-            result = analyze_file(path, args)
-        except ValueError as error:
+    for path, outcome in _outcomes(args):
+        if isinstance(outcome, str):
             failed = True
-            err.write(f"{path}: {error}\n")
-            continue
-        except Exception as error:  # a file must never end the run with a traceback
-            failed = True
-            err.write(f"{path}: unexpected {type(error).__name__}: {error}\n")
-            continue
-        out.write(json.dumps(result) + "\n")
+            err.write(f"{path}: {outcome}\n")
+        else:
+            out.write(json.dumps(outcome) + "\n")
     return 1 if failed else 0
+
+
+type Outcome = dict[str, Any] | str
+"""A file's measures, or the one line that says why it could not be analysed."""
+
+
+def _outcome(path: str, args: argparse.Namespace) -> Outcome:
+    try:
+        return analyze_file(path, args)
+    except ValueError as error:
+        return str(error)
+    except Exception as error:  # a file must never end the run with a traceback
+        return f"unexpected {type(error).__name__}: {error}"
+
+
+def _outcomes(args: argparse.Namespace) -> Iterator[tuple[str, Outcome]]:
+    """Every file's outcome, in the order given: here, or in ``--jobs`` worker processes."""
+    files: list[str] = args.files
+    jobs = min(args.jobs or os.process_cpu_count() or 1, len(files))
+    done = 0
+    if jobs > 1:
+        # Forked workers start at once with everything imported; spawned ones would import
+        # NumPy and the engine again. A worker that dies leaves its files to this process.
+        context = (
+            multiprocessing.get_context("fork")
+            if "fork" in multiprocessing.get_all_start_methods()
+            else None
+        )
+        try:
+            with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+                chunk = max(1, len(files) // (4 * jobs))
+                for path, outcome in zip(
+                    files,
+                    pool.map(partial(_outcome, args=args), files, chunksize=chunk),
+                    strict=True,
+                ):
+                    yield path, outcome
+                    done += 1
+        except BrokenProcessPool:
+            pass
+    for path in files[done:]:
+        yield path, _outcome(path, args)
 
 
 def analyze_file(path: str, args: argparse.Namespace) -> dict[str, Any]:
@@ -147,6 +197,8 @@ def _argument_problem(args: argparse.Namespace) -> str | None:
     """Describe what is wrong with the combination of arguments, if anything."""
     if not np.isfinite(args.fs) or args.fs <= 0:
         return f"--fs must be a positive rate in Hz, got {args.fs:g}"
+    if args.jobs < 0:
+        return f"--jobs must be 0 (one per CPU) or more, got {args.jobs}"
     if args.cells:
         if args.ap or args.ml:
             return "give either --cells or --ap/--ml, not both"
