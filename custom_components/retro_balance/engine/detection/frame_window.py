@@ -31,10 +31,12 @@ def joined_following(frames: Sequence[Frame]) -> list[Frame]:
 
 def _follows(previous: Frame, frame: Frame) -> bool:
     """Whether `frame`'s first sample comes one sample period after `previous`'s last."""
-    if frame.rate_hz != previous.rate_hz:
+    rate_hz = frame.rate_hz
+    if rate_hz != previous.rate_hz:
         return False
-    gap_s = (frame.t_ms - previous.t_ms) / 1000.0 - previous.duration_s
-    return abs(gap_s) < 0.5 / frame.rate_hz
+    # previous.duration_s, without its properties: this runs for every frame.
+    gap_s = (frame.t_ms - previous.t_ms) / 1000.0 - len(previous.cells_kg) / rate_hz
+    return abs(gap_s) < 0.5 / rate_hz
 
 
 def _join(run: list[Frame]) -> Frame:

@@ -17,10 +17,16 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import cast
 
+import numpy as np
+
+from ..arrays import FloatArray
 from ..wire.messages import CELL_ORDER, IDLE_BELOW_KG, Frame
+from .corner_watch import CornerWatch, corner_summary
 from .frame_window import FrameTotals, joined_following, median_of_sorted
 
 OCCUPIED_MIN_KG = IDLE_BELOW_KG
+_AT_LEAST_OCCUPIED = float(OCCUPIED_MIN_KG).__le__
+"""Whether a total load (kg) is at least `OCCUPIED_MIN_KG` (counted in C, without a loop)."""
 """Total load at or above which someone is on the pad: where the firmware leaves idle mode."""
 
 WEIGHT_WINDOW_S = 1.0
@@ -43,12 +49,6 @@ EMPTY_OFFSET_LIMIT_KG = 3.0
 
 EMPTY_OFFSET_DURATION_S = 60.0
 """How long the empty pad must read off-zero before it is reported (not a bag set down briefly)."""
-
-DEAD_CORNER_ZERO_KG = 0.5
-"""A corner carrying less than this while a person stands on the pad reads as 'no load'."""
-
-FROZEN_CORNER_TOLERANCE_KG = 0.0005
-"""Readings within this of each other are 'unchanged' (live cells show 10-30 g noise, 1 g steps)."""
 
 DEAD_CORNER_DURATION_S = 5.0
 """How long a corner must stay dead (zero, missing or frozen) under load before it is reported."""
@@ -96,57 +96,6 @@ def pad_state(
     return PadState.OCCUPIED if occupied else PadState.IDLE
 
 
-class _CornerWatch:
-    """Tracks how long one corner has looked dead (no load, missing, or a frozen reading)."""
-
-    __slots__ = ("dead_since_s", "frozen_since_s", "frozen_value_kg", "reason")
-
-    def __init__(self) -> None:
-        self.dead_since_s: float | None = None
-        self.frozen_since_s: float | None = None
-        self.frozen_value_kg: float | None = None
-        self.reason = ""
-
-    def reset(self) -> None:
-        self.dead_since_s = None
-        self.frozen_since_s = None
-        self.frozen_value_kg = None
-
-    def update(
-        self,
-        count: int,
-        mean_kg: float,
-        low_kg: float,
-        high_kg: float,
-        start_s: float,
-        end_s: float,
-    ) -> float:
-        """Take one frame's summary of this corner; return how long it has looked dead (s).
-
-        `count` finite readings with this mean and range (the frame's other readings were null).
-        """
-        if count == 0 or abs(mean_kg) < DEAD_CORNER_ZERO_KG:
-            if self.dead_since_s is None:
-                self.dead_since_s = start_s
-            self.reason = "reads no load" if count else "sends no readings"
-        else:
-            self.dead_since_s = None
-        reference = self.frozen_value_kg if self.frozen_value_kg is not None else low_kg
-        tolerance = FROZEN_CORNER_TOLERANCE_KG
-        if count and reference - tolerance <= low_kg and high_kg <= reference + tolerance:
-            if self.frozen_since_s is None:
-                self.frozen_since_s = start_s
-                self.frozen_value_kg = reference
-        else:
-            self.frozen_since_s = None
-            self.frozen_value_kg = None
-        dead_s = end_s - self.dead_since_s if self.dead_since_s is not None else 0.0
-        frozen_s = end_s - self.frozen_since_s if self.frozen_since_s is not None else 0.0
-        if frozen_s > dead_s:
-            self.reason = "is stuck at one reading"
-        return max(dead_s, frozen_s)
-
-
 class PadMonitor:
     """Occupancy, live weight, measured sample rate and calibration checks from the frame stream.
 
@@ -172,7 +121,7 @@ class PadMonitor:
         self._idle = False
         self._offset_since_s: float | None = None
         self._offset_issue: CalibrationIssue | None = None
-        self._corner_watches = tuple(_CornerWatch() for _ in CELL_ORDER)
+        self._corner_watches = tuple(CornerWatch() for _ in CELL_ORDER)
         self._corner_issue: CalibrationIssue | None = None
 
     @property
@@ -269,10 +218,13 @@ class PadMonitor:
         self._idle = n == 1 and gap_s is not None and gap_s >= IDLE_FRAME_GAP_S
         # A few dozen numbers a frame: plain Python floats cost less than NumPy calls on them.
         samples = cast(list[list[float]], cells_kg.tolist())
+        totals_kg = [tl + tr + bl + br for tl, tr, bl, br in samples]
+        # No reading is missing (NaN) or infinite, the usual case: cheaper summaries.
+        complete = math.isfinite(sum(totals_kg))
         self._update_rate(start_s, n)
-        self._update_weight(samples, start_s, end_s, rate_hz)
+        self._update_weight(totals_kg, complete, start_s, end_s, rate_hz)
         self._check_empty_offset(start_s, end_s)
-        self._check_corners(samples, start_s, end_s)
+        self._check_corners(cells_kg if complete else samples, start_s, end_s)
 
     def _update_rate(self, start_s: float, n: int) -> None:
         frames = self._rate_frames
@@ -290,11 +242,14 @@ class PadMonitor:
             self._rate_hz = (self._rate_samples - n) / span_s
 
     def _update_weight(
-        self, samples: list[list[float]], start_s: float, end_s: float, rate_hz: float
+        self, totals_kg: list[float], complete: bool, start_s: float, end_s: float, rate_hz: float
     ) -> None:
-        totals_kg = [tl + tr + bl + br for tl, tr, bl, br in samples]
-        finite_kg = [total_kg for total_kg in totals_kg if math.isfinite(total_kg)]
-        at_least = len([total_kg for total_kg in finite_kg if total_kg >= OCCUPIED_MIN_KG])
+        finite_kg = (
+            totals_kg
+            if complete
+            else [total_kg for total_kg in totals_kg if math.isfinite(total_kg)]
+        )
+        at_least = sum(map(_AT_LEAST_OCCUPIED, finite_kg))
         window = self._totals
         window.append(FrameTotals(start_s, rate_hz, totals_kg, len(finite_kg), at_least))
         self._totals_count += len(finite_kg)
@@ -338,12 +293,22 @@ class PadMonitor:
                 ),
             )
 
-    def _check_corners(self, samples: list[list[float]], start_s: float, end_s: float) -> None:
-        corners = [_corner_summary(readings) for readings in zip(*samples, strict=True)]
-        counts = [count for count, _, _, _ in corners]
-        means_kg = [mean_kg for _, mean_kg, _, _ in corners]
-        lows_kg = [low_kg for _, _, low_kg, _ in corners]
-        highs_kg = [high_kg for _, _, _, high_kg in corners]
+    def _check_corners(
+        self, readings: FloatArray | list[list[float]], start_s: float, end_s: float
+    ) -> None:
+        """Judge each corner on a frame's readings: an array with every reading, else rows."""
+        if isinstance(readings, np.ndarray):
+            count = readings.shape[0]
+            counts = [count] * len(CELL_ORDER)
+            means_kg = cast(list[float], (readings.sum(axis=0) / count).tolist())
+            lows_kg = cast(list[float], readings.min(axis=0).tolist())
+            highs_kg = cast(list[float], readings.max(axis=0).tolist())
+        else:
+            corners = [corner_summary(column) for column in zip(*readings, strict=True)]
+            counts = [count for count, _, _, _ in corners]
+            means_kg = [mean_kg for _, mean_kg, _, _ in corners]
+            lows_kg = [low_kg for _, _, low_kg, _ in corners]
+            highs_kg = [high_kg for _, _, _, high_kg in corners]
         total_kg = sum(means_kg)
         worst: tuple[float, int] | None = None
         for index, watch in enumerate(self._corner_watches):
@@ -380,17 +345,3 @@ class PadMonitor:
                     f"carry a person's weight: check its wiring and calibration."
                 ),
             )
-
-
-def _corner_summary(readings: tuple[float, ...]) -> tuple[int, float, float, float]:
-    """Summarize one corner's readings in a frame: how many are finite, mean, lowest, highest.
-
-    With no finite reading: 0, 0.0, +inf, -inf.
-    """
-    total_kg = sum(readings)
-    if math.isfinite(total_kg):  # every reading is (the usual case)
-        return len(readings), total_kg / len(readings), min(readings), max(readings)
-    finite = [reading for reading in readings if math.isfinite(reading)]
-    if not finite:
-        return 0, 0.0, math.inf, -math.inf
-    return len(finite), sum(finite) / len(finite), min(finite), max(finite)

@@ -1,0 +1,83 @@
+"""The pad monitor's watch on each load cell: no load, no readings, or one reading frozen.
+
+`PadMonitor` (`pad_state.py`) summarises each corner's readings of a frame (or of a second of
+frames) and hands the summary to that corner's `CornerWatch`, which says how long the corner
+has looked dead while a person stood on the pad.
+"""
+
+from __future__ import annotations
+
+import math
+
+DEAD_CORNER_ZERO_KG = 0.5
+"""A corner carrying less than this while a person stands on the pad reads as 'no load'."""
+
+FROZEN_CORNER_TOLERANCE_KG = 0.0005
+"""Readings within this of each other are 'unchanged' (live cells show 10-30 g noise, 1 g steps)."""
+
+
+class CornerWatch:
+    """Tracks how long one corner has looked dead (no load, missing, or a frozen reading)."""
+
+    __slots__ = ("dead_since_s", "frozen_since_s", "frozen_value_kg", "reason")
+
+    def __init__(self) -> None:
+        """Nothing seen yet."""
+        self.dead_since_s: float | None = None
+        self.frozen_since_s: float | None = None
+        self.frozen_value_kg: float | None = None
+        self.reason = ""
+
+    def reset(self) -> None:
+        """Forget the corner's history (nobody stands on the pad: an empty corner reads 0)."""
+        self.dead_since_s = None
+        self.frozen_since_s = None
+        self.frozen_value_kg = None
+
+    def update(
+        self,
+        count: int,
+        mean_kg: float,
+        low_kg: float,
+        high_kg: float,
+        start_s: float,
+        end_s: float,
+    ) -> float:
+        """Take one frame's summary of this corner; return how long it has looked dead (s).
+
+        `count` finite readings with this mean and range (the frame's other readings were null).
+        """
+        if count == 0 or abs(mean_kg) < DEAD_CORNER_ZERO_KG:
+            if self.dead_since_s is None:
+                self.dead_since_s = start_s
+            self.reason = "reads no load" if count else "sends no readings"
+        else:
+            self.dead_since_s = None
+        reference = self.frozen_value_kg if self.frozen_value_kg is not None else low_kg
+        tolerance = FROZEN_CORNER_TOLERANCE_KG
+        if count and reference - tolerance <= low_kg and high_kg <= reference + tolerance:
+            if self.frozen_since_s is None:
+                self.frozen_since_s = start_s
+                self.frozen_value_kg = reference
+        else:
+            self.frozen_since_s = None
+            self.frozen_value_kg = None
+        dead_s = end_s - self.dead_since_s if self.dead_since_s is not None else 0.0
+        frozen_s = end_s - self.frozen_since_s if self.frozen_since_s is not None else 0.0
+        if frozen_s > dead_s:
+            self.reason = "is stuck at one reading"
+        return max(dead_s, frozen_s)
+
+
+def corner_summary(readings: tuple[float, ...]) -> tuple[int, float, float, float]:
+    """Summarize one corner's readings in a frame: how many are finite, mean, lowest, highest.
+
+    With no finite reading: 0, 0.0, +inf, -inf.
+    """
+    total_kg = sum(readings)
+    if math.isfinite(total_kg):  # every reading is (the usual case)
+        return len(readings), total_kg / len(readings), min(readings), max(readings)
+    finite = [reading for reading in readings if math.isfinite(reading)]
+    if not finite:
+        return 0, 0.0, math.inf, -math.inf
+    return len(finite), sum(finite) / len(finite), min(finite), max(finite)
