@@ -9,11 +9,10 @@ repairs through `PadIssues`, tells the person on the pad what to do (`PadGuidanc
 follows every published state), owns the people's retro-walking coach (`PadCoach`,
 `coordinator.coach`), and publishes a new `PadSnapshot` with `async_set_updated_data`. While a
 test runs it takes every frame at once and publishes at once when the pad's state changes or the
-test moves on, at most once a second (`LIVE_UPDATE_INTERVAL_S`) for the live values that change
-with every frame. Without a test it takes a second of frames at a time (`FRAME_BATCH_S`) and
-publishes only when something the pad's entities show changed. Entities read the
-snapshot; selects, buttons and actions call `coordinator.commands` (`PadCommands`) or the
-coach, never anything else. What happens on each fault: `docs/reliability.md`.
+test moves on; the live values that move with the frames, at most once a second
+(`LIVE_UPDATE_INTERVAL_S`). Without a test it takes a second of frames at a time
+(`FRAME_BATCH_S`). Either way, only what changes what the pad's entities show is published.
+Entities read the snapshot; actions go to `coordinator.commands`. Faults: `docs/reliability.md`.
 """
 
 from __future__ import annotations
@@ -99,7 +98,7 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
             LOGGER,
             cooldown=LIVE_UPDATE_INTERVAL_S,
             immediate=True,
-            function=self._publish_now,
+            function=self._publish_if_shown_changed,
         )
         self.coach = PadCoach(
             hass,
@@ -231,8 +230,7 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
             last_frame, t_first_s = frames[-1]
             self._runs.feed(last_frame, t_first_s, None)
             self._issues.calibration(monitor.calibration_issue)
-        if self._live.live_pad() != self.data.pad:
-            self._publish_now()
+        self._publish_if_shown_changed()
 
     @callback
     def time_base_changed(self, why: TimeBase) -> None:
@@ -381,6 +379,12 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
     def _publish_people(self) -> None:
         """Publish with the people's results, trends and coach worked out again."""
         self.async_set_updated_data(self._snapshot(self._people(self.data.people)))
+
+    @callback
+    def _publish_if_shown_changed(self) -> None:
+        """Publish the live values that move with the frames, if what they show changed."""
+        if self._live.live_pad() != self.data.pad:
+            self._publish_now()
 
     @callback
     def _publish_now(self) -> None:

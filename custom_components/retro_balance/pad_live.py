@@ -8,6 +8,7 @@ what the pad's entities show: its state, the live values, who is on it.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
@@ -180,6 +181,7 @@ class PadLive:
         fresh = self._liveness.fresh
         monitor = self.monitor
         progress = self.progress()
+        elapsed_s = self._runs.elapsed_s
         return LivePad(
             pad_id=self.pad_id,
             online=self.heard,
@@ -192,8 +194,11 @@ class PadLive:
             measured_rate_hz=_rounded(monitor.measured_rate_hz, RATE_DECIMALS) if fresh else None,
             testing=self._runs.running,
             current_test=self._runs.current_test,
-            elapsed_s=self._runs.elapsed_s,
-            progress=progress,
+            # The hold as shown (whole steps): a snapshot differs only when what it shows does.
+            elapsed_s=None if elapsed_s is None else float(shown_progress_s(elapsed_s)),
+            progress=None
+            if progress is None
+            else replace(progress, elapsed_s=float(shown_progress_s(progress.elapsed_s))),
             instruction=self._guidance.instruction,
             result=self._guidance.result,
             next_test=self.next_test,

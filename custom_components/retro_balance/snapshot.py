@@ -56,9 +56,11 @@ class LivePad:
     current_test: StanceTest | None
     """The stance test running now (None between tests and when nothing runs)."""
     elapsed_s: float | None
-    """Seconds held so far in the running test; None when no test runs."""
+    """Seconds held so far in the running test, in the whole steps shown (`PROGRESS_STEP_S`);
+    None when no test runs."""
     progress: CheckProgress | None = None
-    """Where the running check is: test and trial of how many, the hold against its target."""
+    """Where the running check is: test and trial of how many, the hold (in the steps shown)
+    against its target."""
     instruction: Instruction = Instruction.NONE
     """What the person on the pad should do now."""
     result: GuidanceResult | None = None

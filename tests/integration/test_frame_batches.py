@@ -150,3 +150,28 @@ async def test_a_reboot_inside_a_second_of_frames_starts_a_new_time_base(
     assert (frames.accepted, frames.reboots, frames.rejected) == (12, 1, 0)
     # The monitor started over with the new clock: only the rebooted pad's second is weighed.
     assert float(hass.states.get(WEIGHT).state) == 20.0
+
+
+async def test_while_a_test_runs_the_live_values_are_published_only_when_they_show_more(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """The once-a-second update of a running test publishes nothing that shows the same."""
+    coordinator = init_integration.runtime_data.coordinator
+    await start_test(hass, "tandem")
+    for seq in range(1, 9):
+        fire(hass, "frames", standing(seq, kg=0.0))  # the empty pad, waiting for the person
+    await flush_live_updates(hass)
+    shown = coordinator.data
+    assert shown.pad.testing
+    assert shown.pad.weight_kg == 0.0
+    for seq in range(9, 25):
+        fire(hass, "frames", standing(seq, kg=0.0))
+        if seq % 8 == 0:
+            await flush_live_updates(hass)
+    assert coordinator.data is shown
+    # A bag set on the pad is shown (as the empty pad's reading) within the second.
+    for seq in range(25, 33):
+        fire(hass, "frames", standing(seq, kg=4.0))
+    await flush_live_updates(hass)
+    assert coordinator.data is not shown
+    assert hass.states.get(WEIGHT).attributes["empty_reading_kg"] == 4.0
