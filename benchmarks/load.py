@@ -7,6 +7,7 @@ benchmarks/README.md for the figures and how they are extrapolated):
     .venv/bin/python benchmarks/load.py --quick          # ~20 s per size, to check the harness
     .venv/bin/python benchmarks/load.py --pads 50 --db postgres
     .venv/bin/python benchmarks/load.py --pads 50 --profile   # py-spy on the integration run
+    .venv/bin/python benchmarks/load.py --pads 50 --rounds 3  # alternate, median of 3 ratios
 
 For every number of pads, two fresh Home Assistant 2025.4.4 processes run in turn on the same
 broker traffic (built before the run; one load-generator process publishes it, its CPU is not
@@ -17,7 +18,8 @@ pads). Every pad streams 10-sample frames at 80 Hz with someone standing on it; 
 plays daily checks back to back instead. After a warm-up, over a measured window:
 
 - CPU: user + system seconds of the Home Assistant process (/proc/<pid>/stat, every thread,
-  the recorder's included), per pad-minute, and the ratio integration / baseline;
+  the recorder's included), per pad-minute, and the ratio integration / baseline (with
+  `--rounds N`, both modes N times in turn: each round's ratio and their median);
 - event-loop lag p50 / p99 / max: how late the probe's 50-ms timer callback ran;
 - frames: published by the generator, refused by its MQTT client, received (baseline: the
   probe's count; integration: the sequencer's accepted count from each pad's diagnostics) and
@@ -36,6 +38,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import json
 import pickle
 import shutil
@@ -93,21 +96,28 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--modes", default=",".join(MODES), help="baseline,integration")
     parser.add_argument(
+        "--rounds", type=int, default=1,
+        help="measure both modes this many times, alternating (on a shared machine the median "
+        "of the rounds' ratios is steadier than one ratio)",
+    )  # fmt: skip
+    parser.add_argument(
         "--profile", action="store_true", help="py-spy on the integration runs (figures skewed)"
     )
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     parser.add_argument("--keep", action="store_true", help="keep the run folders")
     args = parser.parse_args(argv)
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
     if args.quick:
         args.duration, args.warmup = 20.0, 5.0
     return args
 
 
 def run_once(
-    mode: str, pads: int, args: argparse.Namespace, work: Path, db_url: str | None
+    mode: str, pads: int, args: argparse.Namespace, work: Path, db_url: str | None, round_: int
 ) -> RunFigures:
     """One Home Assistant, one generator, one measured window."""
-    run_dir = work / f"{mode}-{pads}"
+    run_dir = work / f"{mode}-{pads}-{round_}"
     config_dir = run_dir / "config"
     ids = pad_ids(pads)
     checks = [ids[i] for i in check_pad_indices(pads, args.check_every)]
@@ -199,6 +209,7 @@ def run_once(
     figures = RunFigures(
         mode=mode,
         pads=pads,
+        round=round_,
         window_s=window_end_s - window_start_s,
         cpu_s=end.cpu_s - start.cpu_s,
         system_s=end.system_s - start.system_s,
@@ -307,11 +318,16 @@ def main(argv: list[str] | None = None) -> int:
             server = stack.enter_context(postgres_server(pg_dir)) if args.db == "postgres" else None
             for pads in sizes:
                 prepare_traffic(pads, args, work)
-                for mode in modes:
-                    db_url = None if server is None else server.create_database(f"{mode}_{pads}")
-                    print(f"== {mode}, {pads} pads, {args.duration:.0f} s ({args.db})", flush=True)
+                for round_, mode in itertools.product(range(1, args.rounds + 1), modes):
+                    name = f"{mode}_{pads}_{round_}"
+                    db_url = None if server is None else server.create_database(name)
+                    print(
+                        f"== {mode}, {pads} pads, {args.duration:.0f} s ({args.db}), "
+                        f"round {round_} of {args.rounds}",
+                        flush=True,
+                    )
                     try:
-                        run = run_once(mode, pads, args, work, db_url)
+                        run = run_once(mode, pads, args, work, db_url, round_)
                     except (HarnessError, TimeoutError) as err:
                         print(f"   failed: {err}", flush=True)
                         failed = True
