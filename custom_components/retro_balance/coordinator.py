@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from functools import partial
 from types import MappingProxyType
 from typing import Any
 
@@ -98,7 +99,7 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
             LOGGER,
             cooldown=LIVE_UPDATE_INTERVAL_S,
             immediate=True,
-            function=self._publish_if_shown_changed,
+            function=partial(self._publish_live, always=False),
         )
         self.coach = PadCoach(
             hass,
@@ -202,7 +203,7 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
         self._liveness.frame_arrived()
         monitor = self._live.monitor
         monitor.feed(frame)
-        # The run keeps the weight of every frame (the median is worked out when asked for).
+        # The run keeps the last weight measured while someone stood on the pad.
         weight_kg = monitor.weight_kg if monitor.occupied else None
         test_moved_on = self._runs.feed(frame, t_first_s, weight_kg)
         self._issues.calibration(monitor.calibration_issue)
@@ -220,8 +221,6 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
         """Feed the monitor a second of frames; publish only if what the pad shows changed.
 
         Frames dropped are among what it shows; `frames` may be empty when all were dropped.
-        Without a running test the instruction follows the pad's state alone, which is part of
-        what the pad shows.
         """
         if frames:
             self._liveness.frame_arrived()
@@ -230,7 +229,7 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
             last_frame, t_first_s = frames[-1]
             self._runs.feed(last_frame, t_first_s, None)
             self._issues.calibration(monitor.calibration_issue)
-        self._publish_if_shown_changed()
+        self._publish_live(always=False)
 
     @callback
     def time_base_changed(self, why: TimeBase) -> None:
@@ -381,17 +380,18 @@ class PadCoordinator(DataUpdateCoordinator[PadSnapshot]):
         self.async_set_updated_data(self._snapshot(self._people(self.data.people)))
 
     @callback
-    def _publish_if_shown_changed(self) -> None:
-        """Publish the live values that move with the frames, if what they show changed."""
-        if self._live.live_pad() != self.data.pad:
-            self._publish_now()
+    def _publish_now(self) -> None:
+        self._publish_live(always=True)
 
     @callback
-    def _publish_now(self) -> None:
+    def _publish_live(self, *, always: bool) -> None:
+        """Let the guidance follow the pad; publish its live state unless it shows the same."""
         progress = self._live.progress()
         self._live.guide(progress)
-        self._shown = self._live.shown_at_once(progress)
-        self.async_set_updated_data(self._snapshot(self.data.people))
+        pad = self._live.live_pad()
+        if always or pad != self.data.pad:
+            self._shown = self._live.shown_at_once(progress)
+            self.async_set_updated_data(PadSnapshot(pad=pad, people=self.data.people))
 
     def _snapshot(self, people: Mapping[str, PersonSessions]) -> PadSnapshot:
         return PadSnapshot(pad=self._live.live_pad(), people=people)
