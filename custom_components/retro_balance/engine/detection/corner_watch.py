@@ -1,13 +1,16 @@
 """The pad monitor's watch on each load cell: no load, no readings, or one reading frozen.
 
 `PadMonitor` (`pad_state.py`) summarises each corner's readings of a frame (or of a second of
-frames) and hands the summary to that corner's `CornerWatch`, which says how long the corner
-has looked dead while a person stood on the pad.
+frames) with `corner_summaries` and hands each summary to that corner's `CornerWatch`, which says
+how long the corner has looked dead while a person stood on the pad.
 """
 
 from __future__ import annotations
 
 import math
+from typing import NamedTuple, cast
+
+from ..arrays import FloatArray
 
 DEAD_CORNER_ZERO_KG = 0.5
 """A corner carrying less than this while a person stands on the pad reads as 'no load'."""
@@ -69,14 +72,36 @@ class CornerWatch:
         return max(dead_s, frozen_s)
 
 
-def corner_summary(readings: tuple[float, ...]) -> tuple[int, float, float, float]:
-    """Summarize one corner's readings in a frame: how many are finite, mean, lowest, highest.
+class CornerSummaries(NamedTuple):
+    """Each corner's readings in a frame (tl, tr, bl, br): how many are finite, mean, low, high."""
 
-    With no finite reading: 0, 0.0, +inf, -inf.
+    counts: list[int]
+    means_kg: list[float]
+    lows_kg: list[float]
+    highs_kg: list[float]
+
+
+def corner_summaries(
+    cells_kg: FloatArray, rows: list[list[float]], *, complete: bool
+) -> CornerSummaries:
+    """Summarise each corner of a frame, given as its array and as rows of plain floats.
+
+    A `complete` frame (no reading missing) takes three NumPy reductions; otherwise each corner
+    is summarised on its own, its missing readings left out (none at all: 0, 0.0, +inf, -inf).
     """
-    total_kg = sum(readings)
-    if math.isfinite(total_kg):  # every reading is (the usual case)
-        return len(readings), total_kg / len(readings), min(readings), max(readings)
+    if complete:
+        count = len(rows)
+        return CornerSummaries(
+            [count] * cells_kg.shape[1],
+            cast(list[float], (cells_kg.sum(axis=0) / count).tolist()),
+            cast(list[float], cells_kg.min(axis=0).tolist()),
+            cast(list[float], cells_kg.max(axis=0).tolist()),
+        )
+    corners = [_corner_summary(column) for column in zip(*rows, strict=True)]
+    return CornerSummaries(*(list(values) for values in zip(*corners, strict=True)))
+
+
+def _corner_summary(readings: tuple[float, ...]) -> tuple[int, float, float, float]:
     finite = [reading for reading in readings if math.isfinite(reading)]
     if not finite:
         return 0, 0.0, math.inf, -math.inf

@@ -17,17 +17,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import cast
 
-import numpy as np
-
-from ..arrays import FloatArray
 from ..wire.messages import CELL_ORDER, IDLE_BELOW_KG, Frame
-from .corner_watch import CornerWatch, corner_summary
+from .corner_watch import CornerSummaries, CornerWatch, corner_summaries
 from .frame_window import FrameTotals, joined_following, median_of_sorted
 
 OCCUPIED_MIN_KG = IDLE_BELOW_KG
+"""Total load at or above which someone is on the pad: where the firmware leaves idle mode."""
 _AT_LEAST_OCCUPIED = float(OCCUPIED_MIN_KG).__le__
 """Whether a total load (kg) is at least `OCCUPIED_MIN_KG` (counted in C, without a loop)."""
-"""Total load at or above which someone is on the pad: where the firmware leaves idle mode."""
 
 WEIGHT_WINDOW_S = 1.0
 """Live weight and occupancy are the median total load over this much of the latest samples."""
@@ -216,7 +213,7 @@ class PadMonitor:
         self._last_end_s = end_s
 
         self._idle = n == 1 and gap_s is not None and gap_s >= IDLE_FRAME_GAP_S
-        # A few dozen numbers a frame: plain Python floats cost less than NumPy calls on them.
+        # Totals per sample in plain Python floats: cheaper than NumPy calls on a few dozen.
         samples = cast(list[list[float]], cells_kg.tolist())
         totals_kg = [tl + tr + bl + br for tl, tr, bl, br in samples]
         # No reading is missing (NaN) or infinite, the usual case: cheaper summaries.
@@ -224,7 +221,7 @@ class PadMonitor:
         self._update_rate(start_s, n)
         self._update_weight(totals_kg, complete, start_s, end_s, rate_hz)
         self._check_empty_offset(start_s, end_s)
-        self._check_corners(cells_kg if complete else samples, start_s, end_s)
+        self._check_corners(corner_summaries(cells_kg, samples, complete=complete), start_s, end_s)
 
     def _update_rate(self, start_s: float, n: int) -> None:
         frames = self._rate_frames
@@ -293,22 +290,8 @@ class PadMonitor:
                 ),
             )
 
-    def _check_corners(
-        self, readings: FloatArray | list[list[float]], start_s: float, end_s: float
-    ) -> None:
-        """Judge each corner on a frame's readings: an array with every reading, else rows."""
-        if isinstance(readings, np.ndarray):
-            count = readings.shape[0]
-            counts = [count] * len(CELL_ORDER)
-            means_kg = cast(list[float], (readings.sum(axis=0) / count).tolist())
-            lows_kg = cast(list[float], readings.min(axis=0).tolist())
-            highs_kg = cast(list[float], readings.max(axis=0).tolist())
-        else:
-            corners = [corner_summary(column) for column in zip(*readings, strict=True)]
-            counts = [count for count, _, _, _ in corners]
-            means_kg = [mean_kg for _, mean_kg, _, _ in corners]
-            lows_kg = [low_kg for _, _, low_kg, _ in corners]
-            highs_kg = [high_kg for _, _, _, high_kg in corners]
+    def _check_corners(self, corners: CornerSummaries, start_s: float, end_s: float) -> None:
+        counts, means_kg, lows_kg, highs_kg = corners
         total_kg = sum(means_kg)
         worst: tuple[float, int] | None = None
         for index, watch in enumerate(self._corner_watches):
