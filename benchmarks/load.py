@@ -15,11 +15,14 @@ counted): the *baseline*, whose only custom component (`benchmarks/load_probe`) 
 exactly the integration's topics and counts the messages, and the *integration* run, the same
 configuration with retro_balance set up on every pad (one person and a 10 s cap on the check
 pads). Every pad streams 10-sample frames at 80 Hz with someone standing on it; every fifth pad
-plays daily checks back to back instead. After a warm-up, over a measured window:
+plays daily checks back to back instead. `--modes baseline,reader,integration` adds the
+*reader* run: the baseline with the probe also parsing and ordering every frame as the
+integration does before any analysis (the least that taking every frame in Python costs). After
+a warm-up, over a measured window:
 
 - CPU: user + system seconds of the Home Assistant process (/proc/<pid>/stat, every thread,
-  the recorder's included), per pad-minute, and the ratio integration / baseline (with
-  `--rounds N`, both modes N times in turn: each round's ratio and their median);
+  the recorder's included), per pad-minute, and the ratio integration / baseline (and reader /
+  baseline; with `--rounds N`, the modes N times in turn: each round's ratio and their median);
 - event-loop lag p50 / p99 / max: how late the probe's 50-ms timer callback ran;
 - frames: published by the generator, refused by its MQTT client, received (baseline: the
   probe's count; integration: the sequencer's accepted count from each pad's diagnostics) and
@@ -81,7 +84,8 @@ from custom_components.retro_balance.engine.wire.topics import DEFAULT_PREFIX  #
 from devtools.processes import VENV_BIN, HarnessError, ManagedProcess, wait_until  # noqa: E402
 from devtools.stack import running_stack  # noqa: E402
 
-MODES = ("baseline", "integration")
+MODES = ("baseline", "reader", "integration")
+DEFAULT_MODES = "baseline,integration"
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -94,7 +98,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--check-every", type=int, default=5, help="every Nth pad runs checks")
     parser.add_argument("--check-cap", type=float, default=10.0, help="check pads' cap, s")
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
-    parser.add_argument("--modes", default=",".join(MODES), help="baseline,integration")
+    parser.add_argument(
+        "--modes", default=DEFAULT_MODES, help=f"some of {','.join(MODES)}, run in this order"
+    )
     parser.add_argument(
         "--rounds", type=int, default=1,
         help="measure both modes this many times, alternating (on a shared machine the median "
@@ -108,6 +114,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
+    if unknown := set(args.modes.split(",")) - set(MODES):
+        parser.error(f"unknown modes: {', '.join(sorted(unknown))}")
     if args.quick:
         args.duration, args.warmup = 20.0, 5.0
     return args
@@ -122,12 +130,17 @@ def run_once(
     ids = pad_ids(pads)
     checks = [ids[i] for i in check_pad_indices(pads, args.check_every)]
     traffic_dir = work / f"traffic-{pads}"
-    prepare_config(config_dir, integration=mode == "integration", db_url=db_url)
+    # The reader run needs the integration's engine; it sets up no pad.
+    prepare_config(config_dir, integration=mode != "baseline", db_url=db_url)
     with running_stack(run_dir / "run", config_dir) as stack:
         client = stack.api
         wait_mqtt_loaded(client)
-        if mode == "baseline":
-            client.call_service("load_probe", "subscribe", {"prefix": DEFAULT_PREFIX, "pads": ids})
+        if mode != "integration":
+            client.call_service(
+                "load_probe",
+                "subscribe",
+                {"prefix": DEFAULT_PREFIX, "pads": ids, "read": mode == "reader"},
+            )
         gen_dir = run_dir / "generator"
         gen_dir.mkdir()
         (gen_dir / "traffic.pickle").symlink_to(traffic_dir / "traffic.pickle")
@@ -188,10 +201,11 @@ def run_once(
         report = json.loads((gen_dir / "report.json").read_text())
         published = sum(report["frames"].values())
         refused = sum(report["refused"].values())
-        if mode == "baseline":
+        if mode != "integration":
             time.sleep(2.0)  # the last frames are on their way
             counted = probe_report(client)["received"]
-            received = sum(counted.get(pad, {}).get("frames", 0) for pad in ids)
+            kind = "frames" if mode == "baseline" else "frames_accepted"
+            received = sum(counted.get(pad, {}).get(kind, 0) for pad in ids)
             dropped = published - received
         else:
             time.sleep(2.0)  # the pads went offline: the last snapshot is published

@@ -90,17 +90,15 @@ def live_path(
     return latencies, missed
 
 
-def cpu_ratios(runs: list[RunFigures]) -> dict[int, list[float]]:
-    """Integration ÷ baseline CPU per pad-minute, for each size and each round that has both."""
+def cpu_ratios(runs: list[RunFigures], mode: str = "integration") -> dict[int, list[float]]:
+    """`mode` ÷ baseline CPU per pad-minute, for each size and each round that has both."""
     pairs: defaultdict[tuple[int, int], dict[str, RunFigures]] = defaultdict(dict)
     for run in runs:
         pairs[run.pads, run.round][run.mode] = run
     ratios: defaultdict[int, list[float]] = defaultdict(list)
     for (pads, _), pair in sorted(pairs.items()):
-        if len(pair) == 2:
-            ratios[pads].append(
-                pair["integration"].cpu_per_pad_min / pair["baseline"].cpu_per_pad_min
-            )
+        if mode in pair and "baseline" in pair:
+            ratios[pads].append(pair[mode].cpu_per_pad_min / pair["baseline"].cpu_per_pad_min)
     return dict(ratios)
 
 
@@ -124,15 +122,16 @@ def print_figures(runs: list[RunFigures]) -> None:
             f"{run.system_s:.1f} s; garbage collector {sum(run.gc_s):.2f} s "
             f"({'/'.join(str(n) for n in run.gc_collections)} collections of generation 0/1/2)"
         )
-    for pads, ratios in sorted(cpu_ratios(runs).items()):
-        each = ", ".join(f"{ratio:.2f}" for ratio in ratios)
-        if len(ratios) == 1:
-            print(f"{pads:>3} pads: CPU ratio integration/baseline {each} (target <= 1.3)")
-        else:
-            print(
-                f"{pads:>3} pads: CPU ratio integration/baseline by round {each}; median "
-                f"{statistics.median(ratios):.2f} (target <= 1.3)"
-            )
+    for mode, note in (("reader", "frames read, nothing else"), ("integration", "target <= 1.3")):
+        for pads, ratios in sorted(cpu_ratios(runs, mode).items()):
+            each = ", ".join(f"{ratio:.2f}" for ratio in ratios)
+            if len(ratios) == 1:
+                print(f"{pads:>3} pads: CPU ratio {mode}/baseline {each} ({note})")
+            else:
+                print(
+                    f"{pads:>3} pads: CPU ratio {mode}/baseline by round {each}; median "
+                    f"{statistics.median(ratios):.2f} ({note})"
+                )
     for run in runs:
         if run.mode != "integration":
             continue

@@ -7,6 +7,9 @@ Linked into the benchmark's own config folder, in both Home Assistant instances 
 - `load_probe.subscribe` (baseline only) calls `mqtt.async_subscribe` on exactly the topics the
   integration subscribes to, one `<prefix>/<pad>/+` per pad with QoS 1 and raw bytes, with a
   callback that only counts what arrives: what Home Assistant costs without the integration;
+  with `read: true` (the *reader* run) the callback also reads every frame as the integration
+  does before any analysis, parsed and put in order (`FrameReader`): the least an integration
+  that takes every frame in Python can cost;
 - `load_probe.report` returns the lag percentiles and the garbage collector's work (collections
   and seconds, by generation) since the last reset, and the messages counted since the
   subscription, by pad and topic kind (`frames`, `status`, …).
@@ -100,6 +103,32 @@ class CollectorWork:
         self.seconds[generation] += time.perf_counter() - self._started_at
 
 
+class FrameReader:
+    """One pad's frames parsed and put in order, as the integration does first, and no more."""
+
+    def __init__(self) -> None:
+        """Start a sequencer (the integration is linked in the reader run's configuration)."""
+        # Imported here: only the reader run links the integration, whose engine this is.
+        from custom_components.retro_balance.engine.wire.protocol import (
+            parse_frame,
+        )
+        from custom_components.retro_balance.engine.wire.sequencing import (
+            FrameSequencer,
+        )
+
+        self._parse = parse_frame
+        self._sequencer = FrameSequencer()
+
+    def read(self, payload: bytes | str) -> str:
+        """Parse and order one frame; say what became of it: accepted, refused or malformed."""
+        try:
+            frame = self._parse(payload)
+        except ValueError:  # ProtocolError
+            return "malformed"
+        check = self._sequencer.check(frame, received_s=time.monotonic())
+        return "accepted" if check.accepted else "refused"
+
+
 def percentile(ordered: list[float], fraction: float) -> float | None:
     """The nearest-rank percentile of an ascending list (None when empty)."""
     if not ordered:
@@ -124,12 +153,21 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
     async def subscribe(call: ServiceCall) -> None:
         prefix = str(call.data["prefix"])
+        read = bool(call.data.get("read", False))
         for pad_id in call.data["pads"]:
             counts = received.setdefault(str(pad_id), Counter())
+            reader = FrameReader() if read else None
 
             @callback
-            def count(msg: mqtt.ReceiveMessage, counts: Counter[str] = counts) -> None:
-                counts[msg.topic.rsplit("/", 1)[-1]] += 1
+            def count(
+                msg: mqtt.ReceiveMessage,
+                counts: Counter[str] = counts,
+                reader: FrameReader | None = reader,
+            ) -> None:
+                kind = msg.topic.rsplit("/", 1)[-1]
+                counts[kind] += 1
+                if reader is not None and kind == "frames":
+                    counts[f"frames_{reader.read(msg.payload)}"] += 1
 
             await mqtt.async_subscribe(hass, f"{prefix}/{pad_id}/+", count, qos=1, encoding=None)
 
