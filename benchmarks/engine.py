@@ -188,7 +188,8 @@ def bench_frame_path() -> None:
     """Section 5: parse + sequencer + pad monitor per 10-sample frame of someone standing.
 
     Frame by frame (as while a test runs) and a second at a time (eight frames fed to the monitor
-    as one run, as while no test runs: `PadMqtt` and `PadCoordinator`).
+    as one run, as while no test runs: `PadMqtt` and `PadCoordinator`); and parse + sequencer
+    alone, what `load.py`'s reader run adds to the baseline in the live process.
     """
     from custom_components.retro_balance.engine.detection.pad_state import PadMonitor
     from custom_components.retro_balance.engine.wire.messages import Frame
@@ -225,12 +226,18 @@ def bench_frame_path() -> None:
             if monitor.occupied:
                 _ = monitor.shown_weight_kg
 
+    def read_only() -> None:
+        sequencer = FrameSequencer()
+        for payload in payloads:
+            sequencer.check(parse_frame(payload))
+
+    read_s = median_seconds(read_only, 1) / len(payloads)
     one_s = median_seconds(frame_by_frame, 1) / len(payloads)
     batch_s = median_seconds(second_at_a_time, 1) / len(payloads)
     print(
         f"every frame, parse + sequencer + pad monitor, per 10-sample frame ({len(payloads)} "
         f"frames, 100 s of one pad): one by one {one_s * 1e6:6.1f} us, a second at a time "
-        f"{batch_s * 1e6:6.1f} us"
+        f"{batch_s * 1e6:6.1f} us; read only (parse + sequencer) {read_s * 1e6:6.1f} us"
     )
 
 
