@@ -81,27 +81,26 @@ class CornerSummaries(NamedTuple):
     highs_kg: list[float]
 
 
-def corner_summaries(
-    cells_kg: FloatArray, rows: list[list[float]], *, complete: bool
-) -> CornerSummaries:
-    """Summarise each corner of a frame, given as its array and as rows of plain floats.
+def corner_summaries(cells_kg: FloatArray, *, complete: bool) -> CornerSummaries:
+    """Summarise each corner (column) of a frame's (n, 4) loads.
 
     A `complete` frame (no reading missing) takes three NumPy reductions; otherwise each corner
     is summarised on its own, its missing readings left out (none at all: 0, 0.0, +inf, -inf).
     """
     if complete:
-        count = len(rows)
+        count = cells_kg.shape[0]
         return CornerSummaries(
             [count] * cells_kg.shape[1],
             cast(list[float], (cells_kg.sum(axis=0) / count).tolist()),
             cast(list[float], cells_kg.min(axis=0).tolist()),
             cast(list[float], cells_kg.max(axis=0).tolist()),
         )
-    corners = [_corner_summary(column) for column in zip(*rows, strict=True)]
+    columns = cast(list[list[float]], cells_kg.T.tolist())
+    corners = [_corner_summary(column) for column in columns]
     return CornerSummaries(*(list(values) for values in zip(*corners, strict=True)))
 
 
-def _corner_summary(readings: tuple[float, ...]) -> tuple[int, float, float, float]:
+def _corner_summary(readings: list[float]) -> tuple[int, float, float, float]:
     finite = [reading for reading in readings if math.isfinite(reading)]
     if not finite:
         return 0, 0.0, math.inf, -math.inf

@@ -221,7 +221,7 @@ class PadMonitor:
         self._update_rate(start_s, n)
         self._update_weight(totals_kg, complete, start_s, end_s, rate_hz)
         self._check_empty_offset(start_s, end_s)
-        self._check_corners(corner_summaries(cells_kg, samples, complete=complete), start_s, end_s)
+        self._check_corners(corner_summaries(cells_kg, complete=complete), start_s, end_s)
 
     def _update_rate(self, start_s: float, n: int) -> None:
         frames = self._rate_frames
