@@ -25,8 +25,9 @@ a warm-up, over a measured window:
   baseline; with `--rounds N`, the modes N times in turn: each round's ratio and their median);
 - event-loop lag p50 / p99 / max: how late the probe's 50-ms timer callback ran;
 - frames: published by the generator, refused by its MQTT client, received (baseline: the
-  probe's count; integration: the sequencer's accepted count from each pad's diagnostics) and
-  dropped (the integration's counters: refused + lost), which must be 0;
+  probe's count; reader: the probe sequencer's accepted count; integration: the sequencer's
+  accepted count from each pad's diagnostics) and dropped (the integration's counters: refused
+  + lost), which must be 0;
 - memory: resident set size at the start and end of the window;
 - live path (integration): from the publish of the frame that ends a daily check (found by
   replaying the pad's messages through the engine) to the person's `last_check` sensor updated
@@ -103,7 +104,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--rounds", type=int, default=1,
-        help="measure both modes this many times, alternating (on a shared machine the median "
+        help="measure the modes this many times, in turn (on a shared machine the median "
         "of the rounds' ratios is steadier than one ratio)",
     )  # fmt: skip
     parser.add_argument(
@@ -318,7 +319,7 @@ def prepare_traffic(pads: int, args: argparse.Namespace, work: Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run every size in both modes; print and optionally save the figures."""
+    """Run every size in each mode asked for; print and optionally save the figures."""
     args = parse_args(argv)
     sizes = [int(n) for n in args.pads.split(",")]
     modes = [m for m in args.modes.split(",") if m]

@@ -46,7 +46,7 @@ class RunFigures:
     rows: dict[str, int] = field(default_factory=dict)
     pad_day: PadDay | None = None
     round: int = 1
-    """Which round of the size (`load.py --rounds`: baseline and integration alternate)."""
+    """Which round of the size (`load.py --rounds`: the modes take turns)."""
 
     @property
     def label(self) -> str:

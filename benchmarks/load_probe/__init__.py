@@ -1,12 +1,12 @@
 """Test-only component of benchmarks/load.py (never shipped): event-loop lag and the bare baseline.
 
-Linked into the benchmark's own config folder, in both Home Assistant instances it compares:
+Linked into the benchmark's own config folder, in every Home Assistant instance it compares:
 
 - a timer asks the event loop to run a callback every `TICK_S` and records how late it ran
   (the loop lag an MQTT callback or an entity update would wait behind);
-- `load_probe.subscribe` (baseline only) calls `mqtt.async_subscribe` on exactly the topics the
-  integration subscribes to, one `<prefix>/<pad>/+` per pad with QoS 1 and raw bytes, with a
-  callback that only counts what arrives: what Home Assistant costs without the integration;
+- `load_probe.subscribe` (baseline and reader runs) calls `mqtt.async_subscribe` on exactly the
+  topics the integration subscribes to, one `<prefix>/<pad>/+` per pad with QoS 1 and raw bytes,
+  with a callback that only counts what arrives: what Home Assistant costs without the integration;
   with `read: true` (the *reader* run) the callback also reads every frame as the integration
   does before any analysis, parsed and put in order (`FrameReader`): the least an integration
   that takes every frame in Python can cost;
@@ -109,24 +109,23 @@ class FrameReader:
     def __init__(self) -> None:
         """Start a sequencer (the integration is linked in the reader run's configuration)."""
         # Imported here: only the reader run links the integration, whose engine this is.
-        from custom_components.retro_balance.engine.wire.protocol import (
-            parse_frame,
-        )
-        from custom_components.retro_balance.engine.wire.sequencing import (
-            FrameSequencer,
-        )
+        from custom_components.retro_balance.engine.wire.messages import ProtocolError
+        from custom_components.retro_balance.engine.wire.protocol import parse_frame
+        from custom_components.retro_balance.engine.wire.sequencing import FrameSequencer
 
+        self._protocol_error = ProtocolError
         self._parse = parse_frame
         self._sequencer = FrameSequencer()
 
     def read(self, payload: bytes | str) -> str:
-        """Parse and order one frame; say what became of it: accepted, refused or malformed."""
+        """Parse and order one frame; return its count's key: `frames_accepted`, `_refused` or
+        `_malformed`."""
         try:
             frame = self._parse(payload)
-        except ValueError:  # ProtocolError
-            return "malformed"
+        except self._protocol_error:
+            return "frames_malformed"
         check = self._sequencer.check(frame, received_s=time.monotonic())
-        return "accepted" if check.accepted else "refused"
+        return "frames_accepted" if check.accepted else "frames_refused"
 
 
 def percentile(ordered: list[float], fraction: float) -> float | None:
@@ -167,7 +166,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
                 kind = msg.topic.rsplit("/", 1)[-1]
                 counts[kind] += 1
                 if reader is not None and kind == "frames":
-                    counts[f"frames_{reader.read(msg.payload)}"] += 1
+                    counts[reader.read(msg.payload)] += 1
 
             await mqtt.async_subscribe(hass, f"{prefix}/{pad_id}/+", count, qos=1, encoding=None)
 
