@@ -41,6 +41,7 @@ from host_checks import (
     time_the_hold,
     timed_frames,
     wait_for_frames,
+    wait_for_settled_empty,
 )
 from host_listener import Listener, retained
 from host_process import running
@@ -87,15 +88,17 @@ def check_shared_clock(port: int, run_dir: Path, bench: Bench, base: str) -> str
                 details=fw.tail,
             )
             check_sequence(frames)
-            arrived = timed_frames(listener)
             drift = sum(bench.zero_drift_kg)
-            check_empty([f for t, f in arrived if t < tare_s], drift, "before the tare")
-            stepped_on_s = next(t for t, f in arrived if is_occupied(f))
             check_empty(
-                [f for t, f in arrived if tared_s + 0.3 < t < stepped_on_s and is_empty(f)],
-                0.0,
-                "after the tare",
+                [f for t, f in timed_frames(listener) if t < tare_s and is_empty(f)],
+                drift,
+                "before the tare",
             )
+            # Zeros after the tare: before the person came if the tare left time, else after.
+            tared = wait_for_settled_empty(
+                listener, tared_s + 0.3, timeout_s=person.start_s("step_on") + 2, details=fw.tail
+            )
+            check_empty(tared, 0.0, "after the tare")
             rate = check_rate([f for f in frames if is_occupied(f)], info)
             mass = standing_mass_kg(frames, bench.person.mass_kg)
             hold_error_s = time_the_hold(frames, info, bench)

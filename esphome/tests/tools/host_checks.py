@@ -34,6 +34,10 @@ STEP_ON_FRAMES = 8
 """Frames of stepping on left out of the person's mass: one second at 8 frames/s."""
 RATE_TOLERANCE = 0.02
 """The bench's chips run up to 0.4 % apart and the slowest sets the pace (bench.yaml)."""
+SETTLED_MS = 500
+"""An empty frame this far (pad clock) from any loaded one holds no sample of stepping on or off."""
+EMPTY_FRAMES_NEEDED = 3
+"""Settled empty frames for a zero check: the empty pad sends one single-sample frame a second."""
 OTHER_PULSE_COUNTS_ALLOWED = 0.01
 """Shared clock only: reads of a chip ending beyond 25 pulses after a host stall (check_chips)."""
 
@@ -208,6 +212,39 @@ def is_empty(frame: Frame) -> bool:
     totals = totals_kg(frame)
     finite = totals[np.isfinite(totals)]
     return bool(finite.size and finite.max() < 10)
+
+
+def settled_empty(arrived: list[tuple[float, Frame]], after_s: float) -> list[Frame]:
+    """Return the empty frames that arrived after a time, away from any stepping on or off.
+
+    The first sample of stepping on can be below the idle threshold and so in an "empty" frame;
+    with one sample a second on the empty pad, it would weigh in any median taken near it.
+    """
+    loaded_ms = np.array([f.t_ms for _, f in arrived if not is_empty(f)], dtype=np.float64)
+    return [
+        frame
+        for time_s, frame in arrived
+        if time_s > after_s
+        and is_empty(frame)
+        and (loaded_ms.size == 0 or np.abs(loaded_ms - frame.t_ms).min() >= SETTLED_MS)
+    ]
+
+
+def wait_for_settled_empty(
+    listener: Listener, after_s: float, *, timeout_s: float, details: Callable[[], str]
+) -> list[Frame]:
+    """Wait for enough settled empty frames arriving after a time; return them."""
+
+    def enough() -> list[Frame] | None:
+        frames = settled_empty(timed_frames(listener), after_s)
+        return frames if len(frames) >= EMPTY_FRAMES_NEEDED else None
+
+    return wait_until(
+        enough,
+        what=f"{EMPTY_FRAMES_NEEDED} empty-pad frames away from stepping on or off",
+        timeout_s=timeout_s,
+        details=details,
+    )
 
 
 def check_empty(frames: list[Frame], expected_kg: float, when: str) -> None:
