@@ -90,7 +90,15 @@ class PadCommands:
         self._publish()
 
     async def async_tare(self) -> None:
-        """Ask the pad to zero its empty readings (the button is unavailable while offline)."""
+        """Ask the pad to zero its empty readings (the button is unavailable while offline).
+
+        Refused while a test runs or someone stands on the pad: the pad zeroes whatever load
+        is still for a second, so a tare then would take the person's weight as zero.
+        """
+        if self._runs.running:
+            raise self._error("tare_during_test")
+        if self._live.occupied:
+            raise self._error("tare_while_occupied")
         await self._mqtt.async_tare()
 
     @callback

@@ -15,6 +15,7 @@ import pytest
 from homeassistant.config_entries import ConfigEntryState, ConfigFlowResult
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import AbortFlow
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.service_info.mqtt import MqttServiceInfo
@@ -249,6 +250,53 @@ async def test_tare_button(
         "button", "press", {"entity_id": "button.balance_pad_hall_tare"}, blocking=True
     )
     mqtt_mock.async_publish.assert_not_called()
+
+
+def load_frame(seq: int, total_kg: float) -> bytes:
+    """One 1/8 s frame with `total_kg` spread evenly over the corners."""
+    cells = np.full((10, 4), total_kg / 4)
+    return encode_frame(Frame(seq=seq, t_ms=1000 + seq * 125, rate_hz=80.0, cells_kg=cells))
+
+
+async def press_tare(hass: HomeAssistant) -> None:
+    """Press the pad's Tare button."""
+    await hass.services.async_call(
+        "button", "press", {"entity_id": "button.balance_pad_hall_tare"}, blocking=True
+    )
+
+
+async def test_tare_is_refused_with_someone_on_the_pad_or_a_test_running(
+    hass: HomeAssistant, init_integration: MockConfigEntry, mqtt_mock: MqttMockHAClient
+) -> None:
+    """The pad zeroes any load that is still: a tare must not take a person's weight as zero."""
+    mqtt_mock.async_publish.reset_mock()
+    for seq in range(1, 9):
+        fire(hass, "frames", load_frame(seq, 70.0))
+    await flush_live_updates(hass)
+    assert hass.states.get(STATE).state == "occupied"
+    with pytest.raises(ServiceValidationError) as refused:
+        await press_tare(hass)
+    assert refused.value.translation_key == "tare_while_occupied"
+    assert "Empty the pad" in str(refused.value)
+    # Nobody on it: the pad's small drift is what a tare is for.
+    for seq in range(9, 25):
+        fire(hass, "frames", load_frame(seq, 0.8))
+    await flush_live_updates(hass)
+    assert hass.states.get(STATE).state == "idle"
+    await hass.services.async_call(
+        DOMAIN, "start_test", {"config_entry_id": ENTRY_ID, "test": "tandem"}, blocking=True
+    )
+    with pytest.raises(ServiceValidationError) as refused:
+        await press_tare(hass)
+    assert refused.value.translation_key == "tare_during_test"
+    mqtt_mock.async_publish.assert_not_called()
+    await hass.services.async_call(
+        "button", "press", {"entity_id": "button.balance_pad_hall_cancel_test"}, blocking=True
+    )
+    await press_tare(hass)
+    mqtt_mock.async_publish.assert_called_with(  # after the cancelled test's stop cue
+        "retro_balance/hall/cmd", b'{"cmd":"tare"}', 1, False
+    )
 
 
 async def test_buttons_start_and_cancel(
