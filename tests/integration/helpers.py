@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
+import numpy as np
 from homeassistant.config_entries import ConfigSubentryDataWithId
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
@@ -26,7 +27,8 @@ from custom_components.retro_balance.const import (
     SUBENTRY_PERSON,
 )
 from custom_components.retro_balance.engine.clinical.session import SessionRecord
-from custom_components.retro_balance.engine.wire.messages import PadInfo
+from custom_components.retro_balance.engine.wire.messages import Frame, PadInfo
+from custom_components.retro_balance.engine.wire.protocol import encode_frame
 from custom_components.retro_balance.engine.wire.sequencing import SequenceCounters
 from custom_components.retro_balance.snapshot import LivePad
 from pad_simulator.scenarios import ScenarioOptions, build_timeline
@@ -68,6 +70,13 @@ def person(
             CONF_WEIGHT_MAX_KG: None if weight is None else weight[1],
         },
     )
+
+
+def standing(seq: int, total_kg: float = 70.0, noise_kg: float = 0.0) -> bytes:
+    """One 1/8 s frame of someone standing still (with cell noise if asked for)."""
+    rng = np.random.default_rng(seq)
+    cells = np.full((10, 4), total_kg / 4) + rng.normal(0.0, noise_kg, (10, 4))
+    return encode_frame(Frame(seq=seq, t_ms=1000 + seq * 125, rate_hz=80.0, cells_kg=cells))
 
 
 def fire(hass: HomeAssistant, kind: str, payload: bytes | str, pad_id: str = PAD_ID) -> None:

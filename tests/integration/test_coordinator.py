@@ -6,7 +6,6 @@ from collections import Counter
 from dataclasses import replace
 from unittest.mock import patch
 
-import numpy as np
 import pytest
 from homeassistant.const import EVENT_STATE_CHANGED, EVENT_STATE_REPORTED
 from homeassistant.core import Event, HomeAssistant, callback
@@ -15,23 +14,15 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.retro_balance import pad_sensors, sensor
 from custom_components.retro_balance.const import DOMAIN
 from custom_components.retro_balance.engine.detection.pad_state import PadMonitor
-from custom_components.retro_balance.engine.wire.messages import Frame
-from custom_components.retro_balance.engine.wire.protocol import encode_frame, parse_frame
+from custom_components.retro_balance.engine.wire.protocol import parse_frame
 from pad_simulator.scenarios import generate
 
-from .helpers import ANNA_ID, BEN_ID, ENTRY_ID, fire, flush_live_updates, live, play
+from .helpers import ANNA_ID, BEN_ID, ENTRY_ID, fire, flush_live_updates, live, play, standing
 
 WEIGHT = "sensor.balance_pad_hall_weight_on_pad"
 STATE = "sensor.balance_pad_hall_pad_state"
 DROPPED = "sensor.balance_pad_hall_dropped_frames"
 ON_PAD = "sensor.balance_pad_hall_person_on_the_pad"
-
-
-def standing(seq: int, total_kg: float = 70.0, noise_kg: float = 0.0) -> bytes:
-    """One 1/8 s frame of someone standing still (with cell noise if asked for)."""
-    rng = np.random.default_rng(seq)
-    cells = np.full((10, 4), total_kg / 4) + rng.normal(0.0, noise_kg, (10, 4))
-    return encode_frame(Frame(seq=seq, t_ms=1000 + seq * 125, rate_hz=80.0, cells_kg=cells))
 
 
 def count_writes(hass: HomeAssistant) -> Counter[str]:

@@ -38,7 +38,7 @@ from custom_components.retro_balance.engine.wire.messages import Frame
 from custom_components.retro_balance.engine.wire.protocol import encode_frame, encode_info
 from pad_simulator.scenarios import generate
 
-from .helpers import ENTRY_ID, INFO, PAD_ID, fire, flush_live_updates, live, play
+from .helpers import ENTRY_ID, INFO, PAD_ID, fire, flush_live_updates, live, play, standing
 
 STATE = "sensor.balance_pad_hall_pad_state"
 
@@ -234,35 +234,25 @@ async def test_calibration_repair(
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
 
 
-async def test_tare_button(
-    hass: HomeAssistant, init_integration: MockConfigEntry, mqtt_mock: MqttMockHAClient
-) -> None:
+async def press_tare(hass: HomeAssistant) -> None:
+    """Press the pad's Tare button."""
     await hass.services.async_call(
         "button", "press", {"entity_id": "button.balance_pad_hall_tare"}, blocking=True
     )
+
+
+async def test_tare_button(
+    hass: HomeAssistant, init_integration: MockConfigEntry, mqtt_mock: MqttMockHAClient
+) -> None:
+    await press_tare(hass)
     mqtt_mock.async_publish.assert_any_call("retro_balance/hall/cmd", b'{"cmd":"tare"}', 1, False)
     fire(hass, "status", b"offline")
     await hass.async_block_till_done()
     mqtt_mock.async_publish.reset_mock()
     # Offline, the button is unavailable and pressing it sends nothing.
     assert hass.states.get("button.balance_pad_hall_tare").state == "unavailable"
-    await hass.services.async_call(
-        "button", "press", {"entity_id": "button.balance_pad_hall_tare"}, blocking=True
-    )
+    await press_tare(hass)
     mqtt_mock.async_publish.assert_not_called()
-
-
-def load_frame(seq: int, total_kg: float) -> bytes:
-    """One 1/8 s frame with `total_kg` spread evenly over the corners."""
-    cells = np.full((10, 4), total_kg / 4)
-    return encode_frame(Frame(seq=seq, t_ms=1000 + seq * 125, rate_hz=80.0, cells_kg=cells))
-
-
-async def press_tare(hass: HomeAssistant) -> None:
-    """Press the pad's Tare button."""
-    await hass.services.async_call(
-        "button", "press", {"entity_id": "button.balance_pad_hall_tare"}, blocking=True
-    )
 
 
 async def test_tare_is_refused_with_someone_on_the_pad_or_a_test_running(
@@ -271,7 +261,7 @@ async def test_tare_is_refused_with_someone_on_the_pad_or_a_test_running(
     """The pad zeroes any load that is still: a tare must not take a person's weight as zero."""
     mqtt_mock.async_publish.reset_mock()
     for seq in range(1, 9):
-        fire(hass, "frames", load_frame(seq, 70.0))
+        fire(hass, "frames", standing(seq))
     await flush_live_updates(hass)
     assert hass.states.get(STATE).state == "occupied"
     with pytest.raises(ServiceValidationError) as refused:
@@ -280,7 +270,7 @@ async def test_tare_is_refused_with_someone_on_the_pad_or_a_test_running(
     assert "Empty the pad" in str(refused.value)
     # Nobody on it: the pad's small drift is what a tare is for.
     for seq in range(9, 25):
-        fire(hass, "frames", load_frame(seq, 0.8))
+        fire(hass, "frames", standing(seq, total_kg=0.8))
     await flush_live_updates(hass)
     assert hass.states.get(STATE).state == "idle"
     await hass.services.async_call(
